@@ -1,0 +1,352 @@
+//! Roles and their scopes: the one place that says who may do what.
+//!
+//! DOMAIN.md "Who uses the system" fixes how roles, department kinds and regions fit together;
+//! [`resolve_assignment`] enforces that table wherever an account gets a role.
+
+use std::fmt;
+
+use crate::db::Scope;
+use crate::departments::DepartmentKind;
+use crate::regions::{RegionId, RegionLevel};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    ProvinceOfficer,
+    CityOfficer,
+    PartnerOfficer,
+    AgencyOfficer,
+    Expert,
+    SysAdmin,
+    SecurityAdmin,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::ProvinceOfficer,
+        Role::CityOfficer,
+        Role::PartnerOfficer,
+        Role::AgencyOfficer,
+        Role::Expert,
+        Role::SysAdmin,
+        Role::SecurityAdmin,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ProvinceOfficer => "province_officer",
+            Role::CityOfficer => "city_officer",
+            Role::PartnerOfficer => "partner_officer",
+            Role::AgencyOfficer => "agency_officer",
+            Role::Expert => "expert",
+            Role::SysAdmin => "sys_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The Chinese name shown in the top bar and in account lists.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ProvinceOfficer => "省级工伤保险处",
+            Role::CityOfficer => "市人力资源社会保障局",
+            Role::PartnerOfficer => "成员单位",
+            Role::AgencyOfficer => "社会保险经办机构",
+            Role::Expert => "专家",
+            Role::SysAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::Auditor => "审计员",
+        }
+    }
+
+    /// The three separated administrators (三员), who use no business page.
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::SysAdmin | Role::SecurityAdmin | Role::Auditor)
+    }
+
+    /// The row-level-security scope of an account of this role in `region`.
+    pub fn scope(self, region: Option<RegionId>) -> Scope {
+        match (self, region) {
+            (Role::ProvinceOfficer, Some(_)) => Scope::Province,
+            (Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer, Some(id)) => {
+                Scope::Region(id)
+            }
+            // Experts see only their assigned projects; that scope arrives with the expert
+            // feature. Administrators never read region tables.
+            _ => Scope::Nothing,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Why a role cannot be given with that region and department. The message is shown to the
+/// operator or administrator as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignmentError {
+    #[error("角色「{0}」必须指定所属地区")]
+    RegionRequired(Role),
+    #[error("角色「{0}」只能属于省本级")]
+    RegionMustBeProvince(Role),
+    #[error("角色「{0}」只能属于地级市")]
+    RegionMustBeCity(Role),
+    #[error("角色「{0}」不属于任何地区")]
+    RegionNotAllowed(Role),
+    #[error("角色「{0}」必须指定所属部门")]
+    DepartmentRequired(Role),
+    #[error("角色「{role}」的部门只能是「{expected}」")]
+    DepartmentMustBe { role: Role, expected: &'static str },
+    #[error("角色「{0}」的部门必须是联防联控机制的成员单位")]
+    DepartmentMustBePartner(Role),
+    #[error("角色「{0}」不属于任何部门")]
+    DepartmentNotAllowed(Role),
+}
+
+/// Checks a role against the region level and department kind it is given, and returns the
+/// department kind the account holds (implied for roles that have only one).
+pub fn resolve_assignment(
+    role: Role,
+    region: Option<RegionLevel>,
+    department: Option<DepartmentKind>,
+) -> Result<Option<DepartmentKind>, AssignmentError> {
+    use AssignmentError::*;
+    match role {
+        Role::ProvinceOfficer => {
+            require_region(role, region, Some(RegionLevel::Province))?;
+            fixed_department(role, department, DepartmentKind::Hrss)
+        }
+        Role::CityOfficer => {
+            require_region(role, region, Some(RegionLevel::City))?;
+            fixed_department(role, department, DepartmentKind::Hrss)
+        }
+        Role::AgencyOfficer => {
+            require_region(role, region, None)?;
+            fixed_department(role, department, DepartmentKind::SocialInsurance)
+        }
+        Role::PartnerOfficer => {
+            require_region(role, region, None)?;
+            match department {
+                None => Err(DepartmentRequired(role)),
+                Some(kind) if kind.is_partner() => Ok(Some(kind)),
+                Some(_) => Err(DepartmentMustBePartner(role)),
+            }
+        }
+        Role::Expert => match department {
+            Some(_) => Err(DepartmentNotAllowed(role)),
+            None => Ok(None),
+        },
+        Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => {
+            if region.is_some() {
+                Err(RegionNotAllowed(role))
+            } else if department.is_some() {
+                Err(DepartmentNotAllowed(role))
+            } else {
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn require_region(
+    role: Role,
+    region: Option<RegionLevel>,
+    level: Option<RegionLevel>,
+) -> Result<(), AssignmentError> {
+    match (region, level) {
+        (None, _) => Err(AssignmentError::RegionRequired(role)),
+        (Some(RegionLevel::City), Some(RegionLevel::Province)) => {
+            Err(AssignmentError::RegionMustBeProvince(role))
+        }
+        (Some(RegionLevel::Province), Some(RegionLevel::City)) => {
+            Err(AssignmentError::RegionMustBeCity(role))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn fixed_department(
+    role: Role,
+    department: Option<DepartmentKind>,
+    expected: DepartmentKind,
+) -> Result<Option<DepartmentKind>, AssignmentError> {
+    match department {
+        None => Ok(Some(expected)),
+        Some(kind) if kind == expected => Ok(Some(kind)),
+        Some(_) => Err(AssignmentError::DepartmentMustBe {
+            role,
+            expected: expected.label(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DepartmentKind as D;
+    use RegionLevel::{City, Province};
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn the_domain_table_is_enforced() {
+        use AssignmentError::*;
+        let cases: &[(
+            Role,
+            Option<RegionLevel>,
+            Option<D>,
+            Result<Option<D>, AssignmentError>,
+        )] = &[
+            (
+                Role::ProvinceOfficer,
+                Some(Province),
+                None,
+                Ok(Some(D::Hrss)),
+            ),
+            (
+                Role::ProvinceOfficer,
+                Some(City),
+                None,
+                Err(RegionMustBeProvince(Role::ProvinceOfficer)),
+            ),
+            (
+                Role::ProvinceOfficer,
+                None,
+                None,
+                Err(RegionRequired(Role::ProvinceOfficer)),
+            ),
+            (
+                Role::ProvinceOfficer,
+                Some(Province),
+                Some(D::Finance),
+                Err(DepartmentMustBe {
+                    role: Role::ProvinceOfficer,
+                    expected: D::Hrss.label(),
+                }),
+            ),
+            (
+                Role::CityOfficer,
+                Some(City),
+                Some(D::Hrss),
+                Ok(Some(D::Hrss)),
+            ),
+            (
+                Role::CityOfficer,
+                Some(Province),
+                None,
+                Err(RegionMustBeCity(Role::CityOfficer)),
+            ),
+            (
+                Role::PartnerOfficer,
+                Some(City),
+                Some(D::Emergency),
+                Ok(Some(D::Emergency)),
+            ),
+            (
+                Role::PartnerOfficer,
+                Some(Province),
+                Some(D::MarketRegulation),
+                Ok(Some(D::MarketRegulation)),
+            ),
+            (
+                Role::PartnerOfficer,
+                Some(City),
+                None,
+                Err(DepartmentRequired(Role::PartnerOfficer)),
+            ),
+            (
+                Role::PartnerOfficer,
+                Some(City),
+                Some(D::Hrss),
+                Err(DepartmentMustBePartner(Role::PartnerOfficer)),
+            ),
+            (
+                Role::PartnerOfficer,
+                Some(City),
+                Some(D::SocialInsurance),
+                Err(DepartmentMustBePartner(Role::PartnerOfficer)),
+            ),
+            (
+                Role::PartnerOfficer,
+                None,
+                Some(D::Health),
+                Err(RegionRequired(Role::PartnerOfficer)),
+            ),
+            (
+                Role::AgencyOfficer,
+                Some(City),
+                None,
+                Ok(Some(D::SocialInsurance)),
+            ),
+            (
+                Role::AgencyOfficer,
+                Some(Province),
+                Some(D::SocialInsurance),
+                Ok(Some(D::SocialInsurance)),
+            ),
+            (Role::Expert, None, None, Ok(None)),
+            (Role::Expert, Some(City), None, Ok(None)),
+            (
+                Role::Expert,
+                Some(City),
+                Some(D::Health),
+                Err(DepartmentNotAllowed(Role::Expert)),
+            ),
+            (Role::SysAdmin, None, None, Ok(None)),
+            (
+                Role::Auditor,
+                Some(Province),
+                None,
+                Err(RegionNotAllowed(Role::Auditor)),
+            ),
+            (
+                Role::SecurityAdmin,
+                None,
+                Some(D::Hrss),
+                Err(DepartmentNotAllowed(Role::SecurityAdmin)),
+            ),
+        ];
+        for (role, region, department, expected) in cases {
+            assert_eq!(
+                &resolve_assignment(*role, *region, *department),
+                expected,
+                "{role:?} {region:?} {department:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scopes_follow_the_role() {
+        let city = Some(RegionId(2));
+        assert_eq!(
+            Role::ProvinceOfficer.scope(Some(RegionId(1))),
+            Scope::Province
+        );
+        assert_eq!(Role::CityOfficer.scope(city), Scope::Region(RegionId(2)));
+        assert_eq!(Role::PartnerOfficer.scope(city), Scope::Region(RegionId(2)));
+        assert_eq!(Role::AgencyOfficer.scope(city), Scope::Region(RegionId(2)));
+        assert_eq!(Role::CityOfficer.scope(None), Scope::Nothing);
+        assert_eq!(Role::Expert.scope(city), Scope::Nothing);
+        assert_eq!(Role::SysAdmin.scope(None), Scope::Nothing);
+    }
+
+    #[test]
+    fn messages_are_chinese_and_name_the_role() {
+        let msg = AssignmentError::RegionMustBeCity(Role::CityOfficer).to_string();
+        assert_eq!(msg, "角色「市人力资源社会保障局」只能属于地级市");
+    }
+}

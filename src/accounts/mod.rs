@@ -1,0 +1,6 @@
+//! Accounts: who may sign in, with which role, in which region and department.
+
+pub mod model;
+pub mod store;
+
+pub use model::{AccountId, NewAccount, Username};

@@ -1,0 +1,131 @@
+//! The database: connection pools, migrations, the scoped transaction every store uses, the
+//! start-up catalog check, and the private local PostgreSQL cluster.
+
+pub mod catalog;
+pub mod local;
+
+use std::str::FromStr;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::accounts::AccountId;
+use crate::config::Settings;
+use crate::regions::RegionId;
+
+/// The migrations under `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// The runtime role. It logs in itself, owns nothing, and is bound by every policy.
+pub const APP_ROLE: &str = "prevention_app";
+/// The owner role: owns the schema, runs migrations and the province-file seeding.
+pub const OWNER_ROLE: &str = "prevention_owner";
+
+/// Which region rows a transaction may see and change (row-level security).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Rows of one region: city, partner and agency officers.
+    Region(RegionId),
+    /// Every region's rows: province officers and the province-file seeder.
+    Province,
+    /// No region rows at all: administrators, and any work not done for a region.
+    Nothing,
+}
+
+impl Scope {
+    fn setting(self) -> (&'static str, String) {
+        match self {
+            Scope::Region(id) => ("region", id.0.to_string()),
+            Scope::Province => ("province", String::new()),
+            Scope::Nothing => ("", String::new()),
+        }
+    }
+}
+
+/// Who a transaction works for: the scope and, when a person acts, their account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DbActor {
+    pub scope: Scope,
+    pub account_id: Option<AccountId>,
+}
+
+impl DbActor {
+    pub const SYSTEM: DbActor = DbActor {
+        scope: Scope::Nothing,
+        account_id: None,
+    };
+
+    pub fn new(scope: Scope, account_id: Option<AccountId>) -> DbActor {
+        DbActor { scope, account_id }
+    }
+}
+
+/// Opens a transaction for `actor` with the row-level-security settings made first, local to
+/// the transaction, so they can never leak to the next user of the pooled connection. Every
+/// store function that touches region data runs inside one of these.
+pub async fn begin(
+    pool: &PgPool,
+    actor: DbActor,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let (scope, region_id) = actor.scope.setting();
+    let account_id = actor
+        .account_id
+        .map(|a| a.0.to_string())
+        .unwrap_or_default();
+    sqlx::query(
+        "SELECT set_config('app.scope', $1, true), set_config('app.region_id', $2, true),
+                set_config('app.account_id', $3, true)",
+    )
+    .bind(scope)
+    .bind(region_id)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(tx)
+}
+
+/// Where the two roles connect.
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub app: PgConnectOptions,
+    pub owner: Option<PgConnectOptions>,
+}
+
+impl Targets {
+    /// The targets named by the settings (an external database).
+    pub fn from_settings(settings: &Settings) -> Result<Targets, sqlx::Error> {
+        let app = PgConnectOptions::from_str(settings.database_url.trim())?;
+        let owner = match settings.owner_database_url.trim() {
+            "" => None,
+            url => Some(PgConnectOptions::from_str(url)?),
+        };
+        Ok(Targets { app, owner })
+    }
+}
+
+/// The runtime pool: connects as the runtime role, fails fast when the database is away.
+pub async fn connect_app(
+    options: PgConnectOptions,
+    settings: &Settings,
+) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(settings.pool_size)
+        .acquire_timeout(settings.acquire_timeout())
+        .connect_with(options.application_name("prevention"))
+        .await
+}
+
+/// A small pool for the owner's one-off work (migrations, seeding, operator commands).
+pub async fn connect_owner(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options.application_name("prevention-owner"))
+        .await
+}
+
+/// Applies the pending migrations (as the owner).
+pub async fn migrate(owner: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(owner).await
+}

@@ -1,0 +1,38 @@
+//! 工伤预防管理平台: the work-injury prevention administration platform of a province and its
+//! cities. `router` builds the whole web application from an [`AppState`]; `server` runs it.
+
+pub mod access;
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod cycles;
+pub mod db;
+pub mod departments;
+pub mod error;
+pub mod home;
+pub mod province;
+pub mod regions;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use crate::error::AppError;
+pub use crate::state::AppState;
+
+/// Every route of the application, without the middleware.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/healthz", get(web::health::healthz))
+        .route("/readyz", get(web::health::readyz))
+        .fallback(|| async { AppError::NotFound })
+}
+
+/// The application as served: every route inside the full middleware stack.
+pub fn router(state: AppState) -> Router {
+    web::with_middleware(routes(), state)
+}

@@ -1,0 +1,178 @@
+//! Bringing the system up: settle the database (configured, or the private cluster), migrate
+//! and seed as the owner, connect as the runtime role, check the catalog, serve, and shut down
+//! cleanly.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+
+use crate::config::Settings;
+use crate::db::local::{self, Durability, LocalCluster};
+use crate::db::{self, APP_ROLE, OWNER_ROLE, Targets};
+use crate::province::{self, Province};
+use crate::state::AppState;
+
+/// Where the database is, and the private cluster if this process started it.
+pub struct Database {
+    pub targets: Targets,
+    pub cluster: Option<LocalCluster>,
+    /// True when this process started the private cluster (and so stops it again).
+    pub started_cluster: bool,
+}
+
+impl Database {
+    /// The configured database, or the private cluster (started unless it already runs, with
+    /// its roles and database created).
+    pub async fn open(settings: &Settings) -> anyhow::Result<Database> {
+        if !settings.uses_local_cluster() {
+            let targets = Targets::from_settings(settings).context("数据库连接地址格式有误")?;
+            return Ok(Database {
+                targets,
+                cluster: None,
+                started_cluster: false,
+            });
+        }
+        if !settings.owner_database_url.trim().is_empty() {
+            anyhow::bail!(
+                "配置了 PREVENTION_OWNER_DATABASE_URL 却没有配置 PREVENTION_DATABASE_URL:请同时配置两者,或都不配置以使用本地私有数据库"
+            );
+        }
+        let cluster = LocalCluster::locate(&settings.local_db_dir, Durability::Durable)?;
+        let started_cluster = start_cluster(&cluster).await?;
+        if let Err(e) = cluster.ensure_database(local::DATABASE).await {
+            if started_cluster {
+                stop_cluster(&cluster).await;
+            }
+            return Err(e.into());
+        }
+        let targets = Targets {
+            app: cluster.connect_options(APP_ROLE, local::DATABASE),
+            owner: Some(cluster.connect_options(OWNER_ROLE, local::DATABASE)),
+        };
+        Ok(Database {
+            targets,
+            cluster: Some(cluster),
+            started_cluster,
+        })
+    }
+
+    /// Stops the private cluster if this process started it.
+    pub async fn close(self) {
+        if let (Some(cluster), true) = (&self.cluster, self.started_cluster) {
+            stop_cluster(cluster).await;
+        }
+    }
+}
+
+pub async fn start_cluster(cluster: &LocalCluster) -> anyhow::Result<bool> {
+    let c = cluster.clone();
+    let started = tokio::task::spawn_blocking(move || c.start()).await??;
+    if started {
+        tracing::info!(folder = %cluster.dir().display(), "private PostgreSQL cluster started");
+    } else {
+        tracing::info!(folder = %cluster.dir().display(), "private PostgreSQL cluster already running, reused");
+    }
+    Ok(started)
+}
+
+pub async fn stop_cluster(cluster: &LocalCluster) {
+    let c = cluster.clone();
+    match tokio::task::spawn_blocking(move || c.stop()).await {
+        Ok(Ok(_)) => tracing::info!("private PostgreSQL cluster stopped"),
+        Ok(Err(e)) => tracing::error!(error = %e, "stopping the private PostgreSQL cluster failed"),
+        Err(e) => tracing::error!(error = %e, "stopping the private PostgreSQL cluster failed"),
+    }
+}
+
+/// Applies migrations and seeds the province file, as the owner.
+pub async fn migrate_and_seed(owner: PgConnectOptions, province: &Province) -> anyhow::Result<()> {
+    let pool = db::connect_owner(owner)
+        .await
+        .context("以属主角色连接数据库失败")?;
+    db::migrate(&pool).await.context("数据库迁移失败")?;
+    let report = province::store::seed(&pool, province)
+        .await
+        .context("导入省份配置文件失败")?;
+    if !report.added.is_empty() {
+        tracing::info!(count = report.added.len(), "province file: new keys seeded");
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// The runtime pool, refused if the catalog check finds the connection unsafe.
+pub async fn connect_checked(settings: &Settings, app: PgConnectOptions) -> anyhow::Result<PgPool> {
+    let pool = db::connect_app(app, settings)
+        .await
+        .context("以运行时角色连接数据库失败")?;
+    db::catalog::check(&pool).await?;
+    Ok(pool)
+}
+
+/// `prevention serve`: runs until SIGINT or SIGTERM.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let began = Instant::now();
+    let province = province::load(&settings.province_file)?;
+    let database = Database::open(&settings).await?;
+    let outcome = run(&settings, province, &database.targets, began).await;
+    database.close().await;
+    outcome
+}
+
+async fn run(
+    settings: &Settings,
+    province: Province,
+    targets: &Targets,
+    began: Instant,
+) -> anyhow::Result<()> {
+    match &targets.owner {
+        Some(owner) => migrate_and_seed(owner.clone(), &province).await?,
+        None => tracing::info!("no owner connection configured: migrations and seeding skipped"),
+    }
+    let pool = connect_checked(settings, targets.app.clone()).await?;
+    let state = AppState {
+        pool: pool.clone(),
+        settings: Arc::new(settings.clone()),
+        province: Arc::new(province),
+    };
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("无法监听 {}", settings.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, ready_ms = began.elapsed().as_millis() as u64, "ready");
+    println!("工伤预防管理平台已启动: http://{address}/  (Ctrl-C 停止)");
+    axum::serve(
+        listener,
+        crate::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shutting down: in-flight requests finished, closing the pool");
+    pool.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,16 @@
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use crate::province::Province;
+
+/// What every handler can reach. Cheap to clone; holds no per-user state, so any number of
+/// instances can serve side by side.
+#[derive(Clone)]
+pub struct AppState {
+    /// Connected as the runtime role `prevention_app`.
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+    pub province: Arc<Province>,
+}
