@@ -73,14 +73,122 @@ impl Role {
     pub fn scope(self, region: Option<RegionId>) -> Scope {
         match (self, region) {
             (Role::ProvinceOfficer, Some(_)) => Scope::Province,
-            (Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer, Some(id)) => {
-                Scope::Region(id)
-            }
+            (Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer, Some(id)) => Scope::Region(id),
             // Experts see only their assigned projects; that scope arrives with the expert
             // feature. Administrators never read region tables.
             _ => Scope::Nothing,
         }
     }
+}
+
+/// A function of the system a role may or may not use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    ViewDepartments,
+    EditDepartments,
+}
+
+impl Role {
+    /// The one table of which role may use which function. Record-level limits (which
+    /// department a partner may edit, say) live in the feature's rules.
+    pub fn may(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            ViewDepartments | EditDepartments => {
+                matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer)
+            }
+        }
+    }
+}
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in itself, health checks, assets).
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// A signed-in account whose role has the permission.
+    Requires(Permission),
+}
+
+/// A route's declaration: method, path pattern as written in the router, and access.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteRule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn rule(method: &'static str, path: &'static str, access: Access) -> RouteRule {
+    RouteRule { method, path, access }
+}
+
+/// Every route of the application. A route missing here is refused for everyone (and logged),
+/// so forgetting a declaration fails closed.
+pub const ROUTES: &[RouteRule] = &[
+    rule("GET", "/healthz", Access::Public),
+    rule("GET", "/readyz", Access::Public),
+    rule("GET", "/login", Access::Public),
+    rule("POST", "/login", Access::Public),
+    rule("POST", "/logout", Access::SignedIn),
+    rule("GET", "/", Access::SignedIn),
+    rule("GET", "/departments", Access::Requires(Permission::ViewDepartments)),
+    rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
+    rule("GET", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
+    rule("POST", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
+];
+
+/// The declared access of a route; HEAD is treated as GET.
+pub fn rule_for(method: &str, path: &str) -> Option<Access> {
+    let method = if method == "HEAD" { "GET" } else { method };
+    ROUTES.iter().find(|r| r.method == method && r.path == path).map(|r| r.access)
+}
+
+/// Who is asking: nobody signed in, an account without a role, or an account with one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requester {
+    Anonymous,
+    NoRole,
+    Role(Role),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not signed in: go to the sign-in page.
+    SignIn,
+    /// Signed in, but the role lacks the function: 403.
+    Deny,
+}
+
+pub fn decide(access: Access, who: Requester) -> Decision {
+    match (access, who) {
+        (Access::Public, _) => Decision::Allow,
+        (_, Requester::Anonymous) => Decision::SignIn,
+        (Access::SignedIn, _) => Decision::Allow,
+        (Access::Requires(p), Requester::Role(role)) if role.may(p) => Decision::Allow,
+        (Access::Requires(_), _) => Decision::Deny,
+    }
+}
+
+/// An entry of the left menu, shown to those who may use its page.
+#[derive(Clone, Copy, Debug)]
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub access: Access,
+}
+
+pub const MENU: &[MenuItem] = &[
+    MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
+    MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
+];
+
+/// The menu entries `who` may use.
+pub fn menu_for(who: Requester) -> impl Iterator<Item = &'static MenuItem> {
+    MENU.iter().filter(move |m| decide(m.access, who) == Decision::Allow)
 }
 
 impl fmt::Display for Role {
@@ -156,19 +264,11 @@ pub fn resolve_assignment(
     }
 }
 
-fn require_region(
-    role: Role,
-    region: Option<RegionLevel>,
-    level: Option<RegionLevel>,
-) -> Result<(), AssignmentError> {
+fn require_region(role: Role, region: Option<RegionLevel>, level: Option<RegionLevel>) -> Result<(), AssignmentError> {
     match (region, level) {
         (None, _) => Err(AssignmentError::RegionRequired(role)),
-        (Some(RegionLevel::City), Some(RegionLevel::Province)) => {
-            Err(AssignmentError::RegionMustBeProvince(role))
-        }
-        (Some(RegionLevel::Province), Some(RegionLevel::City)) => {
-            Err(AssignmentError::RegionMustBeCity(role))
-        }
+        (Some(RegionLevel::City), Some(RegionLevel::Province)) => Err(AssignmentError::RegionMustBeProvince(role)),
+        (Some(RegionLevel::Province), Some(RegionLevel::City)) => Err(AssignmentError::RegionMustBeCity(role)),
         _ => Ok(()),
     }
 }
@@ -181,10 +281,7 @@ fn fixed_department(
     match department {
         None => Ok(Some(expected)),
         Some(kind) if kind == expected => Ok(Some(kind)),
-        Some(_) => Err(AssignmentError::DepartmentMustBe {
-            role,
-            expected: expected.label(),
-        }),
+        Some(_) => Err(AssignmentError::DepartmentMustBe { role, expected: expected.label() }),
     }
 }
 
@@ -205,120 +302,37 @@ mod tests {
     #[test]
     fn the_domain_table_is_enforced() {
         use AssignmentError::*;
-        let cases: &[(
-            Role,
-            Option<RegionLevel>,
-            Option<D>,
-            Result<Option<D>, AssignmentError>,
-        )] = &[
-            (
-                Role::ProvinceOfficer,
-                Some(Province),
-                None,
-                Ok(Some(D::Hrss)),
-            ),
-            (
-                Role::ProvinceOfficer,
-                Some(City),
-                None,
-                Err(RegionMustBeProvince(Role::ProvinceOfficer)),
-            ),
-            (
-                Role::ProvinceOfficer,
-                None,
-                None,
-                Err(RegionRequired(Role::ProvinceOfficer)),
-            ),
+        let cases: &[(Role, Option<RegionLevel>, Option<D>, Result<Option<D>, AssignmentError>)] = &[
+            (Role::ProvinceOfficer, Some(Province), None, Ok(Some(D::Hrss))),
+            (Role::ProvinceOfficer, Some(City), None, Err(RegionMustBeProvince(Role::ProvinceOfficer))),
+            (Role::ProvinceOfficer, None, None, Err(RegionRequired(Role::ProvinceOfficer))),
             (
                 Role::ProvinceOfficer,
                 Some(Province),
                 Some(D::Finance),
-                Err(DepartmentMustBe {
-                    role: Role::ProvinceOfficer,
-                    expected: D::Hrss.label(),
-                }),
+                Err(DepartmentMustBe { role: Role::ProvinceOfficer, expected: D::Hrss.label() }),
             ),
-            (
-                Role::CityOfficer,
-                Some(City),
-                Some(D::Hrss),
-                Ok(Some(D::Hrss)),
-            ),
-            (
-                Role::CityOfficer,
-                Some(Province),
-                None,
-                Err(RegionMustBeCity(Role::CityOfficer)),
-            ),
-            (
-                Role::PartnerOfficer,
-                Some(City),
-                Some(D::Emergency),
-                Ok(Some(D::Emergency)),
-            ),
-            (
-                Role::PartnerOfficer,
-                Some(Province),
-                Some(D::MarketRegulation),
-                Ok(Some(D::MarketRegulation)),
-            ),
-            (
-                Role::PartnerOfficer,
-                Some(City),
-                None,
-                Err(DepartmentRequired(Role::PartnerOfficer)),
-            ),
-            (
-                Role::PartnerOfficer,
-                Some(City),
-                Some(D::Hrss),
-                Err(DepartmentMustBePartner(Role::PartnerOfficer)),
-            ),
+            (Role::CityOfficer, Some(City), Some(D::Hrss), Ok(Some(D::Hrss))),
+            (Role::CityOfficer, Some(Province), None, Err(RegionMustBeCity(Role::CityOfficer))),
+            (Role::PartnerOfficer, Some(City), Some(D::Emergency), Ok(Some(D::Emergency))),
+            (Role::PartnerOfficer, Some(Province), Some(D::MarketRegulation), Ok(Some(D::MarketRegulation))),
+            (Role::PartnerOfficer, Some(City), None, Err(DepartmentRequired(Role::PartnerOfficer))),
+            (Role::PartnerOfficer, Some(City), Some(D::Hrss), Err(DepartmentMustBePartner(Role::PartnerOfficer))),
             (
                 Role::PartnerOfficer,
                 Some(City),
                 Some(D::SocialInsurance),
                 Err(DepartmentMustBePartner(Role::PartnerOfficer)),
             ),
-            (
-                Role::PartnerOfficer,
-                None,
-                Some(D::Health),
-                Err(RegionRequired(Role::PartnerOfficer)),
-            ),
-            (
-                Role::AgencyOfficer,
-                Some(City),
-                None,
-                Ok(Some(D::SocialInsurance)),
-            ),
-            (
-                Role::AgencyOfficer,
-                Some(Province),
-                Some(D::SocialInsurance),
-                Ok(Some(D::SocialInsurance)),
-            ),
+            (Role::PartnerOfficer, None, Some(D::Health), Err(RegionRequired(Role::PartnerOfficer))),
+            (Role::AgencyOfficer, Some(City), None, Ok(Some(D::SocialInsurance))),
+            (Role::AgencyOfficer, Some(Province), Some(D::SocialInsurance), Ok(Some(D::SocialInsurance))),
             (Role::Expert, None, None, Ok(None)),
             (Role::Expert, Some(City), None, Ok(None)),
-            (
-                Role::Expert,
-                Some(City),
-                Some(D::Health),
-                Err(DepartmentNotAllowed(Role::Expert)),
-            ),
+            (Role::Expert, Some(City), Some(D::Health), Err(DepartmentNotAllowed(Role::Expert))),
             (Role::SysAdmin, None, None, Ok(None)),
-            (
-                Role::Auditor,
-                Some(Province),
-                None,
-                Err(RegionNotAllowed(Role::Auditor)),
-            ),
-            (
-                Role::SecurityAdmin,
-                None,
-                Some(D::Hrss),
-                Err(DepartmentNotAllowed(Role::SecurityAdmin)),
-            ),
+            (Role::Auditor, Some(Province), None, Err(RegionNotAllowed(Role::Auditor))),
+            (Role::SecurityAdmin, None, Some(D::Hrss), Err(DepartmentNotAllowed(Role::SecurityAdmin))),
         ];
         for (role, region, department, expected) in cases {
             assert_eq!(
@@ -332,16 +346,45 @@ mod tests {
     #[test]
     fn scopes_follow_the_role() {
         let city = Some(RegionId(2));
-        assert_eq!(
-            Role::ProvinceOfficer.scope(Some(RegionId(1))),
-            Scope::Province
-        );
+        assert_eq!(Role::ProvinceOfficer.scope(Some(RegionId(1))), Scope::Province);
         assert_eq!(Role::CityOfficer.scope(city), Scope::Region(RegionId(2)));
         assert_eq!(Role::PartnerOfficer.scope(city), Scope::Region(RegionId(2)));
         assert_eq!(Role::AgencyOfficer.scope(city), Scope::Region(RegionId(2)));
         assert_eq!(Role::CityOfficer.scope(None), Scope::Nothing);
         assert_eq!(Role::Expert.scope(city), Scope::Nothing);
         assert_eq!(Role::SysAdmin.scope(None), Scope::Nothing);
+    }
+
+    #[test]
+    fn every_route_is_declared_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{} {} declared twice", a.method, a.path);
+            }
+        }
+        assert_eq!(rule_for("HEAD", "/departments"), Some(Access::Requires(Permission::ViewDepartments)));
+        assert_eq!(rule_for("DELETE", "/departments"), None);
+    }
+
+    #[test]
+    fn decisions() {
+        let view = Access::Requires(Permission::ViewDepartments);
+        assert_eq!(decide(Access::Public, Requester::Anonymous), Decision::Allow);
+        assert_eq!(decide(Access::SignedIn, Requester::Anonymous), Decision::SignIn);
+        assert_eq!(decide(view, Requester::Anonymous), Decision::SignIn);
+        assert_eq!(decide(Access::SignedIn, Requester::NoRole), Decision::Allow);
+        assert_eq!(decide(view, Requester::NoRole), Decision::Deny);
+        assert_eq!(decide(view, Requester::Role(Role::CityOfficer)), Decision::Allow);
+        assert_eq!(decide(view, Requester::Role(Role::Expert)), Decision::Deny);
+        assert_eq!(decide(view, Requester::Role(Role::Auditor)), Decision::Deny);
+    }
+
+    #[test]
+    fn administrators_get_no_business_menu() {
+        let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
+        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位"]);
+        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台"]);
+        assert_eq!(labels(Requester::Anonymous), Vec::<&str>::new());
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     pub local_db_dir: PathBuf,
     pub province_file: PathBuf,
+    pub static_dir: PathBuf,
+    pub session_idle_timeout_secs: u64,
+    pub session_absolute_timeout_secs: u64,
     pub log_format: LogFormat,
 }
 
@@ -48,6 +51,9 @@ impl Default for Settings {
             body_limit_bytes: 2 * 1024 * 1024,
             local_db_dir: PathBuf::from(".prevention/pg"),
             province_file: PathBuf::from("config/liaoning.toml"),
+            static_dir: PathBuf::from("static"),
+            session_idle_timeout_secs: 30 * 60,
+            session_absolute_timeout_secs: 8 * 60 * 60,
             log_format: LogFormat::Text,
         }
     }
@@ -68,6 +74,9 @@ impl fmt::Debug for Settings {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("local_db_dir", &self.local_db_dir)
             .field("province_file", &self.province_file)
+            .field("static_dir", &self.static_dir)
+            .field("session_idle_timeout_secs", &self.session_idle_timeout_secs)
+            .field("session_absolute_timeout_secs", &self.session_absolute_timeout_secs)
             .field("log_format", &self.log_format)
             .finish()
     }
@@ -101,10 +110,7 @@ impl Settings {
 
     /// True when the site is served over HTTPS (turns on HSTS and `Secure` cookies).
     pub fn is_https(&self) -> bool {
-        self.public_url
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("https://")
+        self.public_url.trim().to_ascii_lowercase().starts_with("https://")
     }
 
     /// The configured public origin without a trailing slash, if any.
@@ -122,10 +128,7 @@ mod tests {
     fn environment_overrides_files_and_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_dir("config")?;
-            jail.create_file(
-                "config/default.toml",
-                "pool_size = 7\nrequest_timeout_secs = 12",
-            )?;
+            jail.create_file("config/default.toml", "pool_size = 7\nrequest_timeout_secs = 12")?;
             jail.create_file("config/local.toml", "pool_size = 8")?;
             jail.set_env("PREVENTION_REQUEST_TIMEOUT_SECS", "40");
             let s = Settings::load(jail.directory())?;
@@ -149,10 +152,7 @@ mod tests {
 
     #[test]
     fn debug_output_hides_connection_strings() {
-        let s = Settings {
-            database_url: "postgres://app:secret@db/prevention".into(),
-            ..Settings::default()
-        };
+        let s = Settings { database_url: "postgres://app:secret@db/prevention".into(), ..Settings::default() };
         assert!(!format!("{s:?}").contains("secret"));
     }
 }

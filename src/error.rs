@@ -1,15 +1,33 @@
-//! `AppError`: every way a request can fail, turned into a Chinese error page (rendered by
-//! `web::render_error_pages`, which knows the request id) and a log line.
+//! `AppError`: every way a request can fail, turned into a Chinese error page (drawn by
+//! `web::middleware::render_error_pages`, which knows the request id) and a log line.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::web::flash;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("not found")]
-    NotFound,
+    /// Not signed in: off to the sign-in page.
+    #[error("sign-in required")]
+    SignInRequired,
+    /// The role lacks the function.
     #[error("forbidden")]
     Forbidden,
+    /// The synchronizer token or the request's origin did not check out.
+    #[error("csrf check failed")]
+    CsrfRejected,
+    /// Missing, or outside the actor's scope (which must not be told apart).
+    #[error("not found")]
+    NotFound,
+    /// An edit based on an old version of the record.
+    #[error("stale edit")]
+    Conflict,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// The path exists, but not for this method (or the method's route is undeclared).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error("database error: {0}")]
@@ -23,43 +41,66 @@ pub enum AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                AppError::Unavailable(e)
-            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AppError::Unavailable(e),
             e => AppError::Database(e),
         }
     }
 }
 
-/// Marks a response whose body is to be replaced by the standard error page.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorPage;
+/// Marks a response whose body is to be replaced by the standard error page, optionally with a
+/// more specific message than the status's own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ErrorPage {
+    pub message: Option<&'static str>,
+}
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
+            AppError::SignInRequired => StatusCode::SEE_OTHER,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(&self) -> Option<&'static str> {
+        match self {
+            AppError::CsrfRejected => Some("页面已过期或请求来源不明,请返回上一页刷新后重试。"),
+            AppError::Conflict => Some(
+                "您编辑期间,这条记录已被他人修改。为避免覆盖他人的修改,本次内容未保存。请重新打开编辑页面,核对后再提交。",
+            ),
+            _ => None,
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::SignInRequired = self {
+            return flash::redirect("/login");
+        }
         let status = self.status();
         // Runs inside the request's span, so the line carries the request id. The details stay
         // in the log; the page shows none of them.
         match &self {
-            AppError::NotFound | AppError::Forbidden => tracing::info!(%status, "refused"),
+            AppError::NotFound
+            | AppError::Forbidden
+            | AppError::CsrfRejected
+            | AppError::Conflict
+            | AppError::PayloadTooLarge
+            | AppError::MethodNotAllowed => {
+                tracing::info!(%status, reason = %self, "refused")
+            }
             AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
             e => tracing::error!(error = ?e, "request failed"),
         }
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorPage);
+        response.extensions_mut().insert(ErrorPage { message: self.message() });
         response
     }
 }

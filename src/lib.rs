@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod cycles;
 pub mod db;
+pub mod demo;
 pub mod departments;
 pub mod error;
 pub mod home;
@@ -18,21 +19,28 @@ pub mod telemetry;
 pub mod web;
 
 use axum::Router;
-use axum::routing::get;
+use axum::middleware;
+use axum::routing::{get, post};
 
 pub use crate::error::AppError;
 pub use crate::state::AppState;
 
-/// Every route of the application, without the middleware.
-pub fn routes() -> Router<AppState> {
+/// Every route of the application, without the outer middleware. Each route's access is
+/// declared in `access::ROUTES` and enforced by `auth::middleware::authorize`.
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
+        .route("/login", get(auth::login::show).post(auth::login::submit))
+        .route("/logout", post(auth::login::logout))
+        .merge(departments::routes())
+        .route_layer(middleware::from_fn(auth::middleware::authorize))
+        .merge(web::assets::routes(state))
         .fallback(|| async { AppError::NotFound })
 }
 
 /// The application as served: every route inside the full middleware stack.
 pub fn router(state: AppState) -> Router {
-    web::with_middleware(routes(), state)
+    web::with_middleware(routes(&state), state)
 }

@@ -29,6 +29,9 @@ struct Cli {
 enum Command {
     /// 启动 Web 服务(未配置数据库时自动启动本地私有 PostgreSQL)
     Serve {
+        /// 演示模式:写入演示账号和演示数据(仅限本地私有数据库)
+        #[arg(long)]
+        demo: bool,
         /// 监听地址,如 127.0.0.1:8080(覆盖配置 bind)
         #[arg(long)]
         bind: Option<SocketAddr>,
@@ -130,35 +133,17 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind } => {
+        Command::Serve { demo, bind } => {
             if let Some(bind) = bind {
                 settings.bind = bind;
             }
-            server::serve(settings).await
+            server::serve(settings, demo).await
         }
         Command::Migrate => migrate(&settings).await,
         Command::Db { action } => manage_local_db(action, &settings).await,
-        Command::User {
-            action:
-                UserAction::Create {
-                    username,
-                    role,
-                    region,
-                    department,
-                    name,
-                    password_stdin,
-                },
-        } => {
-            create_user(
-                &settings,
-                &username,
-                role,
-                region.as_deref(),
-                department,
-                name.as_deref(),
-                password_stdin,
-            )
-            .await
+        Command::User { action: UserAction::Create { username, role, region, department, name, password_stdin } } => {
+            create_user(&settings, &username, role, region.as_deref(), department, name.as_deref(), password_stdin)
+                .await
         }
     }
 }
@@ -168,9 +153,7 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let outcome = match &database.targets.owner {
         Some(owner) => server::migrate_and_seed(owner.clone(), &province).await,
-        None => Err(anyhow::anyhow!(
-            "迁移需要属主角色连接:请配置 PREVENTION_OWNER_DATABASE_URL"
-        )),
+        None => Err(anyhow::anyhow!("迁移需要属主角色连接:请配置 PREVENTION_OWNER_DATABASE_URL")),
     };
     database.close().await;
     outcome?;
@@ -193,14 +176,7 @@ async fn manage_local_db(action: DbAction, settings: &Settings) -> anyhow::Resul
         DbAction::Stop => {
             let c = cluster.clone();
             let stopped = tokio::task::spawn_blocking(move || c.stop()).await??;
-            println!(
-                "{}",
-                if stopped {
-                    "本地数据库已停止"
-                } else {
-                    "本地数据库未在运行"
-                }
-            );
+            println!("{}", if stopped { "本地数据库已停止" } else { "本地数据库未在运行" });
         }
         DbAction::Status => {
             let status = match cluster.status()? {
@@ -228,13 +204,11 @@ async fn create_user(
     password_stdin: bool,
 ) -> anyhow::Result<()> {
     let username = Username::parse(username)?;
-    let display_name = accounts::model::parse_display_name(name.unwrap_or(username.as_str()))
-        .map_err(anyhow::Error::msg)?;
+    let display_name =
+        accounts::model::parse_display_name(name.unwrap_or(username.as_str())).map_err(anyhow::Error::msg)?;
     let (password, generated) = if password_stdin {
         let mut input = String::new();
-        std::io::stdin()
-            .read_to_string(&mut input)
-            .context("读取标准输入失败")?;
+        std::io::stdin().read_to_string(&mut input).context("读取标准输入失败")?;
         let password = input.trim_end_matches(['\r', '\n']).to_string();
         password::check_strength(&password).map_err(anyhow::Error::msg)?;
         (password, false)

@@ -30,11 +30,7 @@ impl Database {
     pub async fn open(settings: &Settings) -> anyhow::Result<Database> {
         if !settings.uses_local_cluster() {
             let targets = Targets::from_settings(settings).context("数据库连接地址格式有误")?;
-            return Ok(Database {
-                targets,
-                cluster: None,
-                started_cluster: false,
-            });
+            return Ok(Database { targets, cluster: None, started_cluster: false });
         }
         if !settings.owner_database_url.trim().is_empty() {
             anyhow::bail!(
@@ -53,11 +49,7 @@ impl Database {
             app: cluster.connect_options(APP_ROLE, local::DATABASE),
             owner: Some(cluster.connect_options(OWNER_ROLE, local::DATABASE)),
         };
-        Ok(Database {
-            targets,
-            cluster: Some(cluster),
-            started_cluster,
-        })
+        Ok(Database { targets, cluster: Some(cluster), started_cluster })
     }
 
     /// Stops the private cluster if this process started it.
@@ -90,13 +82,9 @@ pub async fn stop_cluster(cluster: &LocalCluster) {
 
 /// Applies migrations and seeds the province file, as the owner.
 pub async fn migrate_and_seed(owner: PgConnectOptions, province: &Province) -> anyhow::Result<()> {
-    let pool = db::connect_owner(owner)
-        .await
-        .context("以属主角色连接数据库失败")?;
+    let pool = db::connect_owner(owner).await.context("以属主角色连接数据库失败")?;
     db::migrate(&pool).await.context("数据库迁移失败")?;
-    let report = province::store::seed(&pool, province)
-        .await
-        .context("导入省份配置文件失败")?;
+    let report = province::store::seed(&pool, province).await.context("导入省份配置文件失败")?;
     if !report.added.is_empty() {
         tracing::info!(count = report.added.len(), "province file: new keys seeded");
     }
@@ -106,19 +94,22 @@ pub async fn migrate_and_seed(owner: PgConnectOptions, province: &Province) -> a
 
 /// The runtime pool, refused if the catalog check finds the connection unsafe.
 pub async fn connect_checked(settings: &Settings, app: PgConnectOptions) -> anyhow::Result<PgPool> {
-    let pool = db::connect_app(app, settings)
-        .await
-        .context("以运行时角色连接数据库失败")?;
+    let pool = db::connect_app(app, settings).await.context("以运行时角色连接数据库失败")?;
     db::catalog::check(&pool).await?;
     Ok(pool)
 }
 
-/// `prevention serve`: runs until SIGINT or SIGTERM.
-pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+/// `prevention serve [--demo]`: runs until SIGINT or SIGTERM.
+pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let began = Instant::now();
+    if demo && !settings.uses_local_cluster() {
+        anyhow::bail!(
+            "--demo 只能在本地私有数据库上运行,不能连接已配置的数据库(PREVENTION_DATABASE_URL):演示数据不得写入正式库"
+        );
+    }
     let province = province::load(&settings.province_file)?;
     let database = Database::open(&settings).await?;
-    let outcome = run(&settings, province, &database.targets, began).await;
+    let outcome = run(&settings, province, &database.targets, demo, began).await;
     database.close().await;
     outcome
 }
@@ -127,33 +118,52 @@ async fn run(
     settings: &Settings,
     province: Province,
     targets: &Targets,
+    demo: bool,
     began: Instant,
 ) -> anyhow::Result<()> {
     match &targets.owner {
         Some(owner) => migrate_and_seed(owner.clone(), &province).await?,
         None => tracing::info!("no owner connection configured: migrations and seeding skipped"),
     }
+    if demo {
+        let owner = targets.owner.clone().context("演示模式需要属主连接")?;
+        let pool = db::connect_owner(owner).await?;
+        crate::demo::seed(&pool).await.context("写入演示数据失败")?;
+        pool.close().await;
+    }
     let pool = connect_checked(settings, targets.app.clone()).await?;
-    let state = AppState {
-        pool: pool.clone(),
-        settings: Arc::new(settings.clone()),
-        province: Arc::new(province),
-    };
-    let listener = tokio::net::TcpListener::bind(settings.bind)
-        .await
-        .with_context(|| format!("无法监听 {}", settings.bind))?;
+    spawn_session_purge(pool.clone(), settings.session_idle_timeout_secs);
+    let state =
+        AppState { pool: pool.clone(), settings: Arc::new(settings.clone()), province: Arc::new(province), demo };
+    let listener =
+        tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, ready_ms = began.elapsed().as_millis() as u64, "ready");
     println!("工伤预防管理平台已启动: http://{address}/  (Ctrl-C 停止)");
-    axum::serve(
-        listener,
-        crate::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    if demo {
+        crate::demo::print_logins();
+    }
+    axum::serve(listener, crate::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shutting down: in-flight requests finished, closing the pool");
     pool.close().await;
     Ok(())
+}
+
+/// Removes dead sessions every ten minutes. Every instance may run it: the DELETE is idempotent.
+fn spawn_session_purge(pool: PgPool, idle_timeout_secs: u64) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match crate::auth::store::purge_expired_sessions(&pool, idle_timeout_secs).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+            }
+        }
+    });
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -13,4 +13,6 @@ pub struct AppState {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
     pub province: Arc<Province>,
+    /// Demo mode: the banner on every page, demo accounts exempt from the first-login change.
+    pub demo: bool,
 }

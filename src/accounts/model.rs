@@ -34,10 +34,7 @@ impl Username {
         if !(3..=32).contains(&name.chars().count()) {
             return Err(UsernameError::Length);
         }
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-        {
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
             return Err(UsernameError::Characters);
         }
         Ok(Username(name.to_string()))
@@ -83,10 +80,7 @@ mod tests {
 
     #[test]
     fn usernames_are_checked() {
-        assert_eq!(
-            Username::parse(" sy_city01 ").unwrap().as_str(),
-            "sy_city01"
-        );
+        assert_eq!(Username::parse(" sy_city01 ").unwrap().as_str(), "sy_city01");
         assert_eq!(Username::parse("ab"), Err(UsernameError::Length));
         assert_eq!(Username::parse(&"a".repeat(33)), Err(UsernameError::Length));
         assert_eq!(Username::parse("张三丰"), Err(UsernameError::Characters));

@@ -11,10 +11,7 @@ pub enum CreateAccountError {
 }
 
 /// Stores a new account. Usernames are unique regardless of case.
-pub async fn create(
-    db: impl PgExecutor<'_>,
-    account: &NewAccount,
-) -> Result<AccountId, CreateAccountError> {
+pub async fn create(db: impl PgExecutor<'_>, account: &NewAccount) -> Result<AccountId, CreateAccountError> {
     let result = sqlx::query_scalar!(
         r#"INSERT INTO accounts
                (username, display_name, role, region_id, department_kind, password_hash,
@@ -32,9 +29,9 @@ pub async fn create(
     .fetch_one(db)
     .await;
     match result {
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("accounts_username_key") => Err(
-            CreateAccountError::UsernameTaken(account.username.to_string()),
-        ),
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("accounts_username_key") => {
+            Err(CreateAccountError::UsernameTaken(account.username.to_string()))
+        }
         other => Ok(other?),
     }
 }

@@ -1,3 +1,11 @@
-//! Authentication: passwords now; sessions, sign-in, CSRF and TOTP build on it.
+//! Authentication: passwords, server-side sessions, sign-in and sign-out, CSRF, and the `Actor`
+//! extractor.
 
+pub mod actor;
+pub mod login;
+pub mod middleware;
 pub mod password;
+pub mod session;
+pub mod store;
+
+pub use actor::Actor;

@@ -20,27 +20,37 @@ pub enum PasswordError {
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU.
 pub async fn hash(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|_| PasswordError::Task)?
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|_| PasswordError::Task)?
 }
 
 pub fn hash_blocking(password: &str) -> Result<String, PasswordError> {
-    hasher()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|_| PasswordError::Hash)
+    hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|_| PasswordError::Hash)
 }
 
 /// Verifies on a blocking thread. A malformed stored hash verifies as false.
 pub async fn verify(password: String, stored_hash: String) -> Result<bool, PasswordError> {
+    tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), stored_hash.as_str()).is_ok())
+        .await
+        .map_err(|_| PasswordError::Task)
+}
+
+/// Verifies a sign-in. For an unknown username there is no stored hash: a dummy one is verified
+/// instead, so both paths cost the same and timing does not tell which usernames exist.
+pub async fn verify_login(password: String, stored_hash: Option<String>) -> Result<bool, PasswordError> {
     tokio::task::spawn_blocking(move || {
-        hasher()
-            .verify_password(password.as_bytes(), stored_hash.as_str())
-            .is_ok()
+        let known = stored_hash.is_some();
+        let hash = stored_hash.unwrap_or_else(|| dummy_hash().to_string());
+        let matches = hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok();
+        known && matches
     })
     .await
     .map_err(|_| PasswordError::Task)
+}
+
+/// A hash of a random password nobody knows, made once per process.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking(&generate_one_time_password()).unwrap_or_default())
 }
 
 /// The minimum strength rules of SECURITY.md: 10–128 characters, three of the four classes
@@ -97,16 +107,8 @@ mod tests {
     fn a_hash_verifies_only_its_password() {
         let hash = hash_blocking("Gongshang#2026").unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(
-            hasher()
-                .verify_password(b"Gongshang#2026", hash.as_str())
-                .is_ok()
-        );
-        assert!(
-            hasher()
-                .verify_password(b"Gongshang#2027", hash.as_str())
-                .is_err()
-        );
+        assert!(hasher().verify_password(b"Gongshang#2026", hash.as_str()).is_ok());
+        assert!(hasher().verify_password(b"Gongshang#2027", hash.as_str()).is_err());
     }
 
     #[test]
@@ -114,10 +116,7 @@ mod tests {
         assert_eq!(check_strength("Ab1#"), Err("密码至少 10 个字符"));
         assert!(check_strength("abcdefghij1").is_err());
         assert!(check_strength("abcdefgh1X").is_ok());
-        assert!(
-            check_strength("工伤预防abcdef12").is_ok(),
-            "CJK counts as other"
-        );
+        assert!(check_strength("工伤预防abcdef12").is_ok(), "CJK counts as other");
         assert!(check_strength(&"Aa1".repeat(43)).is_err());
     }
 

@@ -43,14 +43,8 @@ mod tests {
     fn the_current_cycle_contains_today() {
         let cycles = [cycle(2021), cycle(2026)];
         let day = |y| NaiveDate::from_ymd_opt(y, 11, 29).unwrap();
-        assert_eq!(
-            current(&cycles, day(2025)).map(|c| c.first_year),
-            Some(2021)
-        );
-        assert_eq!(
-            current(&cycles, day(2026)).map(|c| c.first_year),
-            Some(2026)
-        );
+        assert_eq!(current(&cycles, day(2025)).map(|c| c.first_year), Some(2021));
+        assert_eq!(current(&cycles, day(2026)).map(|c| c.first_year), Some(2026));
         assert_eq!(current(&cycles, day(2031)), None);
     }
 }

@@ -20,10 +20,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<CycleSummary>, sqlx::Er
             name: r.name,
             headline_target: r.headline_target,
             plan_filing_due: r.plan_filing_due,
-            annual_report_due: format!(
-                "{}月{}日",
-                r.annual_report_due_month, r.annual_report_due_day
-            ),
+            annual_report_due: format!("{}月{}日", r.annual_report_due_month, r.annual_report_due_day),
             department_count: r.department_count,
         })
         .collect())

@@ -63,14 +63,8 @@ pub async fn check(pool: &PgPool) -> Result<(), CatalogError> {
     .fetch_all(pool)
     .await?;
     for table in unprotected {
-        problems.push(format!(
-            "- 地区数据表 {table} 未启用并强制行级安全(RLS)或没有策略"
-        ));
+        problems.push(format!("- 地区数据表 {table} 未启用并强制行级安全(RLS)或没有策略"));
     }
 
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CatalogError::Unsafe(problems))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(CatalogError::Unsafe(problems)) }
 }

@@ -38,10 +38,7 @@ pub enum LocalDbError {
     #[error("以 root 运行时需要系统用户 postgres 来运行数据库,但找不到该用户")]
     NoPostgresUser,
     #[error("无法准备数据库目录 {path}: {source}")]
-    Folder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Folder { path: PathBuf, source: std::io::Error },
     #[error("运行 {program} 失败: {detail}")]
     Command { program: String, detail: String },
     #[error("连接本地数据库失败: {0}")]
@@ -77,26 +74,11 @@ impl LocalCluster {
     /// otherwise a short folder under `/var/tmp` derived from it.
     pub fn locate(requested: &Path, durability: Durability) -> Result<LocalCluster, LocalDbError> {
         let bin_dir = find_binaries().ok_or(LocalDbError::BinariesNotFound)?;
-        let run_as = if is_root() {
-            Some(postgres_user().ok_or(LocalDbError::NoPostgresUser)?)
-        } else {
-            None
-        };
-        let requested = std::path::absolute(requested).map_err(|source| LocalDbError::Folder {
-            path: requested.to_path_buf(),
-            source,
-        })?;
-        let dir = if folder_is_usable(&requested, run_as) {
-            requested
-        } else {
-            fallback_folder(&requested)
-        };
-        Ok(LocalCluster {
-            dir,
-            bin_dir,
-            run_as,
-            durability,
-        })
+        let run_as = if is_root() { Some(postgres_user().ok_or(LocalDbError::NoPostgresUser)?) } else { None };
+        let requested = std::path::absolute(requested)
+            .map_err(|source| LocalDbError::Folder { path: requested.to_path_buf(), source })?;
+        let dir = if folder_is_usable(&requested, run_as) { requested } else { fallback_folder(&requested) };
+        Ok(LocalCluster { dir, bin_dir, run_as, durability })
     }
 
     /// The folder that holds the data directory, the socket, the log and the lock.
@@ -110,19 +92,12 @@ impl LocalCluster {
 
     /// Connection options for `role` on `database`, through the cluster's socket.
     pub fn connect_options(&self, role: &str, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.dir)
-            .port(PORT)
-            .username(role)
-            .database(database)
+        PgConnectOptions::new().socket(&self.dir).port(PORT).username(role).database(database)
     }
 
     /// A connection URL for `role` on `database`, for people and scripts (`prevention db url`).
     pub fn url(&self, role: &str, database: &str) -> String {
-        format!(
-            "postgres://{role}@localhost/{database}?host={}&port={PORT}",
-            percent_encode_path(&self.dir)
-        )
+        format!("postgres://{role}@localhost/{database}?host={}&port={PORT}", percent_encode_path(&self.dir))
     }
 
     /// Starts the cluster unless it already runs, initialising it on first use. Returns whether
@@ -180,11 +155,7 @@ impl LocalCluster {
         }
         let out = self
             .command("pg_ctl")
-            .args([
-                OsStr::new("status"),
-                OsStr::new("-D"),
-                self.data_dir().as_os_str(),
-            ])
+            .args([OsStr::new("status"), OsStr::new("-D"), self.data_dir().as_os_str()])
             .output()
             .map_err(|e| command_error("pg_ctl", e))?;
         // pg_ctl status: 0 running, 3 not running, 4 no accessible data directory.
@@ -204,8 +175,7 @@ impl LocalCluster {
     /// serialised with other processes by the same lock as start-up.
     pub async fn ensure_database(&self, database: &str) -> Result<(), LocalDbError> {
         let _lock = self.lock()?;
-        let mut conn =
-            PgConnection::connect_with(&self.connect_options(SUPERUSER, "postgres")).await?;
+        let mut conn = PgConnection::connect_with(&self.connect_options(SUPERUSER, "postgres")).await?;
         create_roles(&mut conn).await?;
         create_database_if_missing(&mut conn, database, None).await?;
         conn.close().await?;
@@ -215,8 +185,7 @@ impl LocalCluster {
     /// Creates the owner and runtime roles if they are missing.
     pub async fn ensure_roles(&self) -> Result<(), LocalDbError> {
         let _lock = self.lock()?;
-        let mut conn =
-            PgConnection::connect_with(&self.connect_options(SUPERUSER, "postgres")).await?;
+        let mut conn = PgConnection::connect_with(&self.connect_options(SUPERUSER, "postgres")).await?;
         create_roles(&mut conn).await?;
         conn.close().await?;
         Ok(())
@@ -224,10 +193,7 @@ impl LocalCluster {
 
     /// A connection pool as the superuser, for tests and tooling that create databases.
     pub async fn superuser_pool(&self) -> Result<sqlx::PgPool, LocalDbError> {
-        Ok(PgPoolOptions::new()
-            .max_connections(4)
-            .connect_with(self.connect_options(SUPERUSER, "postgres"))
-            .await?)
+        Ok(PgPoolOptions::new().max_connections(4).connect_with(self.connect_options(SUPERUSER, "postgres")).await?)
     }
 
     fn initialise(&self) -> Result<(), LocalDbError> {
@@ -259,23 +225,14 @@ impl LocalCluster {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
         }
         let path = self.data_dir().join("postgresql.conf");
-        let folder_error = |source| LocalDbError::Folder {
-            path: path.clone(),
-            source,
-        };
-        let mut file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(folder_error)?;
+        let folder_error = |source| LocalDbError::Folder { path: path.clone(), source };
+        let mut file = OpenOptions::new().append(true).open(&path).map_err(folder_error)?;
         file.write_all(settings.as_bytes()).map_err(folder_error)
     }
 
     /// Creates the folder (owned by the server's user) and takes the start-up lock on it.
     fn lock(&self) -> Result<File, LocalDbError> {
-        let folder_error = |source| LocalDbError::Folder {
-            path: self.dir.clone(),
-            source,
-        };
+        let folder_error = |source| LocalDbError::Folder { path: self.dir.clone(), source };
         fs::create_dir_all(&self.dir).map_err(folder_error)?;
         if let Some((uid, gid)) = self.run_as {
             std::os::unix::fs::chown(&self.dir, Some(uid), Some(gid)).map_err(folder_error)?;
@@ -303,11 +260,7 @@ impl LocalCluster {
     }
 
     fn run(&self, program: &str, args: &[&OsStr]) -> Result<Output, LocalDbError> {
-        let out = self
-            .command(program)
-            .args(args)
-            .output()
-            .map_err(|e| command_error(program, e))?;
+        let out = self.command(program).args(args).output().map_err(|e| command_error(program, e))?;
         if out.status.success() {
             Ok(out)
         } else {
@@ -316,15 +269,9 @@ impl LocalCluster {
                 detail = format!("exit status {}", out.status);
             }
             if program == "pg_ctl" {
-                detail.push_str(&format!(
-                    "(日志: {})",
-                    self.dir.join("postgres.log").display()
-                ));
+                detail.push_str(&format!("(日志: {})", self.dir.join("postgres.log").display()));
             }
-            Err(LocalDbError::Command {
-                program: program.to_string(),
-                detail,
-            })
+            Err(LocalDbError::Command { program: program.to_string(), detail })
         }
     }
 }
@@ -355,18 +302,14 @@ pub async fn create_database_if_missing(
     template: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     assert_identifier(database);
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
-            .bind(database)
-            .fetch_one(&mut *conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(database)
+        .fetch_one(&mut *conn)
+        .await?;
     if exists {
         return Ok(());
     }
-    let template = template
-        .inspect(|t| assert_identifier(t))
-        .map(|t| format!(" TEMPLATE \"{t}\""))
-        .unwrap_or_default();
+    let template = template.inspect(|t| assert_identifier(t)).map(|t| format!(" TEMPLATE \"{t}\"")).unwrap_or_default();
     let sql = format!("CREATE DATABASE \"{database}\" OWNER {OWNER_ROLE}{template}");
     match sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await {
         Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => Ok(()),
@@ -379,18 +322,13 @@ fn assert_identifier(name: &str) {
     assert!(
         !name.is_empty()
             && name.len() < 64
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
         "not a plain database name: {name}"
     );
 }
 
 fn command_error(program: &str, e: std::io::Error) -> LocalDbError {
-    LocalDbError::Command {
-        program: program.to_string(),
-        detail: e.to_string(),
-    }
+    LocalDbError::Command { program: program.to_string(), detail: e.to_string() }
 }
 
 fn is_root() -> bool {
@@ -415,9 +353,7 @@ fn postgres_user() -> Option<(u32, u32)> {
 /// `initdb` and `pg_ctl` on PATH, else in the newest `/usr/lib/postgresql/*/bin`.
 fn find_binaries() -> Option<PathBuf> {
     let has_both = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default();
+    let on_path = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
     if let Some(dir) = on_path.into_iter().find(|d| has_both(d)) {
         return Some(dir);
     }
@@ -472,9 +408,7 @@ fn percent_encode_path(path: &Path) -> String {
     path.to_string_lossy()
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -497,10 +431,7 @@ mod tests {
 
     #[test]
     fn urls_encode_the_socket_folder() {
-        assert_eq!(
-            percent_encode_path(Path::new("/var/tmp/a b")),
-            "/var/tmp/a%20b"
-        );
+        assert_eq!(percent_encode_path(Path::new("/var/tmp/a b")), "/var/tmp/a%20b");
     }
 
     #[test]
@@ -510,11 +441,7 @@ mod tests {
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
         let meta = fs::metadata(&dir).unwrap();
         // A stranger (neither owner nor group) cannot pass; the owner can.
-        assert!(!traversable_by(
-            &dir,
-            meta.uid() + 12345,
-            meta.gid() + 12345
-        ));
+        assert!(!traversable_by(&dir, meta.uid() + 12345, meta.gid() + 12345));
         assert!(traversable_by(&dir, meta.uid(), meta.gid()));
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -51,10 +51,7 @@ pub struct DbActor {
 }
 
 impl DbActor {
-    pub const SYSTEM: DbActor = DbActor {
-        scope: Scope::Nothing,
-        account_id: None,
-    };
+    pub const SYSTEM: DbActor = DbActor { scope: Scope::Nothing, account_id: None };
 
     pub fn new(scope: Scope, account_id: Option<AccountId>) -> DbActor {
         DbActor { scope, account_id }
@@ -64,16 +61,10 @@ impl DbActor {
 /// Opens a transaction for `actor` with the row-level-security settings made first, local to
 /// the transaction, so they can never leak to the next user of the pooled connection. Every
 /// store function that touches region data runs inside one of these.
-pub async fn begin(
-    pool: &PgPool,
-    actor: DbActor,
-) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+pub async fn begin(pool: &PgPool, actor: DbActor) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let (scope, region_id) = actor.scope.setting();
-    let account_id = actor
-        .account_id
-        .map(|a| a.0.to_string())
-        .unwrap_or_default();
+    let account_id = actor.account_id.map(|a| a.0.to_string()).unwrap_or_default();
     sqlx::query(
         "SELECT set_config('app.scope', $1, true), set_config('app.region_id', $2, true),
                 set_config('app.account_id', $3, true)",
@@ -106,10 +97,7 @@ impl Targets {
 }
 
 /// The runtime pool: connects as the runtime role, fails fast when the database is away.
-pub async fn connect_app(
-    options: PgConnectOptions,
-    settings: &Settings,
-) -> Result<PgPool, sqlx::Error> {
+pub async fn connect_app(options: PgConnectOptions, settings: &Settings) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(settings.pool_size)
         .acquire_timeout(settings.acquire_timeout())
@@ -119,10 +107,7 @@ pub async fn connect_app(
 
 /// A small pool for the owner's one-off work (migrations, seeding, operator commands).
 pub async fn connect_owner(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
-    PgPoolOptions::new()
-        .max_connections(2)
-        .connect_with(options.application_name("prevention-owner"))
-        .await
+    PgPoolOptions::new().max_connections(2).connect_with(options.application_name("prevention-owner")).await
 }
 
 /// Applies the pending migrations (as the owner).

@@ -1,6 +1,116 @@
 //! Departments (成员单位) of a region: HRSS, the partner departments of the joint mechanism,
-//! and the social insurance agency.
+//! and the social insurance agency. Officers keep their contact details current.
 
 pub mod model;
+pub mod store;
+pub mod views;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::Form;
 
 pub use model::{DepartmentId, DepartmentKind};
+
+use self::model::{ContactForm, ListQuery, may_edit, parse_contact};
+use self::store::SaveOutcome;
+use self::views::{DetailPage, EditPage, ListPage};
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::flash::{self, Flash};
+use crate::web::form::FieldErrors;
+use crate::web::layout::{Chrome, Crumb};
+use crate::web::pagination::{Page, Pager};
+
+const PAGE_SIZE: u32 = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/departments", get(list))
+        .route("/departments/{id}", get(detail))
+        .route("/departments/{id}/edit", get(edit).post(save))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let filter = query.filter();
+    let page = Page::new(query.page, PAGE_SIZE);
+    let (departments, total) = store::list(&state.pool, &actor, &filter, page).await?;
+    let regions = store::regions_in_scope(&state.pool, &actor).await?;
+    let page = ListPage {
+        layout: chrome.layout("成员单位", vec![Crumb::here("成员单位")]),
+        pager: Pager::new(page, total, query.to_query_string()),
+        rows: departments.into_iter().map(views::Row::from).collect(),
+        regions,
+        kinds: DepartmentKind::ALL.to_vec(),
+        filter,
+        show_region_filter: actor.role.scope(actor.region.as_ref().map(|r| r.id)) == crate::db::Scope::Province,
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
+    let editable = may_edit(&actor, &department);
+    let page = DetailPage {
+        layout: chrome.layout(
+            department.name.clone(),
+            vec![Crumb::link("成员单位", "/departments"), Crumb::here(department.name.clone())],
+        ),
+        department,
+        editable,
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
+    if !may_edit(&actor, &department) {
+        return Err(AppError::Forbidden);
+    }
+    let form = ContactForm::from(&department);
+    Ok(Html(EditPage::new(&chrome, department, form, FieldErrors::default()).render()?))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    let id = DepartmentId(id);
+    let department = store::find(&state.pool, &actor, id).await?.ok_or(AppError::NotFound)?;
+    if !may_edit(&actor, &department) {
+        return Err(AppError::Forbidden);
+    }
+    let (contact, version) = match parse_contact(&form) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Html(EditPage::new(&chrome, department, form, errors).render()?).into_response()),
+    };
+    match store::update_contact(&state.pool, &actor, id, version, &contact).await? {
+        SaveOutcome::Saved => {
+            tracing::info!(department = id.0, "department contact saved");
+            Ok(flash::redirect_with(&format!("/departments/{}", id.0), Flash::DepartmentSaved))
+        }
+        SaveOutcome::Stale => Err(AppError::Conflict),
+        SaveOutcome::Missing => Err(AppError::NotFound),
+    }
+}

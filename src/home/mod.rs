@@ -1,34 +1,40 @@
-//! The home page: the province, its regions and its plan cycles.
+//! The home page (工作台): who is signed in, and the plan cycles.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
+use crate::auth::session::CurrentSession;
 use crate::cycles::{self, CycleSummary};
 use crate::db::{self, DbActor};
 use crate::error::AppError;
-use crate::regions::{self, Region};
 use crate::state::AppState;
+use crate::web::layout::{Chrome, Layout};
 
 #[derive(Template)]
 #[template(path = "home/index.html")]
 struct HomePage {
-    province_name: String,
-    regions: Vec<Region>,
+    layout: Layout,
+    actor_name: String,
+    role_label: &'static str,
+    region_name: Option<String>,
     cycles: Vec<CycleSummary>,
     current_cycle: Option<CycleSummary>,
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Html<String>, AppError> {
+    let session: &CurrentSession = &chrome.session;
+    let account = session.account().ok_or(AppError::SignInRequired)?;
     // Reference data only: no region rows are read, so the transaction needs no scope.
     let mut tx = db::begin(&state.pool, DbActor::SYSTEM).await?;
-    let regions = regions::store::list(&mut *tx).await?;
     let cycles = cycles::store::list(&mut *tx).await?;
     tx.commit().await?;
     let current_cycle = cycles::model::current(&cycles, crate::web::time::today()).cloned();
     let page = HomePage {
-        province_name: state.province.name.clone(),
-        regions,
+        layout: chrome.layout("工作台", Vec::new()),
+        actor_name: account.display_name.clone(),
+        role_label: account.role.map(|r| r.label()).unwrap_or("未分配角色"),
+        region_name: account.region.as_ref().map(|r| r.name.clone()),
         cycles,
         current_cycle,
     };

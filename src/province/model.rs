@@ -108,13 +108,7 @@ impl fmt::Display for ProvinceFileError {
         if self.line == 0 {
             write!(f, "省份配置文件 {}: {}", self.path.display(), self.message)
         } else {
-            write!(
-                f,
-                "省份配置文件 {} 第 {} 行: {}",
-                self.path.display(),
-                self.line,
-                self.message
-            )
+            write!(f, "省份配置文件 {} 第 {} 行: {}", self.path.display(), self.line, self.message)
         }
     }
 }
@@ -139,8 +133,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Province, ProvinceFileError> {
         message,
     };
     let raw: RawFile = toml::from_str(text).map_err(|e| at(e.span(), e.message().to_string()))?;
-    raw.check()
-        .map_err(|(span, message)| at(Some(span), message))
+    raw.check().map_err(|(span, message)| at(Some(span), message))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -234,19 +227,11 @@ fn text(value: &Spanned<String>, what: &str, max: usize) -> Result<String, Probl
 }
 
 fn date(value: &Spanned<String>, what: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d").map_err(|_| {
-        (
-            value.span(),
-            format!("{what}「{}」不是有效日期(格式 YYYY-MM-DD)", value.get_ref()),
-        )
-    })
+    NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d")
+        .map_err(|_| (value.span(), format!("{what}「{}」不是有效日期(格式 YYYY-MM-DD)", value.get_ref())))
 }
 
-fn unique<'a>(
-    seen: &mut HashSet<&'a str>,
-    value: &'a Spanned<String>,
-    what: &str,
-) -> Result<(), Problem> {
+fn unique<'a>(seen: &mut HashSet<&'a str>, value: &'a Spanned<String>, what: &str) -> Result<(), Problem> {
     if seen.insert(value.get_ref().as_str()) {
         Ok(())
     } else {
@@ -258,25 +243,16 @@ impl RawFile {
     fn check(&self) -> Result<Province, Problem> {
         let p = &self.province;
         if !is_valid_region_code(p.code.get_ref()) {
-            return Err((
-                p.code.span(),
-                format!("地区代码「{}」应为 6 位数字", p.code.get_ref()),
-            ));
+            return Err((p.code.span(), format!("地区代码「{}」应为 6 位数字", p.code.get_ref())));
         }
         let mut codes = HashSet::from([p.code.get_ref().as_str()]);
         let mut cities = Vec::with_capacity(self.cities.len());
         for c in &self.cities {
             if !is_valid_region_code(c.code.get_ref()) {
-                return Err((
-                    c.code.span(),
-                    format!("地区代码「{}」应为 6 位数字", c.code.get_ref()),
-                ));
+                return Err((c.code.span(), format!("地区代码「{}」应为 6 位数字", c.code.get_ref())));
             }
             unique(&mut codes, &c.code, "地区代码")?;
-            cities.push(City {
-                code: c.code.get_ref().clone(),
-                name: text(&c.name, "城市名称", 50)?,
-            });
+            cities.push(City { code: c.code.get_ref().clone(), name: text(&c.name, "城市名称", 50)? });
         }
 
         let mut kinds = HashSet::new();
@@ -297,10 +273,7 @@ impl RawFile {
             if !is_valid_industry_key(k.key.get_ref()) {
                 return Err((
                     k.key.span(),
-                    format!(
-                        "重点行业标识「{}」应为小写英文字母开头的 2–40 位字母、数字或下划线",
-                        k.key.get_ref()
-                    ),
+                    format!("重点行业标识「{}」应为小写英文字母开头的 2–40 位字母、数字或下划线", k.key.get_ref()),
                 ));
             }
             unique(&mut keys, &k.key, "重点行业标识")?;
@@ -310,17 +283,12 @@ impl RawFile {
                 if !is_valid_division_code(d.code.get_ref()) {
                     return Err((
                         d.code.span(),
-                        format!(
-                            "行业大类代码「{}」应为门类字母加两位数字,如 C26",
-                            d.code.get_ref()
-                        ),
+                        format!("行业大类代码「{}」应为门类字母加两位数字,如 C26", d.code.get_ref()),
                     ));
                 }
                 unique(&mut division_codes, &d.code, "行业大类代码")?;
-                divisions.push(Division {
-                    code: d.code.get_ref().clone(),
-                    name: text(&d.name, "行业大类名称", 100)?,
-                });
+                divisions
+                    .push(Division { code: d.code.get_ref().clone(), name: text(&d.name, "行业大类名称", 100)? });
             }
             key_industries.push(KeyIndustry {
                 key: k.key.get_ref().clone(),
@@ -334,10 +302,7 @@ impl RawFile {
         for c in &self.cycles {
             cycles.push(c.check(&kinds)?);
             if !first_years.insert(*c.first_year.get_ref()) {
-                return Err((
-                    c.first_year.span(),
-                    format!("周期起始年份 {} 重复", c.first_year.get_ref()),
-                ));
+                return Err((c.first_year.span(), format!("周期起始年份 {} 重复", c.first_year.get_ref())));
             }
         }
 
@@ -357,59 +322,37 @@ impl RawCycle {
     fn check(&self, defined_kinds: &HashSet<&str>) -> Result<Cycle, Problem> {
         let (first_year, last_year) = (*self.first_year.get_ref(), *self.last_year.get_ref());
         if !(2000..=2100).contains(&first_year) {
-            return Err((
-                self.first_year.span(),
-                format!("周期起始年份 {first_year} 不在 2000–2100 之间"),
-            ));
+            return Err((self.first_year.span(), format!("周期起始年份 {first_year} 不在 2000–2100 之间")));
         }
         if last_year < first_year {
-            return Err((
-                self.last_year.span(),
-                format!("周期结束年份 {last_year} 早于起始年份 {first_year}"),
-            ));
+            return Err((self.last_year.span(), format!("周期结束年份 {last_year} 早于起始年份 {first_year}")));
         }
         let mut seen = HashSet::new();
         let mut departments = Vec::with_capacity(self.departments.len());
         for d in &self.departments {
             let kind = department_kind(d)?;
             if !(kind == DepartmentKind::Hrss || kind.is_partner()) {
-                return Err((
-                    d.span(),
-                    format!("「{}」不是联防联控机制的成员单位", d.get_ref()),
-                ));
+                return Err((d.span(), format!("「{}」不是联防联控机制的成员单位", d.get_ref())));
             }
             if !defined_kinds.contains(d.get_ref().as_str()) {
-                return Err((
-                    d.span(),
-                    format!("部门类型「{}」未在 [[departments]] 中定义", d.get_ref()),
-                ));
+                return Err((d.span(), format!("部门类型「{}」未在 [[departments]] 中定义", d.get_ref())));
             }
             unique(&mut seen, d, "成员单位")?;
             departments.push(kind);
         }
         if !departments.contains(&DepartmentKind::Hrss) {
-            return Err((
-                self.name.span(),
-                "周期的成员单位必须包含人力资源社会保障部门(hrss)".to_string(),
-            ));
+            return Err((self.name.span(), "周期的成员单位必须包含人力资源社会保障部门(hrss)".to_string()));
         }
         let percent = *self.accident_rate_reduction_percent.get_ref();
         if percent > 100 {
-            return Err((
-                self.accident_rate_reduction_percent.span(),
-                "事故发生率降低目标不能超过 100%".to_string(),
-            ));
+            return Err((self.accident_rate_reduction_percent.span(), "事故发生率降低目标不能超过 100%".to_string()));
         }
-        let annual_report_due =
-            MonthDay::parse(self.annual_report_due.get_ref()).ok_or_else(|| {
-                (
-                    self.annual_report_due.span(),
-                    format!(
-                        "年度报告截止日「{}」应为 MM-DD 格式的有效日期",
-                        self.annual_report_due.get_ref()
-                    ),
-                )
-            })?;
+        let annual_report_due = MonthDay::parse(self.annual_report_due.get_ref()).ok_or_else(|| {
+            (
+                self.annual_report_due.span(),
+                format!("年度报告截止日「{}」应为 MM-DD 格式的有效日期", self.annual_report_due.get_ref()),
+            )
+        })?;
         Ok(Cycle {
             first_year,
             last_year,
@@ -421,12 +364,7 @@ impl RawCycle {
             accident_rate_reduction_percent: percent,
             training_target: self.training_target.trim().to_string(),
             training_coverage_due: date(&self.training_coverage_due, "培训全覆盖期限")?,
-            key_positions: self
-                .key_positions
-                .iter()
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect(),
+            key_positions: self.key_positions.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
             plan_filing_due: date(&self.plan_filing_due, "实施方案备案期限")?,
             annual_report_due,
         })
@@ -434,29 +372,21 @@ impl RawCycle {
 }
 
 fn department_kind(value: &Spanned<String>) -> Result<DepartmentKind, Problem> {
-    DepartmentKind::parse(value.get_ref()).ok_or_else(|| {
-        (
-            value.span(),
-            format!("未知的部门类型「{}」", value.get_ref()),
-        )
-    })
+    DepartmentKind::parse(value.get_ref())
+        .ok_or_else(|| (value.span(), format!("未知的部门类型「{}」", value.get_ref())))
 }
 
 fn is_valid_industry_key(key: &str) -> bool {
     let bytes = key.as_bytes();
     (2..=40).contains(&bytes.len())
         && bytes[0].is_ascii_lowercase()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
 }
 
 /// GB/T 4754-2017: sections A–T, divisions two digits.
 fn is_valid_division_code(code: &str) -> bool {
     let bytes = code.as_bytes();
-    bytes.len() == 3
-        && (b'A'..=b'T').contains(&bytes[0])
-        && bytes[1..].iter().all(u8::is_ascii_digit)
+    bytes.len() == 3 && (b'A'..=b'T').contains(&bytes[0]) && bytes[1..].iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -503,32 +433,16 @@ annual_report_due = "12-15"
         assert_eq!(province.cycles.len(), 2);
         assert_eq!(province.cycles[0].departments.len(), 8);
         assert_eq!(province.cycles[1].departments.len(), 9);
-        assert_eq!(
-            province.cycles[1].annual_report_due,
-            MonthDay { month: 12, day: 15 }
-        );
-        let mining = province
-            .key_industries
-            .iter()
-            .find(|k| k.name == "矿山")
-            .unwrap();
-        assert_eq!(
-            mining.divisions.first().map(|d| d.code.as_str()),
-            Some("B06")
-        );
+        assert_eq!(province.cycles[1].annual_report_due, MonthDay { month: 12, day: 15 });
+        let mining = province.key_industries.iter().find(|k| k.name == "矿山").unwrap();
+        assert_eq!(mining.divisions.first().map(|d| d.code.as_str()), Some("B06"));
     }
 
     #[test]
     fn a_minimal_file_parses() {
         let p = parse_str(MINIMAL).unwrap();
-        assert_eq!(
-            p.departments[0].name_in_city("沈阳市"),
-            "沈阳市人力资源和社会保障局"
-        );
-        assert_eq!(
-            p.cycles[0].plan_filing_due,
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
-        );
+        assert_eq!(p.departments[0].name_in_city("沈阳市"), "沈阳市人力资源和社会保障局");
+        assert_eq!(p.cycles[0].plan_filing_due, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     }
 
     #[test]
@@ -536,55 +450,24 @@ annual_report_due = "12-15"
         let broken = MINIMAL.replace("name = \"沈阳市\"", "name = \"沈阳市");
         let err = parse_str(&broken).unwrap_err();
         assert_eq!(err.line, 9);
-        assert!(
-            err.to_string()
-                .starts_with("省份配置文件 test.toml 第 9 行"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("省份配置文件 test.toml 第 9 行"), "{err}");
     }
 
     #[test]
     fn semantic_errors_name_the_line_and_problem() {
         let cases = [
-            (
-                MINIMAL.replace("code = \"210100\"", "code = \"21010\""),
-                8,
-                "应为 6 位数字",
-            ),
-            (
-                MINIMAL.replace("code = \"210100\"", "code = \"210000\""),
-                8,
-                "重复",
-            ),
-            (
-                MINIMAL.replace("kind = \"hrss\"", "kind = \"police\""),
-                12,
-                "未知的部门类型",
-            ),
-            (
-                MINIMAL.replace("\"2026-06-30\"", "\"2026-02-30\""),
-                23,
-                "不是有效日期",
-            ),
+            (MINIMAL.replace("code = \"210100\"", "code = \"21010\""), 8, "应为 6 位数字"),
+            (MINIMAL.replace("code = \"210100\"", "code = \"210000\""), 8, "重复"),
+            (MINIMAL.replace("kind = \"hrss\"", "kind = \"police\""), 12, "未知的部门类型"),
+            (MINIMAL.replace("\"2026-06-30\"", "\"2026-02-30\""), 23, "不是有效日期"),
             (MINIMAL.replace("\"12-15\"", "\"13-01\""), 24, "MM-DD"),
+            (MINIMAL.replace("last_year = 2030", "last_year = 2020"), 18, "早于起始年份"),
             (
-                MINIMAL.replace("last_year = 2030", "last_year = 2020"),
-                18,
-                "早于起始年份",
-            ),
-            (
-                MINIMAL.replace(
-                    "departments = [\"hrss\"]",
-                    "departments = [\"social_insurance\"]",
-                ),
+                MINIMAL.replace("departments = [\"hrss\"]", "departments = [\"social_insurance\"]"),
                 20,
                 "不是联防联控机制的成员单位",
             ),
-            (
-                MINIMAL.replace("level_name", "levelname"),
-                5,
-                "unknown field",
-            ),
+            (MINIMAL.replace("level_name", "levelname"), 5, "unknown field"),
         ];
         for (text, line, needle) in cases {
             let err = parse_str(&text).unwrap_err();
@@ -595,10 +478,7 @@ annual_report_due = "12-15"
 
     #[test]
     fn month_days_are_real_days() {
-        assert_eq!(
-            MonthDay::parse("02-29"),
-            Some(MonthDay { month: 2, day: 29 })
-        );
+        assert_eq!(MonthDay::parse("02-29"), Some(MonthDay { month: 2, day: 29 }));
         assert_eq!(MonthDay::parse("04-31"), None);
         assert_eq!(MonthDay::parse("1215"), None);
     }

@@ -20,13 +20,9 @@ pub struct SeedReport {
 /// advisory lock, so a key is never seeded twice.
 pub async fn seed(owner: &PgPool, province: &Province) -> Result<SeedReport, sqlx::Error> {
     let mut tx = owner.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(7310001)")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(7310001)").execute(&mut *tx).await?;
     // Departments are a region table with forced row-level security; seeding acts province-wide.
-    sqlx::query("SELECT set_config('app.scope', 'province', true)")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SELECT set_config('app.scope', 'province', true)").execute(&mut *tx).await?;
 
     let mut seeder = Seeder {
         seeded: sqlx::query!("SELECT entity, key FROM seed_log")
@@ -57,23 +53,12 @@ struct Seeder {
 
 impl Seeder {
     /// Whether `entity:key` still needs seeding; if so it is logged as seeded now.
-    async fn claim(
-        &mut self,
-        db: &mut PgConnection,
-        entity: &str,
-        key: &str,
-    ) -> Result<bool, sqlx::Error> {
+    async fn claim(&mut self, db: &mut PgConnection, entity: &str, key: &str) -> Result<bool, sqlx::Error> {
         let tag = format!("{entity}:{key}");
         if self.seeded.contains(&tag) {
             return Ok(false);
         }
-        sqlx::query!(
-            "INSERT INTO seed_log (entity, key) VALUES ($1, $2)",
-            entity,
-            key
-        )
-        .execute(db)
-        .await?;
+        sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ($1, $2)", entity, key).execute(db).await?;
         self.seeded.insert(tag.clone());
         self.report.added.push(tag);
         Ok(true)
@@ -109,16 +94,9 @@ impl Seeder {
         Ok(())
     }
 
-    async fn departments(
-        &mut self,
-        db: &mut PgConnection,
-        p: &Province,
-    ) -> Result<(), sqlx::Error> {
-        let regions = std::iter::once((p.code.as_str(), None)).chain(
-            p.cities
-                .iter()
-                .map(|c| (c.code.as_str(), Some(c.name.as_str()))),
-        );
+    async fn departments(&mut self, db: &mut PgConnection, p: &Province) -> Result<(), sqlx::Error> {
+        let regions = std::iter::once((p.code.as_str(), None))
+            .chain(p.cities.iter().map(|c| (c.code.as_str(), Some(c.name.as_str()))));
         for (code, city) in regions {
             let Some(region_id) = region_id(db, code).await? else {
                 continue;
@@ -146,12 +124,7 @@ impl Seeder {
         Ok(())
     }
 
-    async fn key_industry(
-        &mut self,
-        db: &mut PgConnection,
-        k: &KeyIndustry,
-        order: i32,
-    ) -> Result<(), sqlx::Error> {
+    async fn key_industry(&mut self, db: &mut PgConnection, k: &KeyIndustry, order: i32) -> Result<(), sqlx::Error> {
         if !self.claim(db, "key_industry", &k.key).await? {
             return Ok(());
         }
@@ -211,23 +184,14 @@ impl Seeder {
             return Ok(());
         };
         for kind in &c.departments {
-            sqlx::query!(
-                "INSERT INTO cycle_departments (cycle_id, kind) VALUES ($1, $2)",
-                id,
-                kind.as_str()
-            )
-            .execute(&mut *db)
-            .await?;
+            sqlx::query!("INSERT INTO cycle_departments (cycle_id, kind) VALUES ($1, $2)", id, kind.as_str())
+                .execute(&mut *db)
+                .await?;
         }
         Ok(())
     }
 }
 
 async fn region_id(db: &mut PgConnection, code: &str) -> Result<Option<RegionId>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT id AS "id: RegionId" FROM regions WHERE code = $1"#,
-        code
-    )
-    .fetch_optional(db)
-    .await
+    sqlx::query_scalar!(r#"SELECT id AS "id: RegionId" FROM regions WHERE code = $1"#, code).fetch_optional(db).await
 }

@@ -10,11 +10,7 @@ use super::middleware::OwnBody;
 use crate::state::AppState;
 
 pub async fn healthz() -> impl IntoResponse {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "ok",
-    )
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok")
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
@@ -23,13 +19,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(_) => (StatusCode::OK, text, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                text,
-                Extension(OwnBody),
-                "database unavailable",
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, text, Extension(OwnBody), "database unavailable").into_response()
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The layers around every route, outermost first: request id, trace span, security headers,
-//! error pages, panic catching, timeout, body limit.
+//! error pages, body limit, timeout, session and CSRF, panic catching.
 
 use askama::Template;
 use axum::Router;
@@ -14,8 +14,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::session::CurrentSession;
 use crate::error::ErrorPage;
 use crate::state::AppState;
+use crate::web::layout::{Chrome, Crumb, Layout};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -23,13 +25,14 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     let settings = state.settings.clone();
     routes
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");
             crate::error::AppError::Internal(anyhow::anyhow!("panic")).into_response()
         }))
-        .layer(middleware::from_fn(render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::middleware::sessions))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
+        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(
             TraceLayer::new_for_http()
@@ -46,11 +49,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
 /// Keeps a well-formed `x-request-id` from a trusted proxy, otherwise makes one, and echoes it
 /// on the response. A malformed one is replaced so that nothing odd reaches the logs.
 async fn assign_request_id(mut req: Request, next: Next) -> Response<Body> {
-    let incoming = req
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| is_sane_request_id(v));
+    let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| is_sane_request_id(v));
     let id = match incoming {
         Some(id) => id.to_string(),
         None => uuid::Uuid::new_v4().to_string(),
@@ -63,44 +62,26 @@ async fn assign_request_id(mut req: Request, next: Next) -> Response<Body> {
 }
 
 fn is_sane_request_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The headers of SECURITY.md "Responses", on every response, error pages included.
-async fn security_headers(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response<Body> {
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
     if state.settings.is_https() {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     // Pages may carry personal data: nothing is cached unless a route says otherwise.
     if !headers.contains_key(header::CACHE_CONTROL) {
@@ -112,10 +93,13 @@ async fn security_headers(
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate<'a> {
+    layout: Layout,
     status: u16,
     title: &'a str,
     message: &'a str,
     request_id: &'a str,
+    /// For a conflict: the page to reopen (the edit form the stale save came from).
+    retry: Option<String>,
 }
 
 /// Marks an error response whose own body is meant for machines (the health endpoints), so it
@@ -125,13 +109,9 @@ pub struct OwnBody;
 
 /// Gives every error response without an HTML page of its own (our `AppError`s, axum's 404/405,
 /// tower-http's 413 and timeouts, caught panics) the standard Chinese page with the request id.
-async fn render_error_pages(req: Request, next: Next) -> Response<Body> {
-    let request_id = req
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string();
+async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+    let path = req.uri().path().to_string();
     let response = next.run(req).await;
     let status = response.status();
     let is_html = response
@@ -144,12 +124,22 @@ async fn render_error_pages(req: Request, next: Next) -> Response<Body> {
     if !(status.is_client_error() || status.is_server_error()) || !wants_page {
         return response;
     }
-    let (title, message) = describe(status);
+    let (title, default_message) = describe(status);
+    let message = response.extensions().get::<ErrorPage>().and_then(|p| p.message).unwrap_or(default_message);
+    let chrome = Chrome {
+        session: response.extensions().get::<CurrentSession>().cloned().unwrap_or_default(),
+        flash: None,
+        demo: state.demo,
+        path: path.clone(),
+    };
+    let retry = (status == StatusCode::CONFLICT).then_some(path);
     let page = ErrorTemplate {
+        layout: chrome.layout(title, vec![Crumb::here(title)]),
         status: status.as_u16(),
         title,
         message,
         request_id: &request_id,
+        retry,
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -157,10 +147,7 @@ async fn render_error_pages(req: Request, next: Next) -> Response<Body> {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page failed to render");
-            (
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                format!("{title}(请求编号 {request_id})"),
-            )
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{title}(请求编号 {request_id})"))
                 .into_response()
         }
     };
@@ -172,22 +159,14 @@ async fn render_error_pages(req: Request, next: Next) -> Response<Body> {
 fn describe(status: StatusCode) -> (&'static str, &'static str) {
     match status {
         StatusCode::BAD_REQUEST => ("请求有误", "提交的内容无法处理,请检查后重试。"),
-        StatusCode::FORBIDDEN => (
-            "无权访问",
-            "您没有执行此操作的权限。如需开通,请联系本单位的系统管理员。",
-        ),
+        StatusCode::FORBIDDEN => ("无权访问", "您没有执行此操作的权限。如需开通,请联系本单位的系统管理员。"),
         StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在,或已被删除。"),
         StatusCode::METHOD_NOT_ALLOWED => ("请求方式不支持", "该页面不支持此请求方式。"),
         StatusCode::CONFLICT => ("数据已被修改", "您提交的内容已被他人修改,请刷新后重试。"),
         StatusCode::PAYLOAD_TOO_LARGE => ("提交内容过大", "提交的内容超过了系统允许的大小。"),
         StatusCode::TOO_MANY_REQUESTS => ("请求过于频繁", "请稍候再试。"),
-        StatusCode::SERVICE_UNAVAILABLE => {
-            ("服务暂时不可用", "系统繁忙或数据库暂时不可用,请稍后重试。")
-        }
-        s if s.is_server_error() => (
-            "系统错误",
-            "系统处理请求时出错,已记录日志。请将下方的请求编号告知系统管理员。",
-        ),
+        StatusCode::SERVICE_UNAVAILABLE => ("服务暂时不可用", "系统繁忙或数据库暂时不可用,请稍后重试。"),
+        s if s.is_server_error() => ("系统错误", "系统处理请求时出错,已记录日志。请将下方的请求编号告知系统管理员。"),
         _ => ("请求未能完成", "请返回上一页后重试。"),
     }
 }

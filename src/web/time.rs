@@ -21,9 +21,6 @@ mod tests {
     #[test]
     fn shanghai_is_eight_hours_ahead() {
         let late_utc = Utc.with_ymd_and_hms(2026, 12, 15, 16, 30, 0).unwrap();
-        assert_eq!(
-            late_utc.with_timezone(&shanghai()).date_naive(),
-            NaiveDate::from_ymd_opt(2026, 12, 16).unwrap()
-        );
+        assert_eq!(late_utc.with_timezone(&shanghai()).date_naive(), NaiveDate::from_ymd_opt(2026, 12, 16).unwrap());
     }
 }

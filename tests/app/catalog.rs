@@ -66,23 +66,13 @@ async fn a_connection_owning_a_table_is_refused() {
     let db = TestDb::create().await;
     let role = TempRole::create(&db, "").await;
     let su = db.superuser_pool().await;
-    exec(
-        &su,
-        &format!(
-            "CREATE TABLE notes (id int); ALTER TABLE notes OWNER TO {}",
-            role.name
-        ),
-    )
-    .await;
+    exec(&su, &format!("CREATE TABLE notes (id int); ALTER TABLE notes OWNER TO {}", role.name)).await;
     let pool = db.pool_as(&role.name).await;
     let found = problems(&pool).await;
     pool.close().await;
     su.close().await;
     role.drop(&db).await;
-    assert!(
-        found.iter().any(|p| p.contains("拥有表 public.notes")),
-        "{found:?}"
-    );
+    assert!(found.iter().any(|p| p.contains("拥有表 public.notes")), "{found:?}");
 }
 
 #[tokio::test]
@@ -91,39 +81,18 @@ async fn a_region_table_without_forced_rls_and_a_policy_is_refused() {
     let owner = db.owner_pool().await;
     let app = db.app_pool().await;
 
-    exec(
-        &owner,
-        "CREATE TABLE widgets (region_id bigint NOT NULL, label text)",
-    )
-    .await;
+    exec(&owner, "CREATE TABLE widgets (region_id bigint NOT NULL, label text)").await;
     let found = problems(&app).await;
-    assert!(
-        found.iter().any(|p| p.contains("widgets")),
-        "no RLS: {found:?}"
-    );
+    assert!(found.iter().any(|p| p.contains("widgets")), "no RLS: {found:?}");
 
     exec(&owner, "ALTER TABLE widgets ENABLE ROW LEVEL SECURITY").await;
-    assert!(
-        problems(&app).await.iter().any(|p| p.contains("widgets")),
-        "enabled, not forced, no policy"
-    );
+    assert!(problems(&app).await.iter().any(|p| p.contains("widgets")), "enabled, not forced, no policy");
 
     exec(&owner, "ALTER TABLE widgets FORCE ROW LEVEL SECURITY").await;
-    assert!(
-        problems(&app).await.iter().any(|p| p.contains("widgets")),
-        "forced, no policy"
-    );
+    assert!(problems(&app).await.iter().any(|p| p.contains("widgets")), "forced, no policy");
 
-    exec(
-        &owner,
-        "CREATE POLICY widgets_in_scope ON widgets USING (app_region_visible(region_id))",
-    )
-    .await;
-    assert_eq!(
-        problems(&app).await,
-        Vec::<String>::new(),
-        "forced with a policy passes"
-    );
+    exec(&owner, "CREATE POLICY widgets_in_scope ON widgets USING (app_region_visible(region_id))").await;
+    assert_eq!(problems(&app).await, Vec::<String>::new(), "forced with a policy passes");
 }
 
 #[tokio::test]

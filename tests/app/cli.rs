@@ -22,12 +22,7 @@ fn user_create(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -40,31 +35,12 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn creates_a_city_officer_with_a_one_time_password() {
     let db = TestDb::create().await;
-    let out = user_create(
-        &db,
-        &[
-            "sy_wangfang",
-            "--role",
-            "city_officer",
-            "--region",
-            "210100",
-            "--name",
-            "王芳",
-        ],
-        None,
-    );
+    let out =
+        user_create(&db, &["sy_wangfang", "--role", "city_officer", "--region", "210100", "--name", "王芳"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("已创建账号 sy_wangfang(市人力资源社会保障局,沈阳市)"),
-        "{stdout}"
-    );
-    let password = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("一次性密码: "))
-        .unwrap()
-        .trim()
-        .to_string();
+    assert!(stdout.contains("已创建账号 sy_wangfang(市人力资源社会保障局,沈阳市)"), "{stdout}");
+    let password = stdout.lines().find_map(|l| l.strip_prefix("一次性密码: ")).unwrap().trim().to_string();
 
     let pool = db.app_pool().await;
     let row = sqlx::query(
@@ -80,16 +56,8 @@ async fn creates_a_city_officer_with_a_one_time_password() {
     assert_eq!(row.get::<String, _>("code"), "210100");
     assert!(row.get::<bool, _>("must_change_password"));
     let hash: String = row.get("password_hash");
-    assert!(
-        prevention::auth::password::verify(password, hash.clone())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !prevention::auth::password::verify("wrong-Password1".into(), hash)
-            .await
-            .unwrap()
-    );
+    assert!(prevention::auth::password::verify(password, hash.clone()).await.unwrap());
+    assert!(!prevention::auth::password::verify("wrong-Password1".into(), hash).await.unwrap());
 }
 
 #[tokio::test]
@@ -111,22 +79,13 @@ async fn takes_the_password_from_stdin() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("一次性密码"));
-    let hash: String =
-        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE username = 'dl_emergency'")
-            .fetch_one(&db.app_pool().await)
-            .await
-            .unwrap();
-    assert!(
-        prevention::auth::password::verify("Yingji#Dalian2026".into(), hash)
-            .await
-            .unwrap()
-    );
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE username = 'dl_emergency'")
+        .fetch_one(&db.app_pool().await)
+        .await
+        .unwrap();
+    assert!(prevention::auth::password::verify("Yingji#Dalian2026".into(), hash).await.unwrap());
 
-    let weak = user_create(
-        &db,
-        &["dl_weak", "--role", "auditor", "--password-stdin"],
-        Some("short\n"),
-    );
+    let weak = user_create(&db, &["dl_weak", "--role", "auditor", "--password-stdin"], Some("short\n"));
     assert!(!weak.status.success());
     assert!(text(&weak.stderr).contains("密码至少 10 个字符"));
 }
@@ -135,61 +94,26 @@ async fn takes_the_password_from_stdin() {
 async fn refuses_what_the_role_table_forbids() {
     let db = TestDb::create().await;
     let cases: &[(&[&str], &str)] = &[
+        (&["a_city", "--role", "city_officer", "--region", "210000"], "只能属于地级市"),
+        (&["a_prov", "--role", "province_officer", "--region", "210100"], "只能属于省本级"),
+        (&["a_prov2", "--role", "province_officer"], "必须指定所属地区"),
+        (&["a_part", "--role", "partner_officer", "--region", "210100"], "必须指定所属部门"),
         (
-            &["a_city", "--role", "city_officer", "--region", "210000"],
-            "只能属于地级市",
-        ),
-        (
-            &["a_prov", "--role", "province_officer", "--region", "210100"],
-            "只能属于省本级",
-        ),
-        (
-            &["a_prov2", "--role", "province_officer"],
-            "必须指定所属地区",
-        ),
-        (
-            &["a_part", "--role", "partner_officer", "--region", "210100"],
-            "必须指定所属部门",
-        ),
-        (
-            &[
-                "a_part2",
-                "--role",
-                "partner_officer",
-                "--region",
-                "210100",
-                "--department",
-                "social_insurance",
-            ],
+            &["a_part2", "--role", "partner_officer", "--region", "210100", "--department", "social_insurance"],
             "成员单位",
         ),
-        (
-            &["a_admin", "--role", "sys_admin", "--region", "210100"],
-            "不属于任何地区",
-        ),
-        (
-            &["a_exp", "--role", "expert", "--department", "health"],
-            "不属于任何部门",
-        ),
-        (
-            &["a_gone", "--role", "city_officer", "--region", "219999"],
-            "地区代码「219999」不存在",
-        ),
+        (&["a_admin", "--role", "sys_admin", "--region", "210100"], "不属于任何地区"),
+        (&["a_exp", "--role", "expert", "--department", "health"], "不属于任何部门"),
+        (&["a_gone", "--role", "city_officer", "--region", "219999"], "地区代码「219999」不存在"),
         (&["张三丰", "--role", "auditor"], "用户名只能包含"),
     ];
     for (args, message) in cases {
         let out = user_create(&db, args, None);
         assert!(!out.status.success(), "{args:?} was accepted");
-        assert!(
-            text(&out.stderr).contains(message),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
     }
-    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
-        .fetch_one(&db.app_pool().await)
-        .await
-        .unwrap();
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&db.app_pool().await).await.unwrap();
     assert_eq!(accounts, 0, "nothing half-saved");
 }
 
@@ -200,15 +124,8 @@ async fn refuses_bad_arguments_and_taken_usernames() {
     assert_eq!(bad_role.status.code(), Some(2));
     assert!(text(&bad_role.stderr).contains("未知角色「mayor」"));
 
-    assert!(
-        user_create(&db, &["Li_Audit", "--role", "auditor"], None)
-            .status
-            .success()
-    );
+    assert!(user_create(&db, &["Li_Audit", "--role", "auditor"], None).status.success());
     let taken = user_create(&db, &["li_audit", "--role", "auditor"], None);
     assert!(!taken.status.success());
-    assert!(
-        text(&taken.stderr).contains("已被使用"),
-        "usernames are unique regardless of case"
-    );
+    assert!(text(&taken.stderr).contains("已被使用"), "usernames are unique regardless of case");
 }

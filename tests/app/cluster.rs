@@ -37,11 +37,7 @@ fn prevention_cmd(dir: &Path, args: &[&str]) -> Command {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let out = prevention_cmd(dir, args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "prevention {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "prevention {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
 
@@ -73,16 +69,8 @@ fn the_cluster_starts_is_reused_and_stops() {
     let dir = &folder.0;
 
     // Two processes at once: both succeed, one cluster results.
-    let a = prevention_cmd(dir, &["db", "start"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let b = prevention_cmd(dir, &["db", "start"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let a = prevention_cmd(dir, &["db", "start"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let b = prevention_cmd(dir, &["db", "start"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
@@ -94,11 +82,7 @@ fn the_cluster_starts_is_reused_and_stops() {
     let pid = server_pid(dir);
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
-        assert_eq!(
-            uid_of(pid),
-            postgres_uid(),
-            "as root, PostgreSQL runs as postgres"
-        );
+        assert_eq!(uid_of(pid), postgres_uid(), "as root, PostgreSQL runs as postgres");
     } else {
         // SAFETY: as above.
         assert_eq!(uid_of(pid), unsafe { libc::geteuid() });
@@ -110,10 +94,7 @@ fn the_cluster_starts_is_reused_and_stops() {
 
     // The URL names the socket folder.
     let url = stdout(&run(dir, &["db", "url"]));
-    assert!(
-        url.starts_with("postgres://prevention_app@localhost/prevention?host="),
-        "{url}"
-    );
+    assert!(url.starts_with("postgres://prevention_app@localhost/prevention?host="), "{url}");
     assert!(url.contains(dir.to_str().unwrap()));
 
     assert!(stdout(&run(dir, &["db", "stop"])).contains("已停止"));
@@ -121,18 +102,9 @@ fn the_cluster_starts_is_reused_and_stops() {
     assert!(stdout(&run(dir, &["db", "stop"])).contains("未在运行"));
 
     // The data stays: the next start reuses it without initialising again.
-    let version_file = std::fs::metadata(dir.join("data/PG_VERSION"))
-        .unwrap()
-        .modified()
-        .unwrap();
+    let version_file = std::fs::metadata(dir.join("data/PG_VERSION")).unwrap().modified().unwrap();
     assert!(stdout(&run(dir, &["db", "start"])).contains("已启动"));
-    assert_eq!(
-        std::fs::metadata(dir.join("data/PG_VERSION"))
-            .unwrap()
-            .modified()
-            .unwrap(),
-        version_file
-    );
+    assert_eq!(std::fs::metadata(dir.join("data/PG_VERSION")).unwrap().modified().unwrap(), version_file);
 }
 
 #[test]
@@ -145,9 +117,7 @@ fn serve_stops_cleanly_on_sigterm_and_stops_its_cluster() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let address = line
         .split("http://")
         .nth(1)
@@ -156,10 +126,7 @@ fn serve_stops_cleanly_on_sigterm_and_stops_its_cluster() {
         .to_string();
 
     let health = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {
             let res = reqwest::Client::builder()
                 .no_proxy()
@@ -183,18 +150,12 @@ fn serve_stops_cleanly_on_sigterm_and_stops_its_cluster() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            waited < Duration::from_secs(30),
-            "serve did not stop on SIGTERM"
-        );
+        assert!(waited < Duration::from_secs(30), "serve did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(100));
         waited += Duration::from_millis(100);
     };
     assert!(status.success(), "clean exit: {status}");
-    assert!(
-        stdout(&run(dir, &["db", "status"])).contains("已停止"),
-        "the cluster it started is stopped"
-    );
+    assert!(stdout(&run(dir, &["db", "status"])).contains("已停止"), "the cluster it started is stopped");
 
     // The next start reuses both the cluster folder and the migrated database.
     let out = run(dir, &["migrate"]);

@@ -8,16 +8,12 @@ use prevention::AppError;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use prevention::access::Role;
+
 use crate::support::{TestApp, exec};
 
 fn assert_security_headers(headers: &HeaderMap) {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert_eq!(
         get("content-security-policy"),
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -25,10 +21,7 @@ fn assert_security_headers(headers: &HeaderMap) {
     assert_eq!(get("x-content-type-options"), "nosniff");
     assert_eq!(get("x-frame-options"), "DENY");
     assert_eq!(get("referrer-policy"), "same-origin");
-    assert_eq!(
-        get("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()"
-    );
+    assert_eq!(get("permissions-policy"), "camera=(), microphone=(), geolocation=()");
     assert_eq!(get("cache-control"), "no-store");
     assert!(!get("x-request-id").is_empty());
 }
@@ -44,8 +37,7 @@ fn failing_routes() -> Router<prevention::AppState> {
             "/test/database-error",
             get(|| async {
                 Err::<(), _>(AppError::Database(sqlx::Error::Protocol(
-                    "relation \"secret_table\" does not exist at /srv/prevention/src/store.rs"
-                        .into(),
+                    "relation \"secret_table\" does not exist at /srv/prevention/src/store.rs".into(),
                 )))
             }),
         )
@@ -87,38 +79,26 @@ async fn readyz_reports_the_database() {
     // Take this test's own database away: the app must say it is not ready.
     let su = app.db.cluster.superuser_pool().await.unwrap();
     let name = app.db.name.clone();
-    exec(
-        &su,
-        &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
-    )
-    .await;
-    exec(
-        &su,
-        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
-    )
-    .await;
+    exec(&su, &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await;
+    exec(&su, &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")).await;
     let res = app.get("/readyz").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_security_headers(res.headers());
     assert_eq!(res.text().await.unwrap(), "database unavailable");
-    exec(
-        &su,
-        &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),
-    )
-    .await;
+    exec(&su, &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await;
 }
 
 #[tokio::test]
-async fn the_home_page_shows_the_province_file() {
+async fn the_home_page_shows_the_plan_cycles() {
     let app = TestApp::spawn().await;
-    let res = app.get("/").await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let res = user.get("/").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_security_headers(res.headers());
     let body = res.text().await.unwrap();
-    assert!(body.contains("辽宁省工伤预防管理平台"));
-    assert!(body.contains("地区(15 个)"));
-    assert!(body.contains("葫芦岛市"));
-    assert!(body.contains("2026—2030"));
+    assert!(body.contains("工作台"));
+    assert!(body.contains("当前周期:2026—2030年"));
+    assert!(body.contains("辽宁省工伤预防五年行动计划(2021—2025年)"));
 }
 
 #[tokio::test]
@@ -171,13 +151,7 @@ async fn a_slow_request_times_out_with_a_page() {
 #[tokio::test]
 async fn bodies_over_the_limit_are_refused() {
     let app = TestApp::spawn_with(Router::new(), |s| s.body_limit_bytes = 1024).await;
-    let res = app
-        .client
-        .post(app.url("/"))
-        .body(vec![b'x'; 4096])
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.post(app.url("/")).body(vec![b'x'; 4096]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_security_headers(res.headers());
     assert!(res.text().await.unwrap().contains("提交内容过大"));
@@ -195,21 +169,9 @@ async fn a_wrong_method_gets_a_page() {
 #[tokio::test]
 async fn request_ids_from_a_proxy_are_kept_only_when_sane() {
     let app = TestApp::spawn().await;
-    let res = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "lb-7f3a9c")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "lb-7f3a9c").send().await.unwrap();
     assert_eq!(request_id(res.headers()), "lb-7f3a9c");
-    let res = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "evil id\"<script>")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "evil id\"<script>").send().await.unwrap();
     let id = request_id(res.headers());
     assert_ne!(id, "evil id\"<script>");
     assert_eq!(id.len(), 36, "replaced by a fresh uuid");
@@ -218,23 +180,8 @@ async fn request_ids_from_a_proxy_are_kept_only_when_sane() {
 #[tokio::test]
 async fn hsts_only_when_the_site_is_https() {
     let plain = TestApp::spawn().await;
-    assert!(
-        plain
-            .get("/healthz")
-            .await
-            .headers()
-            .get("strict-transport-security")
-            .is_none()
-    );
-    let https = TestApp::spawn_with(Router::new(), |s| {
-        s.public_url = "https://gsyf.example.cn".into()
-    })
-    .await;
+    assert!(plain.get("/healthz").await.headers().get("strict-transport-security").is_none());
+    let https = TestApp::spawn_with(Router::new(), |s| s.public_url = "https://gsyf.example.cn".into()).await;
     let res = https.get("/healthz").await;
-    assert!(
-        res.headers()["strict-transport-security"]
-            .to_str()
-            .unwrap()
-            .starts_with("max-age=")
-    );
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 }

@@ -2,9 +2,14 @@
 
 mod support;
 
+mod access;
+mod auth;
 mod catalog;
 mod cli;
 mod cluster;
+mod demo;
+mod departments;
 mod http;
+mod layout;
 mod province;
 mod rls;

@@ -14,16 +14,10 @@ async fn scalar(pool: &PgPool, sql: &'static str) -> i64 {
 
 /// Region-table counts need the province scope, even for the owner (RLS is forced).
 async fn department_count(owner: &PgPool) -> i64 {
-    let mut tx = prevention::db::begin(
-        owner,
-        prevention::db::DbActor::new(prevention::db::Scope::Province, None),
-    )
-    .await
-    .unwrap();
-    sqlx::query_scalar("SELECT count(*) FROM departments")
-        .fetch_one(&mut *tx)
+    let mut tx = prevention::db::begin(owner, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
         .await
-        .unwrap()
+        .unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM departments").fetch_one(&mut *tx).await.unwrap()
 }
 
 #[tokio::test]
@@ -33,25 +27,16 @@ async fn the_province_file_is_seeded_once() {
     // The template was seeded from the shipped file.
     assert_eq!(scalar(&owner, "SELECT count(*) FROM regions").await, 15);
     assert_eq!(department_count(&owner).await, 150);
-    assert_eq!(
-        scalar(&owner, "SELECT count(*) FROM key_industries").await,
-        5
-    );
+    assert_eq!(scalar(&owner, "SELECT count(*) FROM key_industries").await, 5);
     assert_eq!(scalar(&owner, "SELECT count(*) FROM cycles").await, 2);
-    assert_eq!(
-        scalar(&owner, "SELECT count(*) FROM cycle_departments").await,
-        17
-    );
+    assert_eq!(scalar(&owner, "SELECT count(*) FROM cycle_departments").await, 17);
     let logged = scalar(&owner, "SELECT count(*) FROM seed_log").await;
 
     let report = seed(&owner, &province()).await.unwrap();
     assert_eq!(report.added, Vec::<String>::new());
     assert_eq!(scalar(&owner, "SELECT count(*) FROM regions").await, 15);
     assert_eq!(department_count(&owner).await, 150);
-    assert_eq!(
-        scalar(&owner, "SELECT count(*) FROM seed_log").await,
-        logged
-    );
+    assert_eq!(scalar(&owner, "SELECT count(*) FROM seed_log").await, logged);
 }
 
 #[tokio::test]
@@ -77,12 +62,9 @@ async fn edits_and_deletions_survive_the_next_start() {
     let report = seed(&owner, &province()).await.unwrap();
     assert!(report.added.is_empty(), "{:?}", report.added);
 
-    let mut tx = prevention::db::begin(
-        &owner,
-        prevention::db::DbActor::new(prevention::db::Scope::Province, None),
-    )
-    .await
-    .unwrap();
+    let mut tx = prevention::db::begin(&owner, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+        .await
+        .unwrap();
     let name: String = sqlx::query_scalar(
         "SELECT name FROM departments WHERE kind = 'hrss' AND region_id = (SELECT id FROM regions WHERE code = '210100')",
     )
@@ -98,19 +80,11 @@ async fn edits_and_deletions_survive_the_next_start() {
     .unwrap();
     assert_eq!(unions, 0);
     tx.commit().await.unwrap();
-    assert_eq!(
-        scalar(
-            &owner,
-            "SELECT count(*) FROM key_industries WHERE key = 'machinery'"
-        )
-        .await,
-        0
-    );
-    let due: chrono::NaiveDate =
-        sqlx::query_scalar("SELECT plan_filing_due FROM cycles WHERE first_year = 2026")
-            .fetch_one(&owner)
-            .await
-            .unwrap();
+    assert_eq!(scalar(&owner, "SELECT count(*) FROM key_industries WHERE key = 'machinery'").await, 0);
+    let due: chrono::NaiveDate = sqlx::query_scalar("SELECT plan_filing_due FROM cycles WHERE first_year = 2026")
+        .fetch_one(&owner)
+        .await
+        .unwrap();
     assert_eq!(due.to_string(), "2026-07-31");
 }
 
@@ -130,12 +104,11 @@ async fn keys_added_to_the_file_later_are_added() {
 
     assert_eq!(scalar(&owner, "SELECT count(*) FROM regions").await, 16);
     assert_eq!(department_count(&owner).await, 160);
-    let parent: String = sqlx::query_scalar(
-        "SELECT p.code FROM regions r JOIN regions p ON p.id = r.parent_id WHERE r.code = '219900'",
-    )
-    .fetch_one(&owner)
-    .await
-    .unwrap();
+    let parent: String =
+        sqlx::query_scalar("SELECT p.code FROM regions r JOIN regions p ON p.id = r.parent_id WHERE r.code = '219900'")
+            .fetch_one(&owner)
+            .await
+            .unwrap();
     assert_eq!(parent, "210000");
     let name: String = sqlx::query_scalar(
         "SELECT d.name FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.code = '219900' AND d.kind = 'emergency'",
@@ -151,11 +124,7 @@ fn a_malformed_file_stops_start_up_naming_its_line() {
     let dir = std::env::temp_dir().join(format!("prevention-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("broken.toml");
-    let text = std::fs::read_to_string(province_file()).unwrap().replacen(
-        "code = \"210300\"",
-        "code = \"2103\"",
-        1,
-    );
+    let text = std::fs::read_to_string(province_file()).unwrap().replacen("code = \"210300\"", "code = \"2103\"", 1);
     let line = text.lines().position(|l| l.contains("\"2103\"")).unwrap() + 1;
     std::fs::write(&bad, text).unwrap();
 
@@ -170,13 +139,7 @@ fn a_malformed_file_stops_start_up_naming_its_line() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(&format!("broken.toml 第 {line} 行")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("broken.toml 第 {line} 行")), "{stderr}");
     assert!(stderr.contains("应为 6 位数字"), "{stderr}");
-    assert!(
-        !started_something,
-        "nothing was started before the file was checked"
-    );
+    assert!(!started_something, "nothing was started before the file was checked");
 }

@@ -9,9 +9,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
+use prevention::access::{Role, resolve_assignment};
+use prevention::accounts::{NewAccount, Username};
 use prevention::config::Settings;
 use prevention::db::local::{self, Durability, LocalCluster};
 use prevention::db::{APP_ROLE, MIGRATOR, OWNER_ROLE};
+use prevention::departments::DepartmentKind;
 use prevention::province::{self, Province};
 use prevention::state::AppState;
 use rand::RngExt;
@@ -44,10 +47,7 @@ pub fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
         std::thread::spawn(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(prepare_shared())
         })
         .join()
@@ -59,8 +59,7 @@ async fn prepare_shared() -> Shared {
     let dir = std::env::var_os("PREVENTION_TEST_PG_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest_dir().join("target/test-pg"));
-    let cluster =
-        LocalCluster::locate(&dir, Durability::Throwaway).expect("locate the test cluster");
+    let cluster = LocalCluster::locate(&dir, Durability::Throwaway).expect("locate the test cluster");
     cluster.start().expect("start the test cluster");
     cluster.ensure_roles().await.expect("create the roles");
     let template = format!("tmpl_{}", schema_fingerprint());
@@ -76,12 +75,7 @@ fn schema_fingerprint() -> String {
         hasher.update(&*migration.checksum);
     }
     hasher.update(std::fs::read(province_file()).expect("read the province file"));
-    hasher
-        .finalize()
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 async fn build_template(cluster: &LocalCluster, template: &str) {
@@ -93,65 +87,42 @@ async fn build_template(cluster: &LocalCluster, template: &str) {
         .expect("open the template lock");
     lock.lock().expect("take the template lock");
     let su = cluster.superuser_pool().await.expect("superuser pool");
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
-            .bind(template)
-            .fetch_one(&su)
-            .await
-            .expect("look for the template");
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(template)
+        .fetch_one(&su)
+        .await
+        .expect("look for the template");
     if !exists {
         // Old templates of earlier schemas are of no further use.
-        let old: Vec<String> =
-            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%'")
-                .fetch_all(&su)
-                .await
-                .expect("list old templates");
+        let old: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%'")
+            .fetch_all(&su)
+            .await
+            .expect("list old templates");
         for name in old {
-            exec(
-                &su,
-                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-            )
-            .await;
+            exec(&su, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
         }
         let building = format!("{template}_build");
-        exec(
-            &su,
-            &format!("CREATE DATABASE \"{building}\" OWNER {OWNER_ROLE}"),
-        )
-        .await;
+        exec(&su, &format!("CREATE DATABASE \"{building}\" OWNER {OWNER_ROLE}")).await;
         let owner = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(cluster.connect_options(OWNER_ROLE, &building))
             .await
             .expect("owner pool on the template");
-        prevention::db::migrate(&owner)
-            .await
-            .expect("migrate the template");
-        province::store::seed(&owner, &province())
-            .await
-            .expect("seed the template");
+        prevention::db::migrate(&owner).await.expect("migrate the template");
+        province::store::seed(&owner, &province()).await.expect("seed the template");
         owner.close().await;
-        exec(
-            &su,
-            &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""),
-        )
-        .await;
+        exec(&su, &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\"")).await;
     }
     su.close().await;
 }
 
 pub async fn exec(pool: &PgPool, sql: &str) {
-    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-        .execute(pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 pub fn random_suffix() -> String {
     let mut rng = rand::rng();
-    (0..12)
-        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
-        .collect()
+    (0..12).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)])).collect()
 }
 
 /// A fresh database of one test, cloned from the template; dropped when the value is.
@@ -164,24 +135,10 @@ impl TestDb {
     pub async fn create() -> TestDb {
         let shared = shared();
         let name = format!("t_{}", random_suffix());
-        let su = shared
-            .cluster
-            .superuser_pool()
-            .await
-            .expect("superuser pool");
-        exec(
-            &su,
-            &format!(
-                "CREATE DATABASE \"{name}\" OWNER {OWNER_ROLE} TEMPLATE \"{}\"",
-                shared.template
-            ),
-        )
-        .await;
+        let su = shared.cluster.superuser_pool().await.expect("superuser pool");
+        exec(&su, &format!("CREATE DATABASE \"{name}\" OWNER {OWNER_ROLE} TEMPLATE \"{}\"", shared.template)).await;
         su.close().await;
-        TestDb {
-            name,
-            cluster: shared.cluster.clone(),
-        }
+        TestDb { name, cluster: shared.cluster.clone() }
     }
 
     pub fn options(&self, role: &str) -> PgConnectOptions {
@@ -194,11 +151,7 @@ impl TestDb {
 
     /// A pool connected as `role`.
     pub async fn pool_as(&self, role: &str) -> PgPool {
-        PgPoolOptions::new()
-            .max_connections(4)
-            .connect_with(self.options(role))
-            .await
-            .expect("connect")
+        PgPoolOptions::new().max_connections(4).connect_with(self.options(role)).await.expect("connect")
     }
 
     pub async fn app_pool(&self) -> PgPool {
@@ -219,23 +172,27 @@ impl Drop for TestDb {
         let (cluster, name) = (self.cluster.clone(), self.name.clone());
         // Drop runs outside any runtime we may block, so the clean-up gets a thread of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
                 let su = cluster.superuser_pool().await.ok()?;
-                let _ = sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))
-                .execute(&su)
-                .await;
+                let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+                    .execute(&su)
+                    .await;
                 su.close().await;
                 Some(())
             })
         })
         .join();
     }
+}
+
+/// The password of every account the tests create.
+pub const TEST_PASSWORD: &str = "Ceshi#Mima2026";
+
+/// The hash of [`TEST_PASSWORD`], computed once per process (argon2 is deliberately slow).
+fn test_password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| prevention::auth::password::hash_blocking(TEST_PASSWORD).expect("hash"))
 }
 
 /// The application under test, served over real HTTP on a loopback port.
@@ -246,59 +203,57 @@ pub struct TestApp {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(Router::new(), |_| {}).await
     }
 
+    /// The app in demo mode, with the demo data seeded.
+    pub async fn spawn_demo() -> TestApp {
+        Self::start(Router::new(), |_| {}, true).await
+    }
+
     /// Spawns the app with extra routes (e.g. ones that fail on purpose) and adjusted settings.
-    pub async fn spawn_with(
-        extra: Router<AppState>,
-        configure: impl FnOnce(&mut Settings),
-    ) -> TestApp {
+    pub async fn spawn_with(extra: Router<AppState>, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::start(extra, configure, false).await
+    }
+
+    async fn start(extra: Router<AppState>, configure: impl FnOnce(&mut Settings), demo: bool) -> TestApp {
         let db = TestDb::create().await;
-        let mut settings = Settings {
-            pool_acquire_timeout_secs: 2,
-            ..Settings::default()
-        };
+        if demo {
+            let owner = db.owner_pool().await;
+            prevention::demo::seed(&owner).await.expect("seed the demo");
+            owner.close().await;
+        }
+        let mut settings =
+            Settings { pool_acquire_timeout_secs: 2, static_dir: manifest_dir().join("static"), ..Settings::default() };
         configure(&mut settings);
         let pool = prevention::server::connect_checked(&settings, db.options(APP_ROLE))
             .await
             .expect("the app connects as prevention_app and passes the catalog check");
-        let state = AppState {
-            pool,
-            settings: Arc::new(settings),
-            province: Arc::new(province()),
-        };
-        let app = prevention::web::with_middleware(prevention::routes().merge(extra), state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let state = AppState { pool, settings: Arc::new(settings), province: Arc::new(province()), demo };
+        let app = prevention::web::with_middleware(prevention::routes(&state).merge(extra), state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+            let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
         });
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
-        TestApp {
-            address,
-            client,
-            db,
-            shutdown: Some(tx),
-        }
+        TestApp { address, client: new_client(), db, shutdown: Some(tx) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -306,12 +261,69 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// Creates an account of `role` in `region` (a code; empty for none) with the department
+    /// the role implies (partner officers: emergency) and signs it in.
+    pub async fn login_as(&self, role: Role, region: &str) -> TestUser {
+        let department = (role == Role::PartnerOfficer).then_some(DepartmentKind::Emergency);
+        self.login_as_department(role, region, department).await
+    }
+
+    pub async fn login_as_department(&self, role: Role, region: &str, department: Option<DepartmentKind>) -> TestUser {
+        let username = self.create_account(role, region, department).await;
+        self.login(&username, TEST_PASSWORD).await.unwrap_or_else(|status| panic!("login of {username}: {status}"))
+    }
+
+    /// Creates an account (password [`TEST_PASSWORD`]) and returns its username.
+    pub async fn create_account(&self, role: Role, region: &str, department: Option<DepartmentKind>) -> String {
+        let pool = self.db.app_pool().await;
+        let region = match region {
+            "" => None,
+            code => Some(prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region")),
+        };
+        let department = resolve_assignment(role, region.as_ref().map(|r| r.level), department).expect("assignment");
+        let username = format!("t_{}", random_suffix());
+        let account = NewAccount {
+            username: Username::parse(&username).expect("username"),
+            display_name: format!("测试{}", role.label()),
+            role: Some(role),
+            region_id: region.map(|r| r.id),
+            department,
+            password_hash: test_password_hash().to_string(),
+            must_change_password: false,
+        };
+        prevention::accounts::store::create(&pool, &account).await.expect("create account");
+        pool.close().await;
+        username
+    }
+
+    /// Signs in through the login form, as a browser would. Err carries the answer's status.
+    pub async fn login(&self, username: &str, password: &str) -> Result<TestUser, u16> {
+        let client = new_client();
+        let page = client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        let token = csrf_token_in(&page).expect("the login form has a CSRF token");
+        let res = client
+            .post(self.url("/login"))
+            .form(&[("csrf", token.as_str()), ("username", username), ("password", password)])
             .send()
             .await
-            .expect("request")
+            .expect("login");
+        if res.status() != 303 || res.headers()["location"] != "/" {
+            return Err(res.status().as_u16());
+        }
+        let home = client.get(self.url("/")).send().await.expect("home").text().await.expect("body");
+        let csrf = csrf_token_in(&home).expect("signed-in pages carry the CSRF token");
+        Ok(TestUser { client, base: self.address.clone(), username: username.to_string(), csrf })
     }
+}
+
+/// The value of the first `csrf` hidden field in a page.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let start = html.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
+    let len = html[start..].find('"')?;
+    Some(html[start..start + len].to_string())
 }
 
 impl Drop for TestApp {
@@ -319,5 +331,30 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// A signed-in browser.
+pub struct TestUser {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub username: String,
+    pub csrf: String,
+}
+
+impl TestUser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client.post(self.url(path)).form(&all).send().await.expect("request")
     }
 }

@@ -1,0 +1,52 @@
+//! The `Actor` extractor: who is acting, from the server-side session. It holds no database
+//! connection, so a slow upload or a long render never pins one.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use super::session::CurrentSession;
+use crate::access::{Permission, Role};
+use crate::accounts::AccountId;
+use crate::db::DbActor;
+use crate::departments::DepartmentKind;
+use crate::error::AppError;
+use crate::regions::Region;
+
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub account_id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub region: Option<Region>,
+    pub department: Option<DepartmentKind>,
+}
+
+impl Actor {
+    /// Whom the actor's database transactions work for (their row-level-security scope).
+    pub fn db(&self) -> DbActor {
+        DbActor::new(self.role.scope(self.region.as_ref().map(|r| r.id)), Some(self.account_id))
+    }
+
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role.may(permission)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let session = parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default();
+        let account = session.account().ok_or(AppError::SignInRequired)?;
+        let role = account.role.ok_or(AppError::Forbidden)?;
+        Ok(Actor {
+            account_id: account.id,
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            role,
+            region: account.region.clone(),
+            department: account.department,
+        })
+    }
+}

@@ -1,0 +1,161 @@
+//! The session middleware (load the session, check CSRF on unsafe requests, pass the flash
+//! message on) and the authorization middleware (every route's declared access).
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::session::{self, CurrentSession, Session, tokens_equal};
+use super::store;
+use crate::access::{self, Decision, Requester};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::flash::{self, Flash};
+use crate::web::layout::IncomingFlash;
+
+pub async fn sessions(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // Assets and health checks need no session: spare them the database.
+    let path = req.uri().path();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" {
+        return next.run(req).await;
+    }
+    let had_cookie = session::session_id_from(req.headers(), &state.settings).is_some();
+    let current = match load(&state, req.headers()).await {
+        Ok(session) => CurrentSession(session.map(Arc::new)),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let session_ended = had_cookie && current.0.is_none();
+    let mut req = if is_unsafe(req.method()) {
+        match check_csrf(&state, req, &current).await {
+            Ok(req) => req,
+            Err(error) => return with_session(error.into_response(), current),
+        }
+    } else {
+        req
+    };
+    let incoming = Flash::from_headers(req.headers());
+    req.extensions_mut().insert(current.clone());
+    req.extensions_mut().insert(IncomingFlash(incoming));
+    let mut response = next.run(req).await;
+    // A flash is shown once: the page that displayed it clears it.
+    if incoming.is_some() && response.status().is_success() && !flash::sets_flash(&response) {
+        response.headers_mut().append(header::SET_COOKIE, flash::clear_cookie());
+    }
+    // A session that timed out sends its owner to sign in again: say why.
+    if session_ended && is_redirect_to_login(&response) {
+        response = flash::redirect_with("/login", Flash::SessionEnded);
+    }
+    with_session(response, current)
+}
+
+/// The error-page middleware (further out) draws the frame from the session it finds here.
+fn with_session(mut response: Response, current: CurrentSession) -> Response {
+    response.extensions_mut().insert(current);
+    response
+}
+
+async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    let Some(raw) = session::session_id_from(headers, &state.settings) else {
+        return Ok(None);
+    };
+    store::load_session(&state.pool, &session::hash_id(&raw), state.settings.session_idle_timeout_secs).await
+}
+
+fn is_redirect_to_login(response: &Response) -> bool {
+    response.status().is_redirection() && response.headers().get(header::LOCATION).is_some_and(|l| l == "/login")
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// SECURITY.md "Forms and input": an Origin, if present, must be ours; without Origin a Referer,
+/// if present, must be ours; and the synchronizer token of the session must come with the
+/// request (form field `csrf`, or header `x-csrf-token`).
+async fn check_csrf(state: &AppState, req: Request, current: &CurrentSession) -> Result<Request, AppError> {
+    let expected_origin = our_origin(state, req.headers());
+    let headers = req.headers();
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        if !origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&expected_origin)) {
+            tracing::warn!("refused: foreign Origin");
+            return Err(AppError::CsrfRejected);
+        }
+    } else if let Some(referer) = headers.get(header::REFERER) {
+        let ok = referer.to_str().is_ok_and(|r| r == expected_origin || r.starts_with(&format!("{expected_origin}/")));
+        if !ok {
+            tracing::warn!("refused: foreign Referer");
+            return Err(AppError::CsrfRejected);
+        }
+    }
+    let Some(session) = &current.0 else {
+        tracing::info!("refused: unsafe request without a session");
+        return Err(AppError::CsrfRejected);
+    };
+    let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (req, token) = match header_token {
+        Some(token) => (req, Some(token)),
+        None => form_token(req, state.settings.body_limit_bytes).await?,
+    };
+    match token {
+        Some(token) if tokens_equal(&token, &session.csrf_token) => Ok(req),
+        _ => {
+            tracing::warn!("refused: missing or wrong CSRF token");
+            Err(AppError::CsrfRejected)
+        }
+    }
+}
+
+/// Reads the `csrf` field of a URL-encoded form and puts the body back for the handler.
+async fn form_token(req: Request, limit: usize) -> Result<(Request, Option<String>), AppError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, limit).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// The configured public origin, or the request's own host over plain HTTP.
+fn our_origin(state: &AppState, headers: &HeaderMap) -> String {
+    match state.settings.public_origin() {
+        Some(origin) => origin.to_string(),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+            format!("http://{host}")
+        }
+    }
+}
+
+/// Enforces the route's declaration in `access::ROUTES` (a route_layer, so the matched path is
+/// known). Undeclared routes are refused.
+pub async fn authorize(req: Request, next: Next) -> Response {
+    let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let Some(access) = access::rule_for(req.method().as_str(), &path) else {
+        // A method the path is not declared for: answer as if it were not routed, so an
+        // undeclared handler can never run.
+        tracing::warn!(%path, method = %req.method(), "no access declaration for this method: refused");
+        return AppError::MethodNotAllowed.into_response();
+    };
+    let requester = match req.extensions().get::<CurrentSession>().and_then(|s| s.account()) {
+        None => Requester::Anonymous,
+        Some(account) => account.role.map(Requester::Role).unwrap_or(Requester::NoRole),
+    };
+    match access::decide(access, requester) {
+        Decision::Allow => next.run(req).await,
+        Decision::SignIn => AppError::SignInRequired.into_response(),
+        Decision::Deny => {
+            tracing::warn!(%path, ?requester, "refused: role lacks the function");
+            AppError::Forbidden.into_response()
+        }
+    }
+}

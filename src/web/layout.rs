@@ -1,0 +1,137 @@
+//! What every page's frame shows: the top bar (user, role, region), the menu of the role,
+//! breadcrumbs, the flash message, the demo banner, and the CSRF token for the frame's forms.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+
+use crate::access::{self, Requester};
+use crate::auth::session::CurrentSession;
+use crate::state::AppState;
+use crate::web::flash::Flash;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<LayoutUser>,
+    pub menu: Vec<MenuEntry>,
+    pub breadcrumbs: Vec<Crumb>,
+    pub flash: Option<Flash>,
+    pub csrf: String,
+    pub demo: bool,
+    pub version: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct LayoutUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub region_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MenuEntry {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+impl Crumb {
+    pub fn link(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: Some(href.into()) }
+    }
+
+    pub fn here(label: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: None }
+    }
+}
+
+/// The flash message brought by the request's cookie (set by the session middleware).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IncomingFlash(pub Option<Flash>);
+
+/// Everything a page needs to draw its frame, taken from the request.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub session: CurrentSession,
+    pub flash: Option<Flash>,
+    pub demo: bool,
+    pub path: String,
+}
+
+impl<S> FromRequestParts<S> for Chrome
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        Ok(Chrome {
+            session: parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default(),
+            flash: parts.extensions.get::<IncomingFlash>().and_then(|f| f.0),
+            demo: state.demo,
+            path: parts.uri.path().to_string(),
+        })
+    }
+}
+
+impl Chrome {
+    /// The frame of a page titled `title`, with breadcrumbs after 工作台.
+    pub fn layout(&self, title: impl Into<String>, crumbs: Vec<Crumb>) -> Layout {
+        let account = self.session.account();
+        let requester = match account {
+            None => Requester::Anonymous,
+            Some(a) => a.role.map(Requester::Role).unwrap_or(Requester::NoRole),
+        };
+        let menu = access::menu_for(requester)
+            .map(|m| MenuEntry { label: m.label, href: m.href, active: is_active(m.href, &self.path) })
+            .collect();
+        let user = account.map(|a| LayoutUser {
+            display_name: a.display_name.clone(),
+            role_label: a.role.map(|r| r.label()).unwrap_or("未分配角色"),
+            region_name: a.region.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+        });
+        let mut breadcrumbs = Vec::with_capacity(crumbs.len() + 1);
+        if account.is_some() && !crumbs.is_empty() {
+            breadcrumbs.push(Crumb::link("工作台", "/"));
+        }
+        breadcrumbs.extend(crumbs);
+        Layout {
+            title: title.into(),
+            user,
+            menu,
+            breadcrumbs,
+            flash: self.flash,
+            csrf: self.session.csrf_token().to_string(),
+            demo: self.demo,
+            version: VERSION,
+        }
+    }
+}
+
+/// A menu entry is active on its own page and below it ("/" only on itself).
+fn is_active(href: &str, path: &str) -> bool {
+    if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_entries_light_up_below_their_page() {
+        assert!(is_active("/departments", "/departments/12/edit"));
+        assert!(is_active("/", "/"));
+        assert!(!is_active("/", "/departments"));
+        assert!(!is_active("/departments", "/departmentsx"));
+    }
+}

@@ -1,0 +1,206 @@
+//! The access matrix: every route × every role × own and other region, with the answer each
+//! must get written out here by hand (not derived from the code under test).
+
+use std::collections::HashSet;
+
+use prevention::access::{ROUTES, Role};
+use prevention::db::{DbActor, Scope};
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, TestDb, TestUser};
+
+const ROLES: [Role; 8] = [
+    Role::ProvinceOfficer,
+    Role::CityOfficer,
+    Role::PartnerOfficer,
+    Role::AgencyOfficer,
+    Role::Expert,
+    Role::SysAdmin,
+    Role::SecurityAdmin,
+    Role::Auditor,
+];
+
+/// Where each role's account lives. Partner officers are of the emergency department.
+fn home_region(role: Role) -> &'static str {
+    match role {
+        Role::ProvinceOfficer => "210000",
+        Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer | Role::Expert => "210100",
+        _ => "",
+    }
+}
+
+pub async fn department_id(db: &TestDb, region: &str, kind: &str) -> i64 {
+    let owner = db.owner_pool().await;
+    let mut tx = prevention::db::begin(&owner, DbActor::new(Scope::Province, None)).await.unwrap();
+    sqlx::query_scalar(
+        "SELECT d.id FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.code = $1 AND d.kind = $2",
+    )
+    .bind(region)
+    .bind(kind)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap()
+}
+
+pub async fn department_version(db: &TestDb, id: i64) -> i32 {
+    let owner = db.owner_pool().await;
+    let mut tx = prevention::db::begin(&owner, DbActor::new(Scope::Province, None)).await.unwrap();
+    sqlx::query_scalar("SELECT version FROM departments WHERE id = $1").bind(id).fetch_one(&mut *tx).await.unwrap()
+}
+
+/// One probe: method, the route's pattern (to check coverage), the concrete path, and the
+/// status for each role in `ROLES` order.
+struct Probe {
+    method: &'static str,
+    pattern: &'static str,
+    path: String,
+    expect: [u16; 8],
+}
+
+async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
+    match probe.method {
+        "GET" => user.get(&probe.path).await.status().as_u16(),
+        "POST" if probe.pattern == "/login" => user
+            .post_form("/login", &[("username", "nobody_here"), ("password", "Wrong#Passw0rd")])
+            .await
+            .status()
+            .as_u16(),
+        "POST" if probe.pattern == "/departments/{id}/edit" => {
+            let id: i64 = probe.path.split('/').nth(2).unwrap().parse().unwrap();
+            let version = department_version(&app.db, id).await.to_string();
+            let fields = [
+                ("contact_person", "矩阵测试"),
+                ("contact_phone", "024-23456789"),
+                ("address", ""),
+                ("version", version.as_str()),
+            ];
+            user.post_form(&probe.path, &fields).await.status().as_u16()
+        }
+        "POST" => user.post_form(&probe.path, &[]).await.status().as_u16(),
+        other => panic!("no probe for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_route_every_role_own_and_other_region() {
+    let app = TestApp::spawn().await;
+    // "Own" is a department the role's account may edit where any may be edited at all;
+    // "other" lies in another region (大连) — for the province, a city's department.
+    let sy_emergency = department_id(&app.db, "210100", "emergency").await;
+    let province_finance = department_id(&app.db, "210000", "finance").await;
+    let dl_emergency = department_id(&app.db, "210200", "emergency").await;
+    let own = |role: Role| if role == Role::ProvinceOfficer { province_finance } else { sy_emergency };
+
+    // Roles:                        prov city part agcy expt sys  sec  aud
+    let probes = |role: Role| {
+        vec![
+            Probe { method: "GET", pattern: "/healthz", path: "/healthz".into(), expect: [200; 8] },
+            Probe { method: "GET", pattern: "/readyz", path: "/readyz".into(), expect: [200; 8] },
+            Probe { method: "GET", pattern: "/login", path: "/login".into(), expect: [303; 8] },
+            Probe { method: "POST", pattern: "/login", path: "/login".into(), expect: [200; 8] },
+            Probe { method: "GET", pattern: "/", path: "/".into(), expect: [200; 8] },
+            Probe {
+                method: "GET",
+                pattern: "/departments",
+                path: "/departments".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/departments/{id}",
+                path: format!("/departments/{}", own(role)),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/departments/{id}",
+                path: format!("/departments/{dl_emergency}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/departments/{id}/edit",
+                path: format!("/departments/{}/edit", own(role)),
+                expect: [200, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/departments/{id}/edit",
+                path: format!("/departments/{dl_emergency}/edit"),
+                expect: [403, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/departments/{id}/edit",
+                path: format!("/departments/{}/edit", own(role)),
+                expect: [303, 303, 303, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/departments/{id}/edit",
+                path: format!("/departments/{dl_emergency}/edit"),
+                expect: [403, 404, 404, 404, 403, 403, 403, 403],
+            },
+            // Last: it ends the session.
+            Probe { method: "POST", pattern: "/logout", path: "/logout".into(), expect: [303; 8] },
+        ]
+    };
+
+    let mut covered = HashSet::new();
+    let mut failures = Vec::new();
+    for (index, role) in ROLES.into_iter().enumerate() {
+        let user = app.login_as(role, home_region(role)).await;
+        for probe in probes(role) {
+            covered.insert((probe.method, probe.pattern));
+            let got = send(&app, &user, &probe).await;
+            if got != probe.expect[index] {
+                failures.push(format!(
+                    "{role:?} {} {}: expected {}, got {got}",
+                    probe.method, probe.path, probe.expect[index]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    let declared: HashSet<_> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
+    let missing: Vec<_> = declared.difference(&covered).collect();
+    assert!(missing.is_empty(), "routes not in the access matrix: {missing:?}");
+
+    // The edits that were allowed really happened, the refused ones did not.
+    let owner = app.db.owner_pool().await;
+    let mut tx = prevention::db::begin(&owner, DbActor::new(Scope::Province, None)).await.unwrap();
+    let person =
+        |id: i64| sqlx::query_scalar::<_, String>("SELECT contact_person FROM departments WHERE id = $1").bind(id);
+    assert_eq!(person(sy_emergency).fetch_one(&mut *tx).await.unwrap(), "矩阵测试");
+    assert_eq!(person(province_finance).fetch_one(&mut *tx).await.unwrap(), "矩阵测试");
+    assert_eq!(person(dl_emergency).fetch_one(&mut *tx).await.unwrap(), "");
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    let app = TestApp::spawn().await;
+    let id = department_id(&app.db, "210100", "hrss").await;
+    for path in
+        ["/".to_string(), "/departments".into(), format!("/departments/{id}"), format!("/departments/{id}/edit")]
+    {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(res.headers()["location"], "/login", "{path}");
+    }
+    assert_eq!(app.get("/login").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    // An unsafe request without a session fails the CSRF check before anything else.
+    let res =
+        app.client.post(app.url(&format!("/departments/{id}/edit"))).form(&[("version", "1")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_method_a_route_does_not_declare_is_refused() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    assert_eq!(user.get("/logout").await.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let res = user.post_form("/departments", &[]).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+}

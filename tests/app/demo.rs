@@ -1,0 +1,58 @@
+//! Demo mode: demo accounts for every role, contact details, the banner; never on a configured
+//! database.
+
+use std::process::Command;
+
+use prevention::db::{APP_ROLE, OWNER_ROLE};
+use prevention::demo::{ACCOUNTS, DEMO_PASSWORD};
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, TestDb, manifest_dir};
+
+#[tokio::test]
+async fn demo_accounts_sign_in_and_see_the_banner() {
+    let app = TestApp::spawn_demo().await;
+    for account in ACCOUNTS {
+        let user =
+            app.login(account.username, DEMO_PASSWORD).await.unwrap_or_else(|s| panic!("{}: {s}", account.username));
+        let body = user.get("/").await.text().await.unwrap();
+        assert!(body.contains("演示环境"), "{}", account.username);
+        assert!(body.contains(account.name));
+        assert!(body.contains(account.role.label()));
+    }
+    // Seeding again changes nothing.
+    let owner = app.db.owner_pool().await;
+    prevention::demo::seed(&owner).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&owner).await.unwrap();
+    assert_eq!(count, ACCOUNTS.len() as i64);
+}
+
+#[tokio::test]
+async fn the_demo_has_department_contacts() {
+    let app = TestApp::spawn_demo().await;
+    let user = app.login("demo_dl_hrss", DEMO_PASSWORD).await.unwrap();
+    let body = user.get("/departments").await.text().await.unwrap();
+    assert!(!body.contains("未填写"), "every 大连 department has a contact");
+    assert!(body.contains("041****"), "masked 大连 numbers");
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let body = province.get("/departments?kind=hrss").await.text().await.unwrap();
+    assert!(!body.contains("未填写"), "every HRSS bureau has a contact");
+    assert_eq!(province.get("/departments").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn demo_refuses_a_configured_database() {
+    let db = TestDb::create().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_prevention"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .current_dir(manifest_dir())
+        .env("PREVENTION_DATABASE_URL", db.url(APP_ROLE))
+        .env("PREVENTION_OWNER_DATABASE_URL", db.url(OWNER_ROLE))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--demo 只能在本地私有数据库上运行"));
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&db.app_pool().await).await.unwrap();
+    assert_eq!(accounts, 0, "nothing was written");
+}

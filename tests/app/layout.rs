@@ -1,0 +1,79 @@
+//! The page frame: top bar, the role's menu, error pages inside the frame, assets, no inline
+//! script or style.
+
+use prevention::access::Role;
+use reqwest::StatusCode;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn the_frame_shows_the_user_role_region_and_the_roles_menu() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::CityOfficer, "210100").await;
+    let body = officer.get("/").await.text().await.unwrap();
+    assert!(body.contains("工伤预防管理平台"));
+    assert!(body.contains("测试市人力资源社会保障局"), "the user's name");
+    assert!(body.contains("<span class=\"topbar-role\">市人力资源社会保障局</span>"));
+    assert!(body.contains("<span class=\"topbar-region\">沈阳市</span>"));
+    assert!(body.contains("href=\"/departments\""));
+    assert!(!body.contains("演示环境"));
+
+    let admin = app.login_as(Role::SysAdmin, "").await;
+    let body = admin.get("/").await.text().await.unwrap();
+    assert!(body.contains("系统管理员"));
+    assert!(!body.contains("href=\"/departments\""), "no business pages in an administrator's menu");
+}
+
+#[tokio::test]
+async fn error_pages_keep_the_frame_and_show_only_the_request_id() {
+    let app = TestApp::spawn().await;
+    let expert = app.login_as(Role::Expert, "210100").await;
+    let res = expert.get("/departments").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("无权访问"));
+    assert!(body.contains("topbar-role"), "inside the frame");
+    assert!(body.contains(&id));
+
+    let res = expert.get("/no/such/page").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("topbar-role"));
+}
+
+#[tokio::test]
+async fn pages_carry_no_inline_script_or_style() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::ProvinceOfficer, "210000").await;
+    for path in ["/", "/departments", "/login", "/no/such/page"] {
+        let body = user.get(path).await.text().await.unwrap();
+        assert!(!body.contains("<script"), "{path}");
+        assert!(!body.contains("style="), "{path}");
+        assert!(!body.contains("<style"), "{path}");
+        assert!(!body.contains("http://") && !body.contains("https://"), "{path}: no outside assets");
+    }
+}
+
+#[tokio::test]
+async fn assets_are_served_with_cache_rules() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/static/vendor/bootstrap-5.3.8/css/bootstrap.min.css").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    let res = app.get("/static/css/app.css").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.text().await.unwrap().contains("@media print"));
+    assert_eq!(app.get("/static/nothing.css").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/static/../Cargo.toml").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_login_page_has_its_form_and_no_menu() {
+    let app = TestApp::spawn().await;
+    let body = app.get("/login").await.text().await.unwrap();
+    assert!(body.contains("用户登录"));
+    assert!(body.contains("name=\"csrf\""));
+    assert!(!body.contains("class=\"sidebar\""));
+}
