@@ -61,6 +61,11 @@ async fn assets_are_served_with_cache_rules() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    let css = res.text().await.unwrap();
+    assert!(!css.contains("data:"), "the CSP refuses data: images; the vendored CSS must not use them");
+    let icon = css.split("url(\"../img/").nth(1).and_then(|s| s.split('"').next()).unwrap();
+    let res = app.get(&format!("/static/vendor/bootstrap-5.3.8/img/{icon}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{icon}");
     let res = app.get("/static/css/app.css").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "no-cache");
