@@ -51,7 +51,7 @@ async fn list(
         regions,
         kinds: DepartmentKind::ALL.to_vec(),
         filter,
-        show_region_filter: actor.role.scope(actor.region.as_ref().map(|r| r.id)) == crate::db::Scope::Province,
+        show_region_filter: actor.db().scope == crate::db::Scope::Province,
     };
     Ok(Html(page.render()?))
 }
@@ -81,10 +81,7 @@ async fn edit(
     chrome: Chrome,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
-    if !may_edit(&actor, &department) {
-        return Err(AppError::Forbidden);
-    }
+    let department = find_editable(&state, &actor, DepartmentId(id)).await?;
     let form = ContactForm::from(&department);
     Ok(Html(EditPage::new(&chrome, department, form, FieldErrors::default()).render()?))
 }
@@ -97,10 +94,7 @@ async fn save(
     Form(form): Form<ContactForm>,
 ) -> Result<Response, AppError> {
     let id = DepartmentId(id);
-    let department = store::find(&state.pool, &actor, id).await?.ok_or(AppError::NotFound)?;
-    if !may_edit(&actor, &department) {
-        return Err(AppError::Forbidden);
-    }
+    let department = find_editable(&state, &actor, id).await?;
     let (contact, version) = match parse_contact(&form) {
         Ok(parsed) => parsed,
         Err(errors) => return Ok(Html(EditPage::new(&chrome, department, form, errors).render()?).into_response()),
@@ -113,4 +107,10 @@ async fn save(
         SaveOutcome::Stale => Err(AppError::Conflict),
         SaveOutcome::Missing => Err(AppError::NotFound),
     }
+}
+
+/// The department if the actor may edit it: 404 outside the scope, 403 in scope but not theirs.
+async fn find_editable(state: &AppState, actor: &Actor, id: DepartmentId) -> Result<model::Department, AppError> {
+    let department = store::find(&state.pool, actor, id).await?.ok_or(AppError::NotFound)?;
+    if may_edit(actor, &department) { Ok(department) } else { Err(AppError::Forbidden) }
 }

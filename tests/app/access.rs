@@ -9,16 +9,8 @@ use reqwest::StatusCode;
 
 use crate::support::{TestApp, TestDb, TestUser};
 
-const ROLES: [Role; 8] = [
-    Role::ProvinceOfficer,
-    Role::CityOfficer,
-    Role::PartnerOfficer,
-    Role::AgencyOfficer,
-    Role::Expert,
-    Role::SysAdmin,
-    Role::SecurityAdmin,
-    Role::Auditor,
-];
+/// The expectation columns follow this order.
+const ROLES: [Role; 8] = Role::ALL;
 
 /// Where each role's account lives. Partner officers are of the emergency department.
 fn home_region(role: Role) -> &'static str {
