@@ -107,7 +107,10 @@ impl Role {
 pub enum Access {
     /// Anyone, signed in or not (sign-in itself, health checks, assets).
     Public,
-    /// Any signed-in account.
+    /// The signed-in account's own pages (its password): reached even without a role, and
+    /// while a password change is owed.
+    Account,
+    /// Any signed-in account with a role.
     SignedIn,
     /// A signed-in account whose role has the permission.
     Requires(Permission),
@@ -132,7 +135,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/readyz", Access::Public),
     rule("GET", "/login", Access::Public),
     rule("POST", "/login", Access::Public),
-    rule("POST", "/logout", Access::SignedIn),
+    rule("POST", "/logout", Access::Account),
+    rule("GET", "/account/password", Access::Account),
+    rule("POST", "/account/password", Access::Account),
     rule("GET", "/", Access::SignedIn),
     rule("GET", "/departments", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
@@ -167,9 +172,10 @@ pub fn decide(access: Access, who: Requester) -> Decision {
     match (access, who) {
         (Access::Public, _) => Decision::Allow,
         (_, Requester::Anonymous) => Decision::SignIn,
-        (Access::SignedIn, _) => Decision::Allow,
+        (Access::Account, _) => Decision::Allow,
+        (Access::SignedIn, Requester::Role(_)) => Decision::Allow,
         (Access::Requires(p), Requester::Role(role)) if role.may(p) => Decision::Allow,
-        (Access::Requires(_), _) => Decision::Deny,
+        (Access::SignedIn | Access::Requires(_), _) => Decision::Deny,
     }
 }
 
@@ -184,6 +190,7 @@ pub struct MenuItem {
 pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
+    MenuItem { label: "修改密码", href: "/account/password", access: Access::Account },
 ];
 
 /// The menu entries `who` may use.
@@ -372,7 +379,9 @@ mod tests {
         assert_eq!(decide(Access::Public, Requester::Anonymous), Decision::Allow);
         assert_eq!(decide(Access::SignedIn, Requester::Anonymous), Decision::SignIn);
         assert_eq!(decide(view, Requester::Anonymous), Decision::SignIn);
-        assert_eq!(decide(Access::SignedIn, Requester::NoRole), Decision::Allow);
+        assert_eq!(decide(Access::SignedIn, Requester::NoRole), Decision::Deny);
+        assert_eq!(decide(Access::Account, Requester::NoRole), Decision::Allow);
+        assert_eq!(decide(Access::Account, Requester::Anonymous), Decision::SignIn);
         assert_eq!(decide(view, Requester::NoRole), Decision::Deny);
         assert_eq!(decide(view, Requester::Role(Role::CityOfficer)), Decision::Allow);
         assert_eq!(decide(view, Requester::Role(Role::Expert)), Decision::Deny);
@@ -382,8 +391,9 @@ mod tests {
     #[test]
     fn administrators_get_no_business_menu() {
         let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
-        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位"]);
-        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台"]);
+        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位", "修改密码"]);
+        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台", "修改密码"]);
+        assert_eq!(labels(Requester::NoRole), vec!["修改密码"]);
         assert_eq!(labels(Requester::Anonymous), Vec::<&str>::new());
     }
 

@@ -28,6 +28,12 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub session_idle_timeout_secs: u64,
     pub session_absolute_timeout_secs: u64,
+    pub password_min_length: u32,
+    pub password_max_age_days: u32,
+    pub password_history: u32,
+    pub lockout_threshold: u32,
+    pub lockout_minutes: u32,
+    pub login_rate_limit_per_minute: u32,
     pub log_format: LogFormat,
 }
 
@@ -54,6 +60,12 @@ impl Default for Settings {
             static_dir: PathBuf::from("static"),
             session_idle_timeout_secs: 30 * 60,
             session_absolute_timeout_secs: 8 * 60 * 60,
+            password_min_length: 10,
+            password_max_age_days: 90,
+            password_history: 5,
+            lockout_threshold: 5,
+            lockout_minutes: 30,
+            login_rate_limit_per_minute: 30,
             log_format: LogFormat::Text,
         }
     }
@@ -77,6 +89,12 @@ impl fmt::Debug for Settings {
             .field("static_dir", &self.static_dir)
             .field("session_idle_timeout_secs", &self.session_idle_timeout_secs)
             .field("session_absolute_timeout_secs", &self.session_absolute_timeout_secs)
+            .field("password_min_length", &self.password_min_length)
+            .field("password_max_age_days", &self.password_max_age_days)
+            .field("password_history", &self.password_history)
+            .field("lockout_threshold", &self.lockout_threshold)
+            .field("lockout_minutes", &self.lockout_minutes)
+            .field("login_rate_limit_per_minute", &self.login_rate_limit_per_minute)
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// Too many sign-in attempts from one address.
+    #[error("rate limited")]
+    TooManyRequests,
     /// The path exists, but not for this method (or the method's route is undeclared).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +75,7 @@ impl AppError {
     fn message(&self) -> Option<&'static str> {
         match self {
             AppError::CsrfRejected => Some("页面已过期或请求来源不明,请返回上一页刷新后重试。"),
+            AppError::TooManyRequests => Some("登录尝试过于频繁,请一分钟后再试。"),
             AppError::Conflict => Some(
                 "您编辑期间,这条记录已被他人修改。为避免覆盖他人的修改,本次内容未保存。请重新打开编辑页面,核对后再提交。",
             ),
@@ -93,7 +98,8 @@ impl IntoResponse for AppError {
             | AppError::CsrfRejected
             | AppError::Conflict
             | AppError::PayloadTooLarge
-            | AppError::MethodNotAllowed => {
+            | AppError::MethodNotAllowed
+            | AppError::TooManyRequests => {
                 tracing::info!(%status, reason = %self, "refused")
             }
             AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod cycles;
@@ -34,8 +35,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/readyz", get(web::health::readyz))
         .route("/login", get(auth::login::show).post(auth::login::submit))
         .route("/logout", post(auth::login::logout))
+        .route("/account/password", get(auth::account::show).post(auth::account::change))
         .merge(departments::routes())
-        .route_layer(middleware::from_fn(auth::middleware::authorize))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::middleware::authorize))
         .merge(web::assets::routes(state))
         .fallback(|| async { AppError::NotFound })
 }

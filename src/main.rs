@@ -8,15 +8,16 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use prevention::access::{Role, resolve_assignment};
-use prevention::accounts::{self, NewAccount, Username};
+use prevention::access::Role;
+use prevention::accounts::{self, NewAccount, Username, commands};
+use prevention::audit::AuditContext;
 use prevention::auth::password;
 use prevention::config::Settings;
 use prevention::db::local::{self, Durability, LocalCluster, Status};
 use prevention::db::{APP_ROLE, OWNER_ROLE};
 use prevention::departments::DepartmentKind;
 use prevention::server::{self, Database};
-use prevention::{province, regions, telemetry};
+use prevention::{province, telemetry};
 
 #[derive(Parser)]
 #[command(name = "prevention", version, about = "工伤预防管理平台")]
@@ -89,6 +90,24 @@ enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// 重置密码:生成一次性密码(下次登录必须修改),解除锁定并结束其全部会话
+    ResetPassword { username: String },
+    /// 停用账号并立即结束其全部会话
+    Disable { username: String },
+    /// 解除登录失败锁定
+    Unlock { username: String },
+    /// 分配或变更角色(地区和部门默认沿用账号现有的)
+    SetRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+        /// 所属地区代码
+        #[arg(long)]
+        region: Option<String>,
+        /// 所属部门类型
+        #[arg(long, value_parser = parse_department)]
+        department: Option<DepartmentKind>,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -141,10 +160,7 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         }
         Command::Migrate => migrate(&settings).await,
         Command::Db { action } => manage_local_db(action, &settings).await,
-        Command::User { action: UserAction::Create { username, role, region, department, name, password_stdin } } => {
-            create_user(&settings, &username, role, region.as_deref(), department, name.as_deref(), password_stdin)
-                .await
-        }
+        Command::User { action } => with_accounts(&settings, action).await,
     }
 }
 
@@ -194,28 +210,28 @@ async fn manage_local_db(action: DbAction, settings: &Settings) -> anyhow::Resul
     Ok(())
 }
 
-async fn create_user(
-    settings: &Settings,
-    username: &str,
-    role: Role,
-    region_code: Option<&str>,
-    department: Option<DepartmentKind>,
-    name: Option<&str>,
-    password_stdin: bool,
-) -> anyhow::Result<()> {
-    let username = Username::parse(username)?;
-    let display_name =
-        accounts::model::parse_display_name(name.unwrap_or(username.as_str())).map_err(anyhow::Error::msg)?;
-    let (password, generated) = if password_stdin {
-        let mut input = String::new();
-        std::io::stdin().read_to_string(&mut input).context("读取标准输入失败")?;
-        let password = input.trim_end_matches(['\r', '\n']).to_string();
-        password::check_strength(&password).map_err(anyhow::Error::msg)?;
-        (password, false)
-    } else {
-        (password::generate_one_time_password(), true)
+/// Runs an account command against the database (the private cluster is started, migrated and
+/// stopped again if need be). Every command is audited as the command line.
+async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
+    // Arguments are checked before any database is touched.
+    let create = match &action {
+        UserAction::Create { username, name, password_stdin, .. } => {
+            let username = Username::parse(username)?;
+            let display_name = accounts::model::parse_display_name(name.as_deref().unwrap_or(username.as_str()))
+                .map_err(anyhow::Error::msg)?;
+            let password = if *password_stdin {
+                let mut input = String::new();
+                std::io::stdin().read_to_string(&mut input).context("读取标准输入失败")?;
+                let password = input.trim_end_matches(['\r', '\n']).to_string();
+                password::check_strength(&password).map_err(anyhow::Error::msg)?;
+                Some(password)
+            } else {
+                None
+            };
+            Some((username, display_name, password))
+        }
+        _ => None,
     };
-
     let province = province::load(&settings.province_file)?;
     let database = Database::open(settings).await?;
     let outcome = async {
@@ -223,35 +239,58 @@ async fn create_user(
             server::migrate_and_seed(owner.clone(), &province).await?;
         }
         let pool = prevention::db::connect_app(database.targets.app.clone(), settings).await?;
-        let region = match region_code {
-            Some(code) => Some(
-                regions::store::find_by_code(&pool, code)
-                    .await?
-                    .with_context(|| format!("地区代码「{code}」不存在"))?,
-            ),
-            None => None,
-        };
-        let department = resolve_assignment(role, region.as_ref().map(|r| r.level), department)?;
-        let account = NewAccount {
-            username,
-            display_name,
-            role: Some(role),
-            region_id: region.as_ref().map(|r| r.id),
-            department,
-            password_hash: password::hash(password.clone()).await?,
-            must_change_password: true,
-        };
-        accounts::store::create(&pool, &account).await?;
-        pool.close().await;
-        let place = region.map(|r| format!(",{}", r.name)).unwrap_or_default();
-        println!("已创建账号 {}({}{place})", account.username, role.label());
-        if generated {
-            println!("一次性密码: {password}");
-            println!("请通过安全渠道交给本人;首次登录后必须修改。");
+        let policy = prevention::auth::store::load_policy(&pool, settings).await?;
+        let ctx = AuditContext::command_line();
+        match action {
+            UserAction::Create { role, region, department, .. } => {
+                let Some((username, display_name, given)) = create else { unreachable!("checked above") };
+                let (password, generated) = match given {
+                    Some(p) => (p, false),
+                    None => (password::generate_one_time_password(), true),
+                };
+                let account = NewAccount {
+                    username,
+                    display_name,
+                    role: Some(role),
+                    region_id: None,
+                    department,
+                    password_hash: password::hash(password.clone()).await?,
+                    must_change_password: true,
+                };
+                let (_, region) = commands::create(&pool, &ctx, account.clone(), region.as_deref()).await?;
+                let place = region.map(|r| format!(",{}", r.name)).unwrap_or_default();
+                println!("已创建账号 {}({}{place})", account.username, role.label());
+                if generated {
+                    print_one_time(&password);
+                }
+            }
+            UserAction::ResetPassword { username } => {
+                let password = commands::reset_password(&pool, &ctx, &username, policy.password_history).await?;
+                println!("已重置用户 {username} 的密码,其会话已全部结束。");
+                print_one_time(&password);
+            }
+            UserAction::Disable { username } => {
+                commands::disable(&pool, &ctx, &username).await?;
+                println!("已停用用户 {username},其会话已全部结束。");
+            }
+            UserAction::Unlock { username } => {
+                commands::unlock(&pool, &ctx, &username).await?;
+                println!("已解除用户 {username} 的锁定。");
+            }
+            UserAction::SetRole { username, role, region, department } => {
+                commands::set_role(&pool, &ctx, &username, role, region.as_deref(), department).await?;
+                println!("已将用户 {username} 的角色设为「{}」。", role.label());
+            }
         }
+        pool.close().await;
         anyhow::Ok(())
     }
     .await;
     database.close().await;
     outcome
+}
+
+fn print_one_time(password: &str) {
+    println!("一次性密码: {password}");
+    println!("请通过安全渠道交给本人;首次登录后必须修改。");
 }

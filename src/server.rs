@@ -3,7 +3,6 @@
 //! cleanly.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -133,8 +132,7 @@ async fn run(
     }
     let pool = connect_checked(settings, targets.app.clone()).await?;
     spawn_session_purge(pool.clone(), settings.session_idle_timeout_secs);
-    let state =
-        AppState { pool: pool.clone(), settings: Arc::new(settings.clone()), province: Arc::new(province), demo };
+    let state = AppState::new(pool.clone(), settings.clone(), province, demo);
     let listener =
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
     let address = listener.local_addr()?;

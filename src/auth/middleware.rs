@@ -5,13 +5,15 @@ use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::policy::SecurityPolicy;
 use super::session::{self, CurrentSession, Session, tokens_equal};
 use super::store;
-use crate::access::{self, Decision, Requester};
+use crate::access::{self, Access, Decision, Requester};
+use crate::audit::{self, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::flash::{self, Flash};
@@ -62,7 +64,8 @@ async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, 
     let Some(raw) = session::session_id_from(headers, &state.settings) else {
         return Ok(None);
     };
-    store::load_session(&state.pool, &session::hash_id(&raw), state.settings.session_idle_timeout_secs).await
+    let policy = SecurityPolicy::from_settings(&state.settings);
+    store::load_session(&state.pool, &session::hash_id(&raw), &policy).await
 }
 
 fn is_redirect_to_login(response: &Response) -> bool {
@@ -137,8 +140,9 @@ fn our_origin(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 /// Enforces the route's declaration in `access::ROUTES` (a route_layer, so the matched path is
-/// known). Undeclared routes are refused.
-pub async fn authorize(req: Request, next: Next) -> Response {
+/// known), and keeps an account that owes a password change on its password page. Undeclared
+/// routes are refused; every refusal is audited.
+pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
     let Some(access) = access::rule_for(req.method().as_str(), &path) else {
         // A method the path is not declared for: answer as if it were not routed, so an
@@ -146,16 +150,43 @@ pub async fn authorize(req: Request, next: Next) -> Response {
         tracing::warn!(%path, method = %req.method(), "no access declaration for this method: refused");
         return AppError::MethodNotAllowed.into_response();
     };
-    let requester = match req.extensions().get::<CurrentSession>().and_then(|s| s.account()) {
+    let account = req.extensions().get::<CurrentSession>().and_then(|s| s.account()).cloned();
+    let requester = match &account {
         None => Requester::Anonymous,
         Some(account) => account.role.map(Requester::Role).unwrap_or(Requester::NoRole),
     };
-    match access::decide(access, requester) {
+    let owes_password_change = account.as_ref().is_some_and(|a| a.must_change_password && !(state.demo && a.demo));
+    if owes_password_change && !matches!(access, Access::Public | Access::Account) {
+        return if req.method() == Method::GET {
+            flash::redirect("/account/password")
+        } else {
+            AppError::Forbidden.into_response()
+        };
+    }
+    let (parts, body) = req.into_parts();
+    let audit = audit::from_parts(&parts);
+    let requested = format!("{} {}", parts.method, parts.uri.path());
+    let req = Request::from_parts(parts, body);
+    let response = match access::decide(access, requester) {
         Decision::Allow => next.run(req).await,
-        Decision::SignIn => AppError::SignInRequired.into_response(),
+        Decision::SignIn => return AppError::SignInRequired.into_response(),
         Decision::Deny => {
             tracing::warn!(%path, ?requester, "refused: role lacks the function");
             AppError::Forbidden.into_response()
         }
+    };
+    // Refusals by this layer or by a handler's record-level rule alike.
+    if response.status() == StatusCode::FORBIDDEN {
+        let event = Event::new("access.denied").failed().object("route", &path).detail(requested);
+        if let Err(e) = record_denial(&state, &audit, event).await {
+            tracing::error!(error = %e, "recording an access denial failed");
+        }
     }
+    response
+}
+
+async fn record_denial(state: &AppState, ctx: &AuditContext, event: Event) -> Result<(), sqlx::Error> {
+    let mut tx = state.pool.begin().await?;
+    audit::record(&mut tx, ctx, event).await?;
+    tx.commit().await
 }

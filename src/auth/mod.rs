@@ -1,10 +1,13 @@
 //! Authentication: passwords, server-side sessions, sign-in and sign-out, CSRF, and the `Actor`
 //! extractor.
 
+pub mod account;
 pub mod actor;
 pub mod login;
 pub mod middleware;
 pub mod password;
+pub mod policy;
+pub mod ratelimit;
 pub mod session;
 pub mod store;
 

@@ -39,13 +39,29 @@ pub async fn verify(password: String, stored_hash: String) -> Result<bool, Passw
 pub async fn verify_login(password: String, stored_hash: Option<String>) -> Result<bool, PasswordError> {
     tokio::task::spawn_blocking(move || {
         let known = stored_hash.is_some();
-        let hash = stored_hash.unwrap_or_else(|| dummy_hash().to_string());
+        let hash = stored_hash.unwrap_or_else(|| {
+            DUMMY_VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            dummy_hash().to_string()
+        });
         let matches = hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok();
         known && matches
     })
     .await
     .map_err(|_| PasswordError::Task)
 }
+
+/// Whether `password` matches any of `hashes` (the password history), on a blocking thread.
+pub async fn matches_any(password: String, hashes: Vec<String>) -> Result<bool, PasswordError> {
+    tokio::task::spawn_blocking(move || {
+        hashes.iter().any(|h| hasher().verify_password(password.as_bytes(), h.as_str()).is_ok())
+    })
+    .await
+    .map_err(|_| PasswordError::Task)
+}
+
+/// How many times the dummy hash was verified (for unknown usernames), so tests can assert that
+/// the unknown-user path really did the work.
+pub static DUMMY_VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A hash of a random password nobody knows, made once per process.
 fn dummy_hash() -> &'static str {

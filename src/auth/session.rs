@@ -30,6 +30,12 @@ pub struct SessionAccount {
     pub role: Option<Role>,
     pub region: Option<Region>,
     pub department: Option<DepartmentKind>,
+    /// An initial, reset or expired password: nothing but the password page until changed.
+    pub must_change_password: bool,
+    /// Days until the password expires, when within the warning period.
+    pub password_expires_in_days: Option<i64>,
+    /// A demo account (exempt from the first-login change in demo mode).
+    pub demo: bool,
 }
 
 /// The session of the current request, if any; put into the request by the session middleware.

@@ -2,17 +2,20 @@
 //! a session is looked up before anyone is known), so these run as single statements on the
 //! pool rather than in a scoped transaction.
 
-use sqlx::PgPool;
+use chrono::Utc;
+use sqlx::{PgConnection, PgPool};
 
+use super::policy::{EXPIRY_WARNING_DAYS, PolicyOverrides, SecurityPolicy};
 use super::session::{Session, SessionAccount};
 use crate::access::Role;
 use crate::accounts::AccountId;
+use crate::config::Settings;
 use crate::departments::DepartmentKind;
 use crate::regions::{Region, RegionId, RegionLevel};
 
 /// Stores a new session and returns nothing secret: the caller holds the raw id.
 pub async fn create_session(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     id_hash: &[u8; 32],
     account: Option<AccountId>,
     csrf_token: &str,
@@ -30,23 +33,26 @@ pub async fn create_session(
         user_agent.map(|u| u.chars().take(300).collect::<String>()),
         absolute_timeout_secs as f64,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
-/// The live session with this id: not past its absolute expiry, not idle too long, and not of
-/// a disabled account. Refreshes `last_seen_at` at most once a minute, so a busy user does not
-/// cost a write per request.
+/// The live session with this id: not past its absolute expiry, not idle too long (the policy's
+/// idle timeout), and not of a disabled account. Refreshes `last_seen_at` at most once per
+/// min(60 s, idle timeout ÷ 10), so a busy user does not cost a write per request.
 pub async fn load_session(
     pool: &PgPool,
     id_hash: &[u8; 32],
-    idle_timeout_secs: u64,
+    policy: &SecurityPolicy,
 ) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT s.csrf_token, s.account_id AS "account_id: AccountId",
-                  s.last_seen_at < now() - make_interval(secs => least($3::float8, 60)) AS "stale!",
+        r#"WITH p AS (SELECT * FROM security_policy WHERE singleton)
+           SELECT s.csrf_token, s.account_id AS "account_id: AccountId",
+                  s.last_seen_at < now() - make_interval(secs => least(coalesce((SELECT session_idle_timeout_secs FROM p), $2) / 10.0, 60)) AS "stale!",
                   a.username AS "username?", a.display_name AS "display_name?", a.role, a.department_kind,
+                  a.must_change_password AS "must_change_password?", a.demo AS "demo?",
+                  a.password_changed_at + make_interval(days => coalesce((SELECT password_max_age_days FROM p), $3)) AS password_expires_at,
                   r.id AS "region_id?: RegionId", r.code AS "region_code?", r.name AS "region_name?",
                   r.level AS "region_level?"
            FROM sessions s
@@ -54,11 +60,11 @@ pub async fn load_session(
            LEFT JOIN regions r ON r.id = a.region_id
            WHERE s.id_hash = $1
              AND s.expires_at > now()
-             AND s.last_seen_at > now() - make_interval(secs => $2)
+             AND s.last_seen_at > now() - make_interval(secs => coalesce((SELECT session_idle_timeout_secs FROM p), $2))
              AND (s.account_id IS NULL OR a.disabled_at IS NULL)"#,
         &id_hash[..],
-        idle_timeout_secs as f64,
-        (idle_timeout_secs / 10) as f64,
+        policy.session_idle_timeout_secs as i32,
+        policy.password_max_age_days as i32,
     )
     .fetch_optional(pool)
     .await?;
@@ -72,6 +78,7 @@ pub async fn load_session(
         }
         _ => None,
     };
+    let days_left = row.password_expires_at.map(|at| (at - Utc::now()).num_days());
     let account = match (row.account_id, row.username, row.display_name) {
         (Some(id), Some(username), Some(display_name)) => Some(SessionAccount {
             id,
@@ -80,14 +87,32 @@ pub async fn load_session(
             role: row.role.as_deref().and_then(Role::parse),
             region,
             department: row.department_kind.as_deref().and_then(DepartmentKind::parse),
+            must_change_password: row.must_change_password.unwrap_or(true)
+                || row.password_expires_at.is_some_and(|at| at <= Utc::now()),
+            password_expires_in_days: days_left.filter(|d| (0..=EXPIRY_WARNING_DAYS).contains(d)),
+            demo: row.demo.unwrap_or(false),
         }),
         _ => None,
     };
     Ok(Some(Session { id_hash: *id_hash, csrf_token: row.csrf_token, account }))
 }
 
-pub async fn delete_session(pool: &PgPool, id_hash: &[u8; 32]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", &id_hash[..]).execute(pool).await?;
+/// The effective security policy: the configuration with the database's values over it.
+pub async fn load_policy(pool: &PgPool, settings: &Settings) -> Result<SecurityPolicy, sqlx::Error> {
+    let overrides = sqlx::query_as!(
+        PolicyOverrides,
+        "SELECT password_min_length, password_max_age_days, password_history, lockout_threshold,
+                lockout_minutes, session_idle_timeout_secs, session_absolute_timeout_secs
+         FROM security_policy WHERE singleton"
+    )
+    .fetch_optional(pool)
+    .await?
+    .unwrap_or_default();
+    Ok(SecurityPolicy::from_settings(settings).with(overrides))
+}
+
+pub async fn delete_session(db: impl sqlx::PgExecutor<'_>, id_hash: &[u8; 32]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", &id_hash[..]).execute(db).await?;
     Ok(())
 }
 
@@ -105,18 +130,136 @@ pub async fn purge_expired_sessions(pool: &PgPool, idle_timeout_secs: u64) -> Re
 /// What sign-in needs to know about an account.
 pub struct LoginCandidate {
     pub id: AccountId,
+    pub username: String,
+    pub role: Option<Role>,
+    pub region_id: Option<RegionId>,
     pub password_hash: String,
     pub disabled: bool,
+    /// Minutes until the lock ends, if locked.
+    pub locked_minutes: Option<i64>,
 }
 
 /// Finds an account by username, regardless of case.
 pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT id AS "id: AccountId", password_hash, disabled_at IS NOT NULL AS "disabled!"
+        r#"SELECT id AS "id: AccountId", username, role, region_id AS "region_id: RegionId", password_hash,
+                  disabled_at IS NOT NULL AS "disabled!",
+                  CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()) / 60)::bigint END AS locked_minutes
            FROM accounts WHERE lower(username) = lower($1)"#,
         username
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| LoginCandidate { id: r.id, password_hash: r.password_hash, disabled: r.disabled }))
+    Ok(row.map(|r| LoginCandidate {
+        id: r.id,
+        username: r.username,
+        role: r.role.as_deref().and_then(Role::parse),
+        region_id: r.region_id,
+        password_hash: r.password_hash,
+        disabled: r.disabled,
+        locked_minutes: r.locked_minutes,
+    }))
+}
+
+/// Counts a failed sign-in; at the threshold the account locks. Returns whether this failure
+/// locked it. Atomic, so concurrent attempts on several instances count correctly.
+pub async fn record_failed_login(
+    db: &mut PgConnection,
+    id: AccountId,
+    policy: &SecurityPolicy,
+) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        r#"UPDATE accounts
+           SET failed_logins = failed_logins + 1,
+               locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+           WHERE id = $1
+           RETURNING failed_logins >= $2 AND locked_until > now() AS "locked!""#,
+        id.0,
+        policy.lockout_threshold as i32,
+        policy.lockout_minutes as i32,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(locked)
+}
+
+/// A successful sign-in: the failure count starts again, the time is kept (dormant accounts).
+pub async fn record_successful_login(db: &mut PgConnection, id: AccountId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1",
+        id.0
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of an account except `keep`.
+pub async fn end_sessions(
+    db: &mut PgConnection,
+    account: AccountId,
+    keep: Option<&[u8; 32]>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM sessions WHERE account_id = $1 AND ($2::bytea IS NULL OR id_hash <> $2)",
+        account.0,
+        keep.map(|k| &k[..])
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The current hash and the earlier ones, newest first: `count` in all.
+pub async fn recent_password_hashes(pool: &PgPool, account: AccountId, count: u32) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT h AS "h!" FROM (
+               SELECT password_hash AS h, password_changed_at AS at FROM accounts WHERE id = $1
+               UNION ALL
+               SELECT password_hash, changed_at FROM password_history WHERE account_id = $1
+           ) hashes ORDER BY at DESC LIMIT $2"#,
+        account.0,
+        i64::from(count)
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Replaces the password, keeping the old hash in the history (trimmed to `keep` entries).
+/// `must_change` is true for an administrator's reset, false for the user's own change.
+pub async fn set_password(
+    db: &mut PgConnection,
+    account: AccountId,
+    new_hash: &str,
+    must_change: bool,
+    keep: u32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO password_history (account_id, password_hash, changed_at)
+         SELECT id, password_hash, password_changed_at FROM accounts WHERE id = $1
+         ON CONFLICT DO NOTHING",
+        account.0
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "UPDATE accounts SET password_hash = $2, must_change_password = $3, password_changed_at = now(),
+                             failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = now()
+         WHERE id = $1",
+        account.0,
+        new_hash,
+        must_change
+    )
+    .execute(&mut *db)
+    .await?;
+    // The current password counts as one of the remembered ones.
+    sqlx::query!(
+        "DELETE FROM password_history WHERE account_id = $1 AND changed_at NOT IN (
+             SELECT changed_at FROM password_history WHERE account_id = $1 ORDER BY changed_at DESC LIMIT $2)",
+        account.0,
+        i64::from(keep.saturating_sub(1))
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
 }

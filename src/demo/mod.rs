@@ -98,7 +98,8 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
             password_hash: hash.clone(),
             must_change_password: false,
         };
-        accounts::store::create(&mut *tx, &new).await?;
+        let id = accounts::store::create(&mut *tx, &new).await?;
+        sqlx::query!("UPDATE accounts SET demo = true WHERE id = $1", id.0).execute(&mut *tx).await?;
     }
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'accounts')").execute(&mut *tx).await?;
     tx.commit().await?;

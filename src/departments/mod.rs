@@ -17,6 +17,7 @@ pub use model::{DepartmentId, DepartmentKind};
 use self::model::{ContactForm, ListQuery, may_edit, parse_contact};
 use self::store::SaveOutcome;
 use self::views::{DetailPage, EditPage, ListPage};
+use crate::audit::AuditContext;
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -91,6 +92,7 @@ async fn save(
     actor: Actor,
     chrome: Chrome,
     Path(id): Path<i64>,
+    audit: AuditContext,
     Form(form): Form<ContactForm>,
 ) -> Result<Response, AppError> {
     let id = DepartmentId(id);
@@ -99,7 +101,7 @@ async fn save(
         Ok(parsed) => parsed,
         Err(errors) => return Ok(Html(EditPage::new(&chrome, department, form, errors).render()?).into_response()),
     };
-    match store::update_contact(&state.pool, &actor, id, version, &contact).await? {
+    match store::update_contact(&state.pool, &actor, &audit, id, version, &contact).await? {
         SaveOutcome::Saved => {
             tracing::info!(department = id.0, "department contact saved");
             Ok(flash::redirect_with(&format!("/departments/{}", id.0), Flash::DepartmentSaved))

@@ -1,9 +1,11 @@
 //! SQL of departments. Every function takes the actor: its transaction runs in the actor's
 //! row-level-security scope, and the queries filter by the scope's region as well.
 
+use serde_json::json;
 use sqlx::PgPool;
 
 use super::model::{Contact, Department, DepartmentId, DepartmentKind, ListFilter};
+use crate::audit::{self, AuditContext, Event};
 use crate::auth::Actor;
 use crate::db::{self, Scope};
 use crate::regions::{Region, RegionId, RegionLevel};
@@ -124,43 +126,48 @@ pub enum SaveOutcome {
     Missing,
 }
 
-/// Saves the contact details if the row is still at `version` (optimistic locking).
+/// Saves the contact details if the row is still at `version` (optimistic locking), with its
+/// audit record in the same transaction.
 pub async fn update_contact(
     pool: &PgPool,
     actor: &Actor,
+    audit: &AuditContext,
     id: DepartmentId,
     version: i32,
     contact: &Contact,
 ) -> Result<SaveOutcome, sqlx::Error> {
     let Some(scope) = scope_region(actor) else { return Ok(SaveOutcome::Missing) };
     let mut tx = db::begin(pool, actor.db()).await?;
-    let updated = sqlx::query!(
-        "UPDATE departments
-         SET contact_person = $4, contact_phone = $5, address = $6, version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2 AND ($3::bigint IS NULL OR region_id = $3)",
+    let before = sqlx::query!(
+        "SELECT contact_person, contact_phone, address, version FROM departments
+         WHERE id = $1 AND ($2::bigint IS NULL OR region_id = $2) FOR UPDATE",
         id.0,
-        version,
-        scope,
+        scope
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(before) = before else { return Ok(SaveOutcome::Missing) };
+    if before.version != version {
+        return Ok(SaveOutcome::Stale);
+    }
+    sqlx::query!(
+        "UPDATE departments
+         SET contact_person = $2, contact_phone = $3, address = $4, version = version + 1, updated_at = now()
+         WHERE id = $1",
+        id.0,
         contact.person,
         contact.phone,
         contact.address
     )
     .execute(&mut *tx)
     .await?;
-    let outcome = if updated.rows_affected() == 1 {
-        SaveOutcome::Saved
-    } else {
-        let exists = sqlx::query_scalar!(
-            r#"SELECT EXISTS (SELECT FROM departments WHERE id = $1 AND ($2::bigint IS NULL OR region_id = $2)) AS "exists!""#,
-            id.0,
-            scope
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if exists { SaveOutcome::Stale } else { SaveOutcome::Missing }
-    };
+    let event = Event::new("department.update").object("department", id.0).change(
+        json!({"contact_person": before.contact_person, "contact_phone": before.contact_phone, "address": before.address}),
+        json!({"contact_person": contact.person, "contact_phone": contact.phone, "address": contact.address}),
+    );
+    audit::record(&mut tx, audit, event).await?;
     tx.commit().await?;
-    Ok(outcome)
+    Ok(SaveOutcome::Saved)
 }
 
 /// The regions the actor may filter by: every region for the province, else their own.

@@ -11,16 +11,18 @@ pub enum Flash {
     SignedOut,
     SessionEnded,
     DepartmentSaved,
+    PasswordChanged,
 }
 
 impl Flash {
-    const ALL: [Flash; 3] = [Flash::SignedOut, Flash::SessionEnded, Flash::DepartmentSaved];
+    const ALL: [Flash; 4] = [Flash::SignedOut, Flash::SessionEnded, Flash::DepartmentSaved, Flash::PasswordChanged];
 
     fn key(self) -> &'static str {
         match self {
             Flash::SignedOut => "signed_out",
             Flash::SessionEnded => "session_ended",
             Flash::DepartmentSaved => "department_saved",
+            Flash::PasswordChanged => "password_changed",
         }
     }
 
@@ -29,6 +31,7 @@ impl Flash {
             Flash::SignedOut => "您已安全退出。",
             Flash::SessionEnded => "登录已过期,请重新登录。",
             Flash::DepartmentSaved => "成员单位信息已保存。",
+            Flash::PasswordChanged => "密码已修改。您在其他设备上的登录已全部退出。",
         }
     }
 
@@ -36,7 +39,7 @@ impl Flash {
     pub fn level(self) -> &'static str {
         match self {
             Flash::SignedOut | Flash::SessionEnded => "info",
-            Flash::DepartmentSaved => "success",
+            Flash::DepartmentSaved | Flash::PasswordChanged => "success",
         }
     }
 

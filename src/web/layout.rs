@@ -21,6 +21,8 @@ pub struct Layout {
     pub csrf: String,
     pub demo: bool,
     pub version: &'static str,
+    /// Days until the user's password expires, when within the warning period.
+    pub password_expires_in_days: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +116,7 @@ impl Chrome {
             csrf: self.session.csrf_token().to_string(),
             demo: self.demo,
             version: VERSION,
+            password_expires_in_days: account.and_then(|a| a.password_expires_in_days),
         }
     }
 }

@@ -68,6 +68,10 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             ];
             user.post_form(&probe.path, &fields).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/account/password" => {
+            let fields = [("current_password", "Wrong#Passw0rd"), ("new_password", "x"), ("confirm_password", "x")];
+            user.post_form("/account/password", &fields).await.status().as_u16()
+        }
         "POST" => user.post_form(&probe.path, &[]).await.status().as_u16(),
         other => panic!("no probe for {other}"),
     }
@@ -91,6 +95,8 @@ async fn every_route_every_role_own_and_other_region() {
             Probe { method: "GET", pattern: "/login", path: "/login".into(), expect: [303; 8] },
             Probe { method: "POST", pattern: "/login", path: "/login".into(), expect: [200; 8] },
             Probe { method: "GET", pattern: "/", path: "/".into(), expect: [200; 8] },
+            Probe { method: "GET", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
+            Probe { method: "POST", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
             Probe {
                 method: "GET",
                 pattern: "/departments",

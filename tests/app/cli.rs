@@ -11,8 +11,14 @@ use crate::support::{TestDb, manifest_dir};
 
 /// Runs the binary against this test's own database, configured as an external one.
 fn user_create(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut all = vec!["create"];
+    all.extend_from_slice(args);
+    user(db, &all, stdin)
+}
+
+fn user(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevention"));
-    cmd.args(["user", "create"])
+    cmd.arg("user")
         .args(args)
         .current_dir(manifest_dir())
         .env("PREVENTION_DATABASE_URL", db.url(APP_ROLE))
@@ -128,4 +134,92 @@ async fn refuses_bad_arguments_and_taken_usernames() {
     let taken = user_create(&db, &["li_audit", "--role", "auditor"], None);
     assert!(!taken.status.success());
     assert!(text(&taken.stderr).contains("已被使用"), "usernames are unique regardless of case");
+}
+
+async fn audit_count(db: &TestDb, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1 AND username = '命令行'")
+        .bind(action)
+        .fetch_one(&db.app_pool().await)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_operators_account_commands_are_audited() {
+    let db = TestDb::create().await;
+    assert!(user_create(&db, &["op_target", "--role", "city_officer", "--region", "210100"], None).status.success());
+    assert_eq!(audit_count(&db, "account.create").await, 1);
+    let pool = db.app_pool().await;
+
+    // Lock it, then unlock it.
+    sqlx::query("UPDATE accounts SET failed_logins = 5, locked_until = now() + interval '30 minutes' WHERE username = 'op_target'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = user(&db, &["unlock", "op_target"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let locked: bool = sqlx::query_scalar("SELECT locked_until IS NOT NULL FROM accounts WHERE username = 'op_target'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!locked);
+    assert_eq!(audit_count(&db, "account.unlock").await, 1);
+
+    // A reset prints a new one-time password that must be changed.
+    let out = user(&db, &["reset-password", "op_target"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let password = text(&out.stdout).lines().find_map(|l| l.strip_prefix("一次性密码: ")).unwrap().trim().to_string();
+    let (hash, must_change): (String, bool) =
+        sqlx::query_as("SELECT password_hash, must_change_password FROM accounts WHERE username = 'op_target'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(must_change);
+    assert!(prevention::auth::password::verify(password, hash).await.unwrap());
+    assert_eq!(audit_count(&db, "password.reset").await, 1);
+
+    // Roles change only within the role table.
+    let out = user(&db, &["set-role", "op_target", "partner_officer", "--department", "health"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (role, department, region): (String, String, String) = sqlx::query_as(
+        "SELECT a.role, a.department_kind, r.code FROM accounts a JOIN regions r ON r.id = a.region_id WHERE username = 'op_target'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((role.as_str(), department.as_str(), region.as_str()), ("partner_officer", "health", "210100"));
+    let refused = user(&db, &["set-role", "op_target", "province_officer"], None);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("只能属于省本级"));
+    let refused = user(&db, &["set-role", "op_target", "auditor"], None);
+    assert!(refused.status.success(), "an administrator role drops the region: {}", text(&refused.stderr));
+    assert_eq!(audit_count(&db, "role.assign").await, 2);
+    let (before, after): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'role.assign' ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((before["role"].as_str(), after["role"].as_str()), (Some("city_officer"), Some("partner_officer")));
+
+    // Disabling ends every session at once.
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, account_id, csrf_token, expires_at)
+         SELECT sha256('x'::bytea), id, 't', now() + interval '1 hour' FROM accounts WHERE username = 'op_target'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let out = user(&db, &["disable", "op_target"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sessions: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE username = 'op_target')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(sessions, 0);
+    assert_eq!(audit_count(&db, "account.disable").await, 1);
+    assert!(!user(&db, &["disable", "op_target"], None).status.success(), "already disabled");
+    let missing = user(&db, &["unlock", "no_such_user"], None);
+    assert!(text(&missing.stderr).contains("用户「no_such_user」不存在"));
 }

@@ -10,6 +10,7 @@ mod cluster;
 mod demo;
 mod departments;
 mod http;
+mod identity;
 mod layout;
 mod province;
 mod rls;

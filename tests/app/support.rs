@@ -5,7 +5,7 @@
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::Router;
@@ -241,7 +241,7 @@ impl TestApp {
         let pool = prevention::server::connect_checked(&settings, db.options(APP_ROLE))
             .await
             .expect("the app connects as prevention_app and passes the catalog check");
-        let state = AppState { pool, settings: Arc::new(settings), province: Arc::new(province()), demo };
+        let state = AppState::new(pool, settings, province(), demo);
         let app = prevention::web::with_middleware(prevention::routes(&state).merge(extra), state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
@@ -313,8 +313,9 @@ impl TestApp {
         if res.status() != 303 || res.headers()["location"] != "/" {
             return Err(res.status().as_u16());
         }
-        let home = client.get(self.url("/")).send().await.expect("home").text().await.expect("body");
-        let csrf = csrf_token_in(&home).expect("signed-in pages carry the CSRF token");
+        // The password page is reached by every signed-in account, even one owing a change.
+        let page = client.get(self.url("/account/password")).send().await.expect("page").text().await.expect("body");
+        let csrf = csrf_token_in(&page).expect("signed-in pages carry the CSRF token");
         Ok(TestUser { client, base: self.address.clone(), username: username.to_string(), csrf })
     }
 }

@@ -1,0 +1,128 @@
+//! The signed-in user's own account: changing the password. Reached even by an account that
+//! must change its password first, or has no role yet.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use super::login::Client;
+use super::{password, session, store};
+use crate::audit::{self, AuditContext, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::flash::{self, Flash};
+use crate::web::form::FieldErrors;
+use crate::web::layout::{Chrome, Crumb, Layout};
+
+#[derive(Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage {
+    layout: Layout,
+    errors: FieldErrors,
+    /// Why the user is here, when they must be.
+    reason: Option<&'static str>,
+    demo_exempt: bool,
+    min_length: u32,
+    history: u32,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+fn page(
+    state: &AppState,
+    chrome: &Chrome,
+    errors: FieldErrors,
+    min_length: u32,
+    history: u32,
+) -> Result<Response, AppError> {
+    let account = chrome.session.account().ok_or(AppError::SignInRequired)?;
+    let demo_exempt = state.demo && account.demo;
+    let reason = if demo_exempt {
+        None
+    } else if account.role.is_none() {
+        Some("您的账号尚未分配角色。请联系安全管理员分配角色;在此之前只能修改密码。")
+    } else if account.must_change_password {
+        Some("首次登录、密码被重置或密码已过期:请先设置新密码,然后才能使用其他功能。")
+    } else {
+        None
+    };
+    let page = PasswordPage {
+        layout: chrome.layout("修改密码", vec![Crumb::here("修改密码")]),
+        errors,
+        reason,
+        demo_exempt,
+        min_length,
+        history,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let policy = store::load_policy(&state.pool, &state.settings).await?;
+    page(&state, &chrome, FieldErrors::default(), policy.password_min_length, policy.password_history)
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    client: Client,
+    audit: AuditContext,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
+    let policy = store::load_policy(&state.pool, &state.settings).await?;
+    let back = |errors| page(&state, &chrome, errors, policy.password_min_length, policy.password_history);
+
+    let mut errors = FieldErrors::default();
+    let stored = store::find_login(&state.pool, &account.username).await?.map(|c| c.password_hash);
+    if !password::verify_login(form.current_password, stored).await.map_err(|e| AppError::Internal(e.into()))? {
+        errors.add_owned("current_password", "当前密码不正确".to_string());
+    }
+    if let Err(message) = policy.check_new_password(&account.username, &form.new_password) {
+        errors.add_owned("new_password", message);
+    } else if form.new_password != form.confirm_password {
+        errors.add_owned("confirm_password", "两次输入的新密码不一致".to_string());
+    }
+    if !errors.is_empty() {
+        return back(errors);
+    }
+    let recent = store::recent_password_hashes(&state.pool, account.id, policy.password_history).await?;
+    if password::matches_any(form.new_password.clone(), recent).await.map_err(|e| AppError::Internal(e.into()))? {
+        errors.add_owned("new_password", format!("不能使用最近 {} 次用过的密码", policy.password_history));
+        return back(errors);
+    }
+
+    let new_hash = password::hash(form.new_password).await.map_err(|e| AppError::Internal(e.into()))?;
+    // Every other session ends; this one continues under a new id and token.
+    let (raw, id_hash) = session::new_session_id();
+    let mut tx = state.pool.begin().await?;
+    store::set_password(&mut tx, account.id, &new_hash, false, policy.password_history).await?;
+    store::end_sessions(&mut tx, account.id, None).await?;
+    store::create_session(
+        &mut *tx,
+        &id_hash,
+        Some(account.id),
+        &session::new_csrf_token(),
+        policy.session_absolute_timeout_secs,
+        client.addr.as_deref(),
+        client.user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(&mut tx, &audit, Event::new("password.change").object("account", account.id)).await?;
+    tx.commit().await?;
+    tracing::info!(account = %account.id, "password changed");
+    let mut response = flash::redirect_with("/", Flash::PasswordChanged);
+    response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&state.settings, &raw));
+    Ok(response)
+}
