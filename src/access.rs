@@ -138,6 +138,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/logout", Access::Account),
     rule("GET", "/account/password", Access::Account),
     rule("POST", "/account/password", Access::Account),
+    rule("GET", "/account/totp", Access::Account),
+    rule("POST", "/account/totp", Access::Account),
+    rule("GET", "/login/totp", Access::Account),
+    rule("POST", "/login/totp", Access::Account),
     rule("GET", "/", Access::SignedIn),
     rule("GET", "/departments", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
@@ -179,6 +183,32 @@ pub fn decide(access: Access, who: Requester) -> Decision {
     }
 }
 
+/// What a signed-in account still owes before it may use the system.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Owed {
+    /// The password was right; the TOTP code is still to come.
+    pub second_factor: bool,
+    /// An initial, reset or expired password.
+    pub password_change: bool,
+    /// The role needs a second factor that is not enrolled yet.
+    pub totp_enrolment: bool,
+}
+
+/// Where an account that owes something must go first, if `path` is not on the way there.
+/// Sign-out is always allowed.
+pub fn detour(owed: Owed, path: &str) -> Option<&'static str> {
+    let (target, allowed): (&'static str, &[&str]) = if owed.second_factor {
+        ("/login/totp", &["/login/totp"])
+    } else if owed.password_change {
+        ("/account/password", &["/account/password"])
+    } else if owed.totp_enrolment {
+        ("/account/totp", &["/account/totp", "/account/password"])
+    } else {
+        return None;
+    };
+    (path != "/logout" && !allowed.contains(&path)).then_some(target)
+}
+
 /// An entry of the left menu, shown to those who may use its page.
 #[derive(Clone, Copy, Debug)]
 pub struct MenuItem {
@@ -191,6 +221,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
     MenuItem { label: "修改密码", href: "/account/password", access: Access::Account },
+    MenuItem { label: "双因素认证", href: "/account/totp", access: Access::Account },
 ];
 
 /// The menu entries `who` may use.
@@ -374,6 +405,22 @@ mod tests {
     }
 
     #[test]
+    fn what_is_owed_comes_first() {
+        let pending = Owed { second_factor: true, password_change: true, totp_enrolment: true };
+        assert_eq!(detour(pending, "/departments"), Some("/login/totp"));
+        assert_eq!(detour(pending, "/account/password"), Some("/login/totp"), "the code comes before anything");
+        assert_eq!(detour(pending, "/login/totp"), None);
+        assert_eq!(detour(pending, "/logout"), None);
+        let change = Owed { password_change: true, totp_enrolment: true, ..Owed::default() };
+        assert_eq!(detour(change, "/account/totp"), Some("/account/password"));
+        assert_eq!(detour(change, "/account/password"), None);
+        let enrol = Owed { totp_enrolment: true, ..Owed::default() };
+        assert_eq!(detour(enrol, "/"), Some("/account/totp"));
+        assert_eq!(detour(enrol, "/account/password"), None);
+        assert_eq!(detour(Owed::default(), "/departments"), None);
+    }
+
+    #[test]
     fn decisions() {
         let view = Access::Requires(Permission::ViewDepartments);
         assert_eq!(decide(Access::Public, Requester::Anonymous), Decision::Allow);
@@ -391,9 +438,9 @@ mod tests {
     #[test]
     fn administrators_get_no_business_menu() {
         let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
-        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位", "修改密码"]);
-        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台", "修改密码"]);
-        assert_eq!(labels(Requester::NoRole), vec!["修改密码"]);
+        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位", "修改密码", "双因素认证"]);
+        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台", "修改密码", "双因素认证"]);
+        assert_eq!(labels(Requester::NoRole), vec!["修改密码", "双因素认证"]);
         assert_eq!(labels(Requester::Anonymous), Vec::<&str>::new());
     }
 

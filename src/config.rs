@@ -34,6 +34,7 @@ pub struct Settings {
     pub lockout_threshold: u32,
     pub lockout_minutes: u32,
     pub login_rate_limit_per_minute: u32,
+    pub totp_required_for_all: bool,
     pub log_format: LogFormat,
 }
 
@@ -66,6 +67,7 @@ impl Default for Settings {
             lockout_threshold: 5,
             lockout_minutes: 30,
             login_rate_limit_per_minute: 30,
+            totp_required_for_all: false,
             log_format: LogFormat::Text,
         }
     }
@@ -95,6 +97,7 @@ impl fmt::Debug for Settings {
             .field("lockout_threshold", &self.lockout_threshold)
             .field("lockout_minutes", &self.lockout_minutes)
             .field("login_rate_limit_per_minute", &self.login_rate_limit_per_minute)
+            .field("totp_required_for_all", &self.totp_required_for_all)
             .field("log_format", &self.log_format)
             .finish()
     }

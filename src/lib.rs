@@ -36,6 +36,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/login", get(auth::login::show).post(auth::login::submit))
         .route("/logout", post(auth::login::logout))
         .route("/account/password", get(auth::account::show).post(auth::account::change))
+        .route("/account/totp", get(auth::second_factor::show_enrolment).post(auth::second_factor::enrol))
+        .route("/login/totp", get(auth::second_factor::show_code).post(auth::second_factor::check_code))
         .merge(departments::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::middleware::authorize))
         .merge(web::assets::routes(state))

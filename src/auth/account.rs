@@ -113,6 +113,7 @@ pub async fn change(
         &mut *tx,
         &id_hash,
         Some(account.id),
+        false,
         &session::new_csrf_token(),
         policy.session_absolute_timeout_secs,
         client.addr.as_deref(),

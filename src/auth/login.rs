@@ -69,6 +69,7 @@ pub async fn show(State(state): State<AppState>, mut chrome: Chrome, client: Cli
             &state.pool,
             &id_hash,
             None,
+            false,
             &csrf_token,
             state.settings.session_idle_timeout_secs,
             client.addr.as_deref(),
@@ -135,10 +136,11 @@ pub async fn submit(
         return refuse(&chrome, username, refusal);
     }
 
-    // Success. Rotate: the pre-login session goes, a new id and token come.
+    // The password is right. Rotate: the pre-login session goes, a new id and token come. With a
+    // second factor enrolled, the new session reaches only the code page until the code comes.
+    let pending = account.totp_enabled;
     let (raw, id_hash) = session::new_session_id();
     let mut tx = state.pool.begin().await?;
-    store::record_successful_login(&mut tx, account.id).await?;
     if let Some(old) = &chrome.session.0 {
         store::delete_session(&mut *tx, &old.id_hash).await?;
     }
@@ -146,16 +148,20 @@ pub async fn submit(
         &mut *tx,
         &id_hash,
         Some(account.id),
+        pending,
         &session::new_csrf_token(),
         policy.session_absolute_timeout_secs,
         client.addr.as_deref(),
         client.user_agent.as_deref(),
     )
     .await?;
-    audit::record(&mut tx, &ctx, Event::new("login.success")).await?;
+    if !pending {
+        store::record_successful_login(&mut tx, account.id).await?;
+        audit::record(&mut tx, &ctx, Event::new("login.success")).await?;
+    }
     tx.commit().await?;
-    tracing::info!(account = %account.id, "signed in");
-    let mut response = flash::redirect("/");
+    tracing::info!(account = %account.id, pending, "password accepted");
+    let mut response = flash::redirect(if pending { "/login/totp" } else { "/" });
     response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&state.settings, &raw));
     Ok(response)
 }

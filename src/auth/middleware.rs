@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::policy::SecurityPolicy;
 use super::session::{self, CurrentSession, Session, tokens_equal};
 use super::store;
-use crate::access::{self, Access, Decision, Requester};
+use crate::access::{self, Access, Decision, Owed, Requester};
 use crate::audit::{self, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -155,13 +155,20 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         None => Requester::Anonymous,
         Some(account) => account.role.map(Requester::Role).unwrap_or(Requester::NoRole),
     };
-    let owes_password_change = account.as_ref().is_some_and(|a| a.must_change_password && !(state.demo && a.demo));
-    if owes_password_change && !matches!(access, Access::Public | Access::Account) {
-        return if req.method() == Method::GET {
-            flash::redirect("/account/password")
-        } else {
-            AppError::Forbidden.into_response()
+    // An account that owes a second factor, a password change or an enrolment goes there first.
+    if let Some(a) = account.as_ref().filter(|_| access != Access::Public) {
+        let owed = Owed {
+            second_factor: a.second_factor_pending,
+            password_change: a.must_change_password && !(state.demo && a.demo),
+            totp_enrolment: a.totp_required && !a.totp_enabled,
         };
+        if let Some(target) = access::detour(owed, req.uri().path()) {
+            return if req.method() == Method::GET {
+                flash::redirect(target)
+            } else {
+                AppError::Forbidden.into_response()
+            };
+        }
     }
     let (parts, body) = req.into_parts();
     let audit = audit::from_parts(&parts);

@@ -8,7 +8,9 @@ pub mod middleware;
 pub mod password;
 pub mod policy;
 pub mod ratelimit;
+pub mod second_factor;
 pub mod session;
 pub mod store;
+pub mod totp;
 
 pub use actor::Actor;

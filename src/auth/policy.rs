@@ -15,6 +15,8 @@ pub struct SecurityPolicy {
     pub lockout_minutes: u32,
     pub session_idle_timeout_secs: u64,
     pub session_absolute_timeout_secs: u64,
+    /// A second factor for every account, not only the administrators.
+    pub totp_required_for_all: bool,
 }
 
 /// The database's overrides; `None` keeps the configured value.
@@ -27,6 +29,7 @@ pub struct PolicyOverrides {
     pub lockout_minutes: Option<i32>,
     pub session_idle_timeout_secs: Option<i32>,
     pub session_absolute_timeout_secs: Option<i32>,
+    pub totp_required_for_all: Option<bool>,
 }
 
 impl SecurityPolicy {
@@ -39,6 +42,7 @@ impl SecurityPolicy {
             lockout_minutes: s.lockout_minutes,
             session_idle_timeout_secs: s.session_idle_timeout_secs,
             session_absolute_timeout_secs: s.session_absolute_timeout_secs,
+            totp_required_for_all: s.totp_required_for_all,
         }
     }
 
@@ -54,6 +58,7 @@ impl SecurityPolicy {
             lockout_minutes: u32_or(o.lockout_minutes, self.lockout_minutes),
             session_idle_timeout_secs: u64_or(o.session_idle_timeout_secs, self.session_idle_timeout_secs),
             session_absolute_timeout_secs: u64_or(o.session_absolute_timeout_secs, self.session_absolute_timeout_secs),
+            totp_required_for_all: o.totp_required_for_all.unwrap_or(self.totp_required_for_all),
         }
     }
 

@@ -36,6 +36,11 @@ pub struct SessionAccount {
     pub password_expires_in_days: Option<i64>,
     /// A demo account (exempt from the first-login change in demo mode).
     pub demo: bool,
+    /// This session's sign-in still owes its TOTP code.
+    pub second_factor_pending: bool,
+    pub totp_enabled: bool,
+    /// The role (or the policy) requires a second factor.
+    pub totp_required: bool,
 }
 
 /// The session of the current request, if any; put into the request by the session middleware.

@@ -18,20 +18,22 @@ pub async fn create_session(
     db: impl sqlx::PgExecutor<'_>,
     id_hash: &[u8; 32],
     account: Option<AccountId>,
+    second_factor_pending: bool,
     csrf_token: &str,
     absolute_timeout_secs: u64,
     client_addr: Option<&str>,
     user_agent: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO sessions (id_hash, account_id, csrf_token, client_addr, user_agent, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))",
+        "INSERT INTO sessions (id_hash, account_id, csrf_token, client_addr, user_agent, expires_at, second_factor_pending)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)",
         &id_hash[..],
         account.map(|a| a.0),
         csrf_token,
         client_addr,
         user_agent.map(|u| u.chars().take(300).collect::<String>()),
         absolute_timeout_secs as f64,
+        second_factor_pending,
     )
     .execute(db)
     .await?;
@@ -52,6 +54,8 @@ pub async fn load_session(
                   s.last_seen_at < now() - make_interval(secs => least(coalesce((SELECT session_idle_timeout_secs FROM p), $2) / 10.0, 60)) AS "stale!",
                   a.username AS "username?", a.display_name AS "display_name?", a.role, a.department_kind,
                   a.must_change_password AS "must_change_password?", a.demo AS "demo?",
+                  s.second_factor_pending, a.totp_enabled_at IS NOT NULL AS "totp_enabled?",
+                  coalesce((SELECT totp_required_for_all FROM p), $4) AS "totp_required_for_all!",
                   a.password_changed_at + make_interval(days => coalesce((SELECT password_max_age_days FROM p), $3)) AS password_expires_at,
                   r.id AS "region_id?: RegionId", r.code AS "region_code?", r.name AS "region_name?",
                   r.level AS "region_level?"
@@ -65,6 +69,7 @@ pub async fn load_session(
         &id_hash[..],
         policy.session_idle_timeout_secs as i32,
         policy.password_max_age_days as i32,
+        policy.totp_required_for_all,
     )
     .fetch_optional(pool)
     .await?;
@@ -79,18 +84,22 @@ pub async fn load_session(
         _ => None,
     };
     let days_left = row.password_expires_at.map(|at| (at - Utc::now()).num_days());
+    let role = row.role.as_deref().and_then(Role::parse);
     let account = match (row.account_id, row.username, row.display_name) {
         (Some(id), Some(username), Some(display_name)) => Some(SessionAccount {
             id,
             username,
             display_name,
-            role: row.role.as_deref().and_then(Role::parse),
+            role,
             region,
             department: row.department_kind.as_deref().and_then(DepartmentKind::parse),
             must_change_password: row.must_change_password.unwrap_or(true)
                 || row.password_expires_at.is_some_and(|at| at <= Utc::now()),
             password_expires_in_days: days_left.filter(|d| (0..=EXPIRY_WARNING_DAYS).contains(d)),
             demo: row.demo.unwrap_or(false),
+            second_factor_pending: row.second_factor_pending,
+            totp_enabled: row.totp_enabled.unwrap_or(false),
+            totp_required: row.totp_required_for_all || role.is_some_and(Role::is_administrator),
         }),
         _ => None,
     };
@@ -102,7 +111,7 @@ pub async fn load_policy(pool: &PgPool, settings: &Settings) -> Result<SecurityP
     let overrides = sqlx::query_as!(
         PolicyOverrides,
         "SELECT password_min_length, password_max_age_days, password_history, lockout_threshold,
-                lockout_minutes, session_idle_timeout_secs, session_absolute_timeout_secs
+                lockout_minutes, session_idle_timeout_secs, session_absolute_timeout_secs, totp_required_for_all
          FROM security_policy WHERE singleton"
     )
     .fetch_optional(pool)
@@ -137,6 +146,7 @@ pub struct LoginCandidate {
     pub disabled: bool,
     /// Minutes until the lock ends, if locked.
     pub locked_minutes: Option<i64>,
+    pub totp_enabled: bool,
 }
 
 /// Finds an account by username, regardless of case.
@@ -144,7 +154,8 @@ pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCan
     let row = sqlx::query!(
         r#"SELECT id AS "id: AccountId", username, role, region_id AS "region_id: RegionId", password_hash,
                   disabled_at IS NOT NULL AS "disabled!",
-                  CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()) / 60)::bigint END AS locked_minutes
+                  CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()) / 60)::bigint END AS locked_minutes,
+                  totp_enabled_at IS NOT NULL AS "totp_enabled!"
            FROM accounts WHERE lower(username) = lower($1)"#,
         username
     )
@@ -158,6 +169,7 @@ pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCan
         password_hash: r.password_hash,
         disabled: r.disabled,
         locked_minutes: r.locked_minutes,
+        totp_enabled: r.totp_enabled,
     }))
 }
 
@@ -261,5 +273,96 @@ pub async fn set_password(
     )
     .execute(&mut *db)
     .await?;
+    Ok(())
+}
+
+/// An account's second factor as sign-in and enrolment see it.
+pub struct TotpState {
+    pub secret: Option<String>,
+    pub pending_secret: Option<String>,
+    pub last_step: Option<u64>,
+}
+
+pub async fn totp_state(db: impl sqlx::PgExecutor<'_>, account: AccountId) -> Result<TotpState, sqlx::Error> {
+    let row =
+        sqlx::query!("SELECT totp_secret, totp_pending_secret, totp_last_step FROM accounts WHERE id = $1", account.0)
+            .fetch_one(db)
+            .await?;
+    Ok(TotpState {
+        secret: row.totp_secret,
+        pending_secret: row.totp_pending_secret,
+        last_step: row.totp_last_step.and_then(|s| u64::try_from(s).ok()),
+    })
+}
+
+/// Starts (or restarts) an enrolment with a fresh secret.
+pub async fn set_pending_totp_secret(
+    db: impl sqlx::PgExecutor<'_>,
+    account: AccountId,
+    secret: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE accounts SET totp_pending_secret = $2 WHERE id = $1", account.0, secret).execute(db).await?;
+    Ok(())
+}
+
+/// Confirms an enrolment: the pending secret becomes the secret, with new recovery codes.
+pub async fn enable_totp(
+    db: &mut PgConnection,
+    account: AccountId,
+    step: u64,
+    recovery_hashes: &[[u8; 32]],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = now(),
+                             totp_last_step = $2
+         WHERE id = $1 AND totp_pending_secret IS NOT NULL",
+        account.0,
+        step as i64
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!("DELETE FROM recovery_codes WHERE account_id = $1", account.0).execute(&mut *db).await?;
+    for hash in recovery_hashes {
+        sqlx::query!("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)", account.0, &hash[..])
+            .execute(&mut *db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes a time step for the account unless it (or a later one) was taken already: the atomic
+/// check that makes a code good once, across instances.
+pub async fn take_totp_step(db: &mut PgConnection, account: AccountId, step: u64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        account.0,
+        step as i64
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Uses up a recovery code; false if it is unknown or used.
+pub async fn use_recovery_code(
+    db: &mut PgConnection,
+    account: AccountId,
+    hash: &[u8; 32],
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE recovery_codes SET used_at = now() WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        account.0,
+        &hash[..]
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The session has given its second factor.
+pub async fn complete_second_factor(db: &mut PgConnection, id_hash: &[u8; 32]) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE sessions SET second_factor_pending = false WHERE id_hash = $1", &id_hash[..])
+        .execute(db)
+        .await?;
     Ok(())
 }

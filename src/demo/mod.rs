@@ -100,6 +100,16 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
         };
         let id = accounts::store::create(&mut *tx, &new).await?;
         sqlx::query!("UPDATE accounts SET demo = true WHERE id = $1", id.0).execute(&mut *tx).await?;
+        // The administrators must have a second factor; in the demo its secret is printed.
+        if a.role.is_administrator() {
+            sqlx::query!(
+                "UPDATE accounts SET totp_secret = $2, totp_enabled_at = now() WHERE id = $1",
+                id.0,
+                demo_totp_secret(a.username)
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'accounts')").execute(&mut *tx).await?;
     tx.commit().await?;
@@ -174,6 +184,14 @@ async fn seed_department_contacts(owner: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The TOTP secret of a demo administrator: fixed, so it can be printed and typed into any
+/// authenticator (or `oathtool --totp -b SECRET`).
+pub fn demo_totp_secret(username: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("prevention-demo-totp:{username}").as_bytes());
+    crate::auth::totp::base32_encode(&digest[..20])
+}
+
 /// Prints the demo logins for the person who started the demo.
 pub fn print_logins() {
     println!();
@@ -181,6 +199,11 @@ pub fn print_logins() {
     for a in ACCOUNTS {
         let region = a.region.map(|c| format!(" {c}")).unwrap_or_default();
         println!("  {:<22} {}({}{region})", a.username, a.name, a.role.label());
+    }
+    println!();
+    println!("三员账号还需动态口令(TOTP)。把下面的密钥加入任一身份验证器,或运行 oathtool --totp -b 密钥:");
+    for a in ACCOUNTS.iter().filter(|a| a.role.is_administrator()) {
+        println!("  {:<22} {}", a.username, demo_totp_secret(a.username));
     }
 }
 

@@ -72,6 +72,9 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let fields = [("current_password", "Wrong#Passw0rd"), ("new_password", "x"), ("confirm_password", "x")];
             user.post_form("/account/password", &fields).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/account/totp" || probe.pattern == "/login/totp" => {
+            user.post_form(&probe.path, &[("code", "000000")]).await.status().as_u16()
+        }
         "POST" => user.post_form(&probe.path, &[]).await.status().as_u16(),
         other => panic!("no probe for {other}"),
     }
@@ -97,6 +100,17 @@ async fn every_route_every_role_own_and_other_region() {
             Probe { method: "GET", pattern: "/", path: "/".into(), expect: [200; 8] },
             Probe { method: "GET", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
             Probe { method: "POST", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
+            Probe { method: "GET", pattern: "/account/totp", path: "/account/totp".into(), expect: [200; 8] },
+            // A wrong code re-renders the form; the administrators are enrolled already.
+            Probe {
+                method: "POST",
+                pattern: "/account/totp",
+                path: "/account/totp".into(),
+                expect: [200, 200, 200, 200, 200, 303, 303, 303],
+            },
+            // Nobody here owes a code: both send the user on.
+            Probe { method: "GET", pattern: "/login/totp", path: "/login/totp".into(), expect: [303; 8] },
+            Probe { method: "POST", pattern: "/login/totp", path: "/login/totp".into(), expect: [303; 8] },
             Probe {
                 method: "GET",
                 pattern: "/departments",

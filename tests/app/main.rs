@@ -14,3 +14,4 @@ mod identity;
 mod layout;
 mod province;
 mod rls;
+mod second_factor;

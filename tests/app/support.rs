@@ -294,7 +294,16 @@ impl TestApp {
             password_hash: test_password_hash().to_string(),
             must_change_password: false,
         };
-        prevention::accounts::store::create(&pool, &account).await.expect("create account");
+        let id = prevention::accounts::store::create(&pool, &account).await.expect("create account");
+        // Administrators must have a second factor: give them one, as if enrolled.
+        if role.is_administrator() {
+            sqlx::query("UPDATE accounts SET totp_secret = $2, totp_enabled_at = now() WHERE id = $1")
+                .bind(id.0)
+                .bind(prevention::auth::totp::generate_secret())
+                .execute(&pool)
+                .await
+                .expect("enrol");
+        }
         pool.close().await;
         username
     }
@@ -310,13 +319,48 @@ impl TestApp {
             .send()
             .await
             .expect("login");
-        if res.status() != 303 || res.headers()["location"] != "/" {
+        if res.status() != 303 {
+            return Err(res.status().as_u16());
+        }
+        if res.headers()["location"] == "/login/totp" {
+            let page = client.get(self.url("/login/totp")).send().await.expect("code page").text().await.expect("body");
+            let token = csrf_token_in(&page).expect("the code form has a CSRF token");
+            let code = self.totp_code(username).await;
+            let res = client
+                .post(self.url("/login/totp"))
+                .form(&[("csrf", token.as_str()), ("code", code.as_str())])
+                .send()
+                .await
+                .expect("code");
+            if res.status() != 303 || res.headers()["location"] != "/" {
+                return Err(res.status().as_u16());
+            }
+        } else if res.headers()["location"] != "/" {
             return Err(res.status().as_u16());
         }
         // The password page is reached by every signed-in account, even one owing a change.
         let page = client.get(self.url("/account/password")).send().await.expect("page").text().await.expect("body");
         let csrf = csrf_token_in(&page).expect("signed-in pages carry the CSRF token");
         Ok(TestUser { client, base: self.address.clone(), username: username.to_string(), csrf })
+    }
+}
+
+impl TestApp {
+    /// The code an authenticator would show now for the account, computed from its secret as
+    /// `oathtool` would; a step after the last one used, so two sign-ins in one step work.
+    pub async fn totp_code(&self, username: &str) -> String {
+        let pool = self.db.app_pool().await;
+        let (secret, last): (String, Option<i64>) =
+            sqlx::query_as("SELECT totp_secret, totp_last_step FROM accounts WHERE username = $1")
+                .bind(username)
+                .fetch_one(&pool)
+                .await
+                .expect("the account has a secret");
+        pool.close().await;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+        let step = prevention::auth::totp::step_at(now);
+        let at = if last.is_some_and(|l| l as u64 >= step) { now + prevention::auth::totp::STEP_SECONDS } else { now };
+        prevention::auth::totp::code_at(&secret, at).expect("code")
     }
 }
 
