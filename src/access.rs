@@ -86,6 +86,14 @@ impl Role {
 pub enum Permission {
     ViewDepartments,
     EditDepartments,
+    /// The system administrator: accounts, dormant accounts, login log, sessions.
+    ManageAccounts,
+    /// The security administrator: roles.
+    AssignRoles,
+    /// The security administrator: password, lockout and session policy.
+    SetPolicy,
+    /// The auditor.
+    ReadAuditLog,
 }
 
 impl Role {
@@ -98,6 +106,9 @@ impl Role {
             ViewDepartments | EditDepartments => {
                 matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer)
             }
+            ManageAccounts => self == SysAdmin,
+            AssignRoles | SetPolicy => self == SecurityAdmin,
+            ReadAuditLog => self == Auditor,
         }
     }
 }
@@ -147,6 +158,27 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
     rule("POST", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
+    rule("GET", "/admin/accounts", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/accounts/new", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/accounts/new", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/accounts/{id}", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/accounts/{id}/edit", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/accounts/{id}/edit", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/accounts/{id}/disable", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/accounts/{id}/disable", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/accounts/{id}/unlock", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/accounts/{id}/reset-password", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/accounts/{id}/reset-password", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/dormant", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/login-log", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/sessions", Access::Requires(Permission::ManageAccounts)),
+    rule("POST", "/admin/sessions/{handle}/end", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/security/roles", Access::Requires(Permission::AssignRoles)),
+    rule("GET", "/security/roles/{id}", Access::Requires(Permission::AssignRoles)),
+    rule("POST", "/security/roles/{id}", Access::Requires(Permission::AssignRoles)),
+    rule("GET", "/security/policy", Access::Requires(Permission::SetPolicy)),
+    rule("POST", "/security/policy", Access::Requires(Permission::SetPolicy)),
+    rule("GET", "/audit", Access::Requires(Permission::ReadAuditLog)),
 ];
 
 /// The declared access of a route; HEAD is treated as GET.
@@ -220,6 +252,13 @@ pub struct MenuItem {
 pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
+    MenuItem { label: "账号管理", href: "/admin/accounts", access: Access::Requires(Permission::ManageAccounts) },
+    MenuItem { label: "休眠账号", href: "/admin/dormant", access: Access::Requires(Permission::ManageAccounts) },
+    MenuItem { label: "登录日志", href: "/admin/login-log", access: Access::Requires(Permission::ManageAccounts) },
+    MenuItem { label: "在线会话", href: "/admin/sessions", access: Access::Requires(Permission::ManageAccounts) },
+    MenuItem { label: "角色分配", href: "/security/roles", access: Access::Requires(Permission::AssignRoles) },
+    MenuItem { label: "安全策略", href: "/security/policy", access: Access::Requires(Permission::SetPolicy) },
+    MenuItem { label: "审计日志", href: "/audit", access: Access::Requires(Permission::ReadAuditLog) },
     MenuItem { label: "修改密码", href: "/account/password", access: Access::Account },
     MenuItem { label: "双因素认证", href: "/account/totp", access: Access::Account },
 ];
@@ -439,7 +478,11 @@ mod tests {
     fn administrators_get_no_business_menu() {
         let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
         assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位", "修改密码", "双因素认证"]);
-        assert_eq!(labels(Requester::Role(Role::SysAdmin)), vec!["工作台", "修改密码", "双因素认证"]);
+        assert_eq!(
+            labels(Requester::Role(Role::SysAdmin)),
+            vec!["工作台", "账号管理", "休眠账号", "登录日志", "在线会话", "修改密码", "双因素认证"]
+        );
+        assert_eq!(labels(Requester::Role(Role::Auditor)), vec!["工作台", "审计日志", "修改密码", "双因素认证"]);
         assert_eq!(labels(Requester::NoRole), vec!["修改密码", "双因素认证"]);
         assert_eq!(labels(Requester::Anonymous), Vec::<&str>::new());
     }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -39,6 +40,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/totp", get(auth::second_factor::show_enrolment).post(auth::second_factor::enrol))
         .route("/login/totp", get(auth::second_factor::show_code).post(auth::second_factor::check_code))
         .merge(departments::routes())
+        .merge(admin::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::middleware::authorize))
         .merge(web::assets::routes(state))
         .fallback(|| async { AppError::NotFound })

@@ -12,10 +12,27 @@ pub enum Flash {
     SessionEnded,
     DepartmentSaved,
     PasswordChanged,
+    AccountSaved,
+    AccountDisabled,
+    AccountUnlocked,
+    SessionEndedByAdmin,
+    RoleAssigned,
+    PolicySaved,
 }
 
 impl Flash {
-    const ALL: [Flash; 4] = [Flash::SignedOut, Flash::SessionEnded, Flash::DepartmentSaved, Flash::PasswordChanged];
+    const ALL: [Flash; 10] = [
+        Flash::SignedOut,
+        Flash::SessionEnded,
+        Flash::DepartmentSaved,
+        Flash::PasswordChanged,
+        Flash::AccountSaved,
+        Flash::AccountDisabled,
+        Flash::AccountUnlocked,
+        Flash::SessionEndedByAdmin,
+        Flash::RoleAssigned,
+        Flash::PolicySaved,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -23,6 +40,12 @@ impl Flash {
             Flash::SessionEnded => "session_ended",
             Flash::DepartmentSaved => "department_saved",
             Flash::PasswordChanged => "password_changed",
+            Flash::AccountSaved => "account_saved",
+            Flash::AccountDisabled => "account_disabled",
+            Flash::AccountUnlocked => "account_unlocked",
+            Flash::SessionEndedByAdmin => "session_ended_by_admin",
+            Flash::RoleAssigned => "role_assigned",
+            Flash::PolicySaved => "policy_saved",
         }
     }
 
@@ -32,6 +55,12 @@ impl Flash {
             Flash::SessionEnded => "登录已过期,请重新登录。",
             Flash::DepartmentSaved => "成员单位信息已保存。",
             Flash::PasswordChanged => "密码已修改。您在其他设备上的登录已全部退出。",
+            Flash::AccountSaved => "账号信息已保存。",
+            Flash::AccountDisabled => "账号已停用,其会话已全部结束。",
+            Flash::AccountUnlocked => "账号已解除锁定。",
+            Flash::SessionEndedByAdmin => "会话已强制结束。",
+            Flash::RoleAssigned => "角色已分配。",
+            Flash::PolicySaved => "安全策略已保存,立即生效。",
         }
     }
 
@@ -39,7 +68,7 @@ impl Flash {
     pub fn level(self) -> &'static str {
         match self {
             Flash::SignedOut | Flash::SessionEnded => "info",
-            Flash::DepartmentSaved | Flash::PasswordChanged => "success",
+            _ => "success",
         }
     }
 

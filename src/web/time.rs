@@ -12,6 +12,16 @@ pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&shanghai()).date_naive()
 }
 
+/// A time as pages show it: `2026-11-29 12:15` in Asia/Shanghai.
+pub fn minutes(at: &chrono::DateTime<Utc>) -> String {
+    at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// With seconds, for logs.
+pub fn seconds(at: &chrono::DateTime<Utc>) -> String {
+    at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

@@ -89,6 +89,23 @@ async fn every_route_every_role_own_and_other_region() {
     let province_finance = department_id(&app.db, "210000", "finance").await;
     let dl_emergency = department_id(&app.db, "210200", "emergency").await;
     let own = |role: Role| if role == Role::ProvinceOfficer { province_finance } else { sy_emergency };
+    // The account the administrators' pages act on.
+    let target_name = app.create_account(Role::CityOfficer, "210100", None).await;
+    let target: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE username = $1")
+        .bind(&target_name)
+        .fetch_one(&app.db.app_pool().await)
+        .await
+        .unwrap();
+    let sys = [403, 403, 403, 403, 403, 200, 403, 403];
+    let sys_redirect = [403, 403, 403, 403, 403, 303, 403, 403];
+    let sec = [403, 403, 403, 403, 403, 403, 200, 403];
+    let aud = [403, 403, 403, 403, 403, 403, 403, 200];
+    let admin = |method: &'static str, pattern: &'static str, path: String, expect: [u16; 8]| Probe {
+        method,
+        pattern,
+        path,
+        expect,
+    };
 
     // Roles:                        prov city part agcy expt sys  sec  aud
     let probes = |role: Role| {
@@ -153,6 +170,42 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/departments/{dl_emergency}/edit"),
                 expect: [403, 404, 404, 404, 403, 403, 403, 403],
             },
+            admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
+            admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
+            admin("POST", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
+            admin("GET", "/admin/accounts/{id}", format!("/admin/accounts/{target}"), sys),
+            admin("GET", "/admin/accounts/{id}/edit", format!("/admin/accounts/{target}/edit"), sys),
+            admin("POST", "/admin/accounts/{id}/edit", format!("/admin/accounts/{target}/edit"), sys),
+            admin(
+                "GET",
+                "/admin/accounts/{id}/reset-password",
+                format!("/admin/accounts/{target}/reset-password"),
+                sys,
+            ),
+            admin(
+                "POST",
+                "/admin/accounts/{id}/reset-password",
+                format!("/admin/accounts/{target}/reset-password"),
+                sys,
+            ),
+            admin("POST", "/admin/accounts/{id}/unlock", format!("/admin/accounts/{target}/unlock"), sys_redirect),
+            admin("GET", "/admin/accounts/{id}/disable", format!("/admin/accounts/{target}/disable"), sys),
+            admin("POST", "/admin/accounts/{id}/disable", format!("/admin/accounts/{target}/disable"), sys_redirect),
+            admin("GET", "/admin/dormant", "/admin/dormant".into(), sys),
+            admin("GET", "/admin/login-log", "/admin/login-log".into(), sys),
+            admin("GET", "/admin/sessions", "/admin/sessions".into(), sys),
+            admin(
+                "POST",
+                "/admin/sessions/{handle}/end",
+                format!("/admin/sessions/{}/end", "0".repeat(32)),
+                [403, 403, 403, 403, 403, 404, 403, 403],
+            ),
+            admin("GET", "/security/roles", "/security/roles".into(), sec),
+            admin("GET", "/security/roles/{id}", format!("/security/roles/{target}"), sec),
+            admin("POST", "/security/roles/{id}", format!("/security/roles/{target}"), sec),
+            admin("GET", "/security/policy", "/security/policy".into(), sec),
+            admin("POST", "/security/policy", "/security/policy".into(), sec),
+            admin("GET", "/audit", "/audit".into(), aud),
             // Last: it ends the session.
             Probe { method: "POST", pattern: "/logout", path: "/logout".into(), expect: [303; 8] },
         ]

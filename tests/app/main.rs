@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod admins;
 mod auth;
 mod catalog;
 mod cli;

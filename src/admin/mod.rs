@@ -1,0 +1,422 @@
+//! The three administrators (三员), each with their own pages and nothing else:
+//! the system administrator (accounts, dormant accounts, login log, sessions), the security
+//! administrator (roles, policy) and the auditor (the audit log).
+
+pub mod model;
+pub mod store;
+pub mod views;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use self::model::{AccountForm, AccountQuery, PolicyForm, check_role_assignment, parse_account, parse_policy};
+use self::store::SaveOutcome;
+use self::views::*;
+use crate::access::Role;
+use crate::accounts::{self, AccountId, NewAccount, commands};
+use crate::audit::AuditContext;
+use crate::auth::policy::SecurityPolicy;
+use crate::auth::{Actor, password, store as auth_store};
+use crate::departments::DepartmentKind;
+use crate::error::AppError;
+use crate::regions::{self, Region};
+use crate::state::AppState;
+use crate::web::flash::{self, Flash};
+use crate::web::form::FieldErrors;
+use crate::web::layout::{Chrome, Crumb};
+use crate::web::pagination::{Page, PageQuery, Pager};
+
+const PAGE_SIZE: u32 = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/accounts", get(accounts_list))
+        .route("/admin/accounts/new", get(new_account).post(create_account))
+        .route("/admin/accounts/{id}", get(account_detail))
+        .route("/admin/accounts/{id}/edit", get(edit_account).post(save_account))
+        .route("/admin/accounts/{id}/disable", get(confirm_disable).post(disable_account))
+        .route("/admin/accounts/{id}/unlock", post(unlock_account))
+        .route("/admin/accounts/{id}/reset-password", get(confirm_reset).post(reset_password))
+        .route("/admin/dormant", get(dormant))
+        .route("/admin/login-log", get(login_log))
+        .route("/admin/sessions", get(sessions))
+        .route("/admin/sessions/{handle}/end", post(end_session))
+        .route("/security/roles", get(roles_list))
+        .route("/security/roles/{id}", get(role_form).post(assign_role))
+        .route("/security/policy", get(policy_form).post(save_policy))
+        .route("/audit", get(audit_log))
+}
+
+fn html(page: impl Template) -> Result<Response, AppError> {
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn find(state: &AppState, id: i64) -> Result<store::AccountRow, AppError> {
+    store::account(&state.pool, AccountId(id)).await?.ok_or(AppError::NotFound)
+}
+
+async fn regions(state: &AppState) -> Result<Vec<Region>, AppError> {
+    Ok(regions::store::list(&state.pool).await?)
+}
+
+async fn region_id(state: &AppState, code: Option<&str>, errors: &mut FieldErrors) -> Result<Option<Region>, AppError> {
+    let Some(code) = code else { return Ok(None) };
+    let region = regions::store::find_by_code(&state.pool, code).await?;
+    if region.is_none() {
+        errors.add("region", "请选择有效的地区");
+    }
+    Ok(region)
+}
+
+// ---- the system administrator -------------------------------------------------------------
+
+async fn accounts_list(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(query.page, PAGE_SIZE);
+    let search = query.search();
+    let (rows, total) = store::list_accounts(&state.pool, search.as_deref(), page).await?;
+    html(AccountsPage {
+        layout: chrome.layout("账号管理", vec![Crumb::here("账号管理")]),
+        rows: rows.iter().map(AccountLine::from).collect(),
+        pager: Pager::new(page, total, query.to_query_string()),
+        search: search.unwrap_or_default(),
+    })
+}
+
+async fn new_account(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    html(AccountFormPage::new(&chrome, None, AccountForm::default(), FieldErrors::default(), regions(&state).await?))
+}
+
+async fn create_account(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    audit: AuditContext,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let back = |errors, regions| html(AccountFormPage::new(&chrome, None, form.clone(), errors, regions));
+    let input = match parse_account(&form, true) {
+        Ok(input) => input,
+        Err(errors) => return back(errors, regions(&state).await?),
+    };
+    let mut errors = FieldErrors::default();
+    region_id(&state, input.region_code.as_deref(), &mut errors).await?;
+    let Some(username) = input.username.clone().filter(|_| errors.is_empty()) else {
+        return back(errors, regions(&state).await?);
+    };
+    let one_time = password::generate_one_time_password();
+    let account = NewAccount {
+        username,
+        display_name: input.display_name.clone(),
+        role: None,
+        region_id: None,
+        department: input.department,
+        password_hash: password::hash(one_time.clone()).await.map_err(|e| AppError::Internal(e.into()))?,
+        must_change_password: true,
+    };
+    match commands::create(&state.pool, &audit, account, input.region_code.as_deref()).await {
+        Ok((id, _)) => html(OneTimePasswordPage::new(&chrome, id, &input.display_name, one_time, "账号已创建")),
+        Err(e)
+            if e.downcast_ref::<accounts::store::CreateAccountError>()
+                .is_some_and(|e| matches!(e, accounts::store::CreateAccountError::UsernameTaken(_))) =>
+        {
+            let mut errors = FieldErrors::default();
+            errors.add("username", "该用户名已被使用");
+            back(errors, regions(&state).await?)
+        }
+        Err(e) => Err(AppError::Internal(e)),
+    }
+}
+
+async fn account_detail(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    html(AccountDetailPage {
+        layout: chrome.layout(
+            account.display_name.clone(),
+            vec![Crumb::link("账号管理", "/admin/accounts"), Crumb::here(account.username.clone())],
+        ),
+        line: AccountLine::from(&account),
+        account,
+    })
+}
+
+async fn edit_account(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    let form = AccountForm {
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        region: account.region_code.clone().unwrap_or_default(),
+        department: account.department.map(|d| d.as_str().to_string()).unwrap_or_default(),
+        version: account.version.to_string(),
+    };
+    html(AccountFormPage::new(&chrome, Some(&account), form, FieldErrors::default(), regions(&state).await?))
+}
+
+async fn save_account(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    let mut errors = FieldErrors::default();
+    let input = parse_account(&form, false);
+    let region = match &input {
+        Ok(input) => region_id(&state, input.region_code.as_deref(), &mut errors).await?,
+        Err(_) => None,
+    };
+    let input = match input {
+        Ok(input) if errors.is_empty() => input,
+        Ok(_) => return html(AccountFormPage::new(&chrome, Some(&account), form, errors, regions(&state).await?)),
+        Err(errors) => {
+            return html(AccountFormPage::new(&chrome, Some(&account), form, errors, regions(&state).await?));
+        }
+    };
+    let outcome = store::update_account(
+        &state.pool,
+        &actor,
+        &audit,
+        account.id,
+        input.version.unwrap_or_default(),
+        &input.display_name,
+        region.map(|r| r.id),
+        input.department,
+    )
+    .await?;
+    match outcome {
+        SaveOutcome::Saved => Ok(flash::redirect_with(&format!("/admin/accounts/{id}"), Flash::AccountSaved)),
+        SaveOutcome::Stale => Err(AppError::Conflict),
+        SaveOutcome::Missing => Err(AppError::NotFound),
+    }
+}
+
+async fn confirm_disable(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    html(ConfirmPage::new(
+        &chrome,
+        &account,
+        "停用账号",
+        format!("停用后,{}({})将无法登录,其所有会话立即结束。确定停用吗?", account.display_name, account.username),
+        format!("/admin/accounts/{id}/disable"),
+        "确定停用",
+    ))
+}
+
+async fn disable_account(
+    State(state): State<AppState>,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    if !account.disabled {
+        commands::disable(&state.pool, &audit, &account.username).await.map_err(AppError::Internal)?;
+    }
+    Ok(flash::redirect_with(&format!("/admin/accounts/{id}"), Flash::AccountDisabled))
+}
+
+async fn unlock_account(
+    State(state): State<AppState>,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    commands::unlock(&state.pool, &audit, &account.username).await.map_err(AppError::Internal)?;
+    Ok(flash::redirect_with(&format!("/admin/accounts/{id}"), Flash::AccountUnlocked))
+}
+
+async fn confirm_reset(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    html(ConfirmPage::new(
+        &chrome,
+        &account,
+        "重置密码",
+        format!(
+            "将为{}({})生成新的一次性密码,原密码失效,其所有会话立即结束。确定重置吗?",
+            account.display_name, account.username
+        ),
+        format!("/admin/accounts/{id}/reset-password"),
+        "确定重置",
+    ))
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    let policy = auth_store::load_policy(&state.pool, &state.settings).await?;
+    let one_time = commands::reset_password(&state.pool, &audit, &account.username, policy.password_history)
+        .await
+        .map_err(AppError::Internal)?;
+    // Shown on this answer only; the database keeps only its hash.
+    html(OneTimePasswordPage::new(&chrome, account.id, &account.display_name, one_time, "密码已重置"))
+}
+
+async fn dormant(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let rows = store::dormant_accounts(&state.pool).await?;
+    html(DormantPage {
+        layout: chrome.layout("休眠账号", vec![Crumb::here("休眠账号")]),
+        rows: rows.iter().map(AccountLine::from).collect(),
+    })
+}
+
+async fn login_log(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(query.page, 50);
+    let (rows, total) = store::login_log(&state.pool, page).await?;
+    html(LoginLogPage {
+        layout: chrome.layout("登录日志", vec![Crumb::here("登录日志")]),
+        rows: rows.into_iter().map(LoginLogLine::from).collect(),
+        pager: Pager::new(page, total, String::new()),
+    })
+}
+
+async fn sessions(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let policy = auth_store::load_policy(&state.pool, &state.settings).await?;
+    let rows = store::online_sessions(&state.pool, policy.session_idle_timeout_secs).await?;
+    html(SessionsPage {
+        layout: chrome.layout("在线会话", vec![Crumb::here("在线会话")]),
+        rows: rows.into_iter().map(SessionLine::from).collect(),
+    })
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    audit: AuditContext,
+    Path(handle): Path<String>,
+) -> Result<Response, AppError> {
+    store::end_session(&state.pool, &actor, &audit, &handle).await?.ok_or(AppError::NotFound)?;
+    Ok(flash::redirect_with("/admin/sessions", Flash::SessionEndedByAdmin))
+}
+
+// ---- the security administrator -----------------------------------------------------------
+
+async fn roles_list(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(query.page, PAGE_SIZE);
+    let search = query.search();
+    let (rows, total) = store::list_accounts(&state.pool, search.as_deref(), page).await?;
+    html(RolesPage {
+        layout: chrome.layout("角色分配", vec![Crumb::here("角色分配")]),
+        rows: rows.iter().map(AccountLine::from).collect(),
+        pager: Pager::new(page, total, query.to_query_string()),
+        search: search.unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+async fn role_form(State(state): State<AppState>, chrome: Chrome, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    html(RoleFormPage::new(&chrome, &account, None))
+}
+
+async fn assign_role(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, AppError> {
+    let account = find(&state, id).await?;
+    let Some(role) = Role::parse(form.role.trim()) else {
+        return html(RoleFormPage::new(&chrome, &account, Some("请选择角色".to_string())));
+    };
+    if let Err(refusal) =
+        check_role_assignment(actor.account_id, account.id, role, account.region_level, account.department)
+    {
+        return html(RoleFormPage::new(&chrome, &account, Some(refusal.to_string())));
+    }
+    let department: Option<DepartmentKind> = if role == Role::PartnerOfficer { account.department } else { None };
+    commands::set_role(&state.pool, &audit, &account.username, role, account.region_code.as_deref(), department)
+        .await
+        .map_err(AppError::Internal)?;
+    Ok(flash::redirect_with("/security/roles", Flash::RoleAssigned))
+}
+
+async fn policy_form(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let (overrides, version) = store::policy_overrides(&state.pool).await?;
+    let effective = SecurityPolicy::from_settings(&state.settings).with(overrides);
+    html(PolicyPage::new(&chrome, PolicyForm::from_policy(&effective), version, FieldErrors::default()))
+}
+
+#[derive(Deserialize)]
+struct PolicySubmit {
+    #[serde(flatten)]
+    form: PolicyForm,
+    #[serde(default)]
+    version: String,
+}
+
+async fn save_policy(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Form(submit): Form<PolicySubmit>,
+) -> Result<Response, AppError> {
+    let version = submit.version.trim().parse().unwrap_or(-1);
+    let overrides = match parse_policy(&submit.form) {
+        Ok(o) => o,
+        Err(errors) => return html(PolicyPage::new(&chrome, submit.form, version, errors)),
+    };
+    if !store::save_policy(&state.pool, &actor, &audit, version, &overrides).await? {
+        return Err(AppError::Conflict);
+    }
+    Ok(flash::redirect_with("/security/policy", Flash::PolicySaved))
+}
+
+// ---- the auditor ---------------------------------------------------------------------------
+
+async fn audit_log(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(query.page, 50);
+    let (rows, total) = store::audit_page(&state.pool, page).await?;
+    html(AuditPage {
+        layout: chrome.layout("审计日志", vec![Crumb::here("审计日志")]),
+        rows: rows.into_iter().map(AuditLine::from).collect(),
+        pager: Pager::new(page, total, String::new()),
+    })
+}
