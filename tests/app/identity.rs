@@ -360,3 +360,39 @@ async fn a_failing_audit_write_rolls_the_change_back() {
     assert!(result.is_err());
     assert_eq!(crate::access::department_version(&app.db, id).await, 1, "the change was rolled back");
 }
+
+#[tokio::test]
+async fn last_seen_is_written_at_most_once_a_minute() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let pool = app.db.app_pool().await;
+    let last_seen = || {
+        let pool = pool.clone();
+        let username = user.username.clone();
+        async move {
+            sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+                "SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE username = $1)",
+            )
+            .bind(username)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let first = last_seen().await;
+    user.get("/").await;
+    user.get("/departments").await;
+    assert_eq!(last_seen().await, first, "fresh: not written again");
+
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = now() - interval '61 seconds'
+         WHERE account_id = (SELECT id FROM accounts WHERE username = $1)",
+    )
+    .bind(&user.username)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let stale = last_seen().await;
+    user.get("/").await;
+    assert!(last_seen().await > stale, "older than a minute: refreshed");
+}
