@@ -75,20 +75,25 @@ async fn region_id(state: &AppState, code: Option<&str>, errors: &mut FieldError
 
 // ---- the system administrator -------------------------------------------------------------
 
+/// One page of accounts for either administrator's list: lines, pager, the search text.
+async fn account_listing(
+    state: &AppState,
+    query: &AccountQuery,
+) -> Result<(Vec<AccountLine>, Pager, String), AppError> {
+    let page = Page::new(query.page, PAGE_SIZE);
+    let search = query.search();
+    let (rows, total) = store::list_accounts(&state.pool, search.as_deref(), page).await?;
+    let lines = rows.iter().map(AccountLine::from).collect();
+    Ok((lines, Pager::new(page, total, query.to_query_string()), search.unwrap_or_default()))
+}
+
 async fn accounts_list(
     State(state): State<AppState>,
     chrome: Chrome,
     Query(query): Query<AccountQuery>,
 ) -> Result<Response, AppError> {
-    let page = Page::new(query.page, PAGE_SIZE);
-    let search = query.search();
-    let (rows, total) = store::list_accounts(&state.pool, search.as_deref(), page).await?;
-    html(AccountsPage {
-        layout: chrome.layout("账号管理", vec![Crumb::here("账号管理")]),
-        rows: rows.iter().map(AccountLine::from).collect(),
-        pager: Pager::new(page, total, query.to_query_string()),
-        search: search.unwrap_or_default(),
-    })
+    let (rows, pager, search) = account_listing(&state, &query).await?;
+    html(AccountsPage { layout: chrome.layout("账号管理", vec![Crumb::here("账号管理")]), rows, pager, search })
 }
 
 async fn new_account(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
@@ -327,15 +332,8 @@ async fn roles_list(
     chrome: Chrome,
     Query(query): Query<AccountQuery>,
 ) -> Result<Response, AppError> {
-    let page = Page::new(query.page, PAGE_SIZE);
-    let search = query.search();
-    let (rows, total) = store::list_accounts(&state.pool, search.as_deref(), page).await?;
-    html(RolesPage {
-        layout: chrome.layout("角色分配", vec![Crumb::here("角色分配")]),
-        rows: rows.iter().map(AccountLine::from).collect(),
-        pager: Pager::new(page, total, query.to_query_string()),
-        search: search.unwrap_or_default(),
-    })
+    let (rows, pager, search) = account_listing(&state, &query).await?;
+    html(RolesPage { layout: chrome.layout("角色分配", vec![Crumb::here("角色分配")]), rows, pager, search })
 }
 
 #[derive(Deserialize)]
