@@ -179,6 +179,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/security/policy", Access::Requires(Permission::SetPolicy)),
     rule("POST", "/security/policy", Access::Requires(Permission::SetPolicy)),
     rule("GET", "/audit", Access::Requires(Permission::ReadAuditLog)),
+    rule("GET", "/audit/export", Access::Requires(Permission::ReadAuditLog)),
+    rule("GET", "/audit/history", Access::Requires(Permission::ReadAuditLog)),
+    rule("GET", "/admin/accounts/export", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/login-log/export", Access::Requires(Permission::ManageAccounts)),
 ];
 
 /// The declared access of a route; HEAD is treated as GET.

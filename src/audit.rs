@@ -146,6 +146,64 @@ pub async fn record(db: &mut PgConnection, ctx: &AuditContext, event: Event) -> 
     Ok(())
 }
 
+/// Every action the system records, with its Chinese name (for the auditor's pages).
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("login.success", "登录成功"),
+    ("login.failure", "登录失败"),
+    ("session.logout", "退出登录"),
+    ("session.end", "强制下线"),
+    ("account.lock", "账号锁定"),
+    ("account.unlock", "解除锁定"),
+    ("account.create", "创建账号"),
+    ("account.update", "修改账号"),
+    ("account.disable", "停用账号"),
+    ("password.change", "修改密码"),
+    ("password.reset", "重置密码"),
+    ("role.assign", "分配角色"),
+    ("policy.change", "修改安全策略"),
+    ("totp.enroll", "启用双因素认证"),
+    ("access.denied", "拒绝访问"),
+    ("department.update", "修改成员单位"),
+    ("audit.search", "检索审计日志"),
+    ("export.audit_log", "导出审计日志"),
+    ("export.login_log", "导出登录日志"),
+    ("export.accounts", "导出账号列表"),
+    ("audit.purge", "清理审计日志"),
+];
+
+/// The Chinese name of an action, or the action itself.
+pub fn action_label(action: &str) -> &str {
+    ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l).unwrap_or(action)
+}
+
+/// SECURITY.md: the audit log is kept at least this long.
+pub const MIN_RETENTION_DAYS: u32 = 184;
+
+/// Deletes records older than `days` (at least [`MIN_RETENTION_DAYS`]), as the owner, and
+/// records the purge itself. Returns how many went.
+pub async fn purge(owner: &sqlx::PgPool, ctx: &AuditContext, days: u32) -> Result<u64, PurgeError> {
+    if days < MIN_RETENTION_DAYS {
+        return Err(PurgeError::TooYoung(days));
+    }
+    let mut tx = owner.begin().await?;
+    let deleted =
+        sqlx::query!("DELETE FROM audit_log WHERE occurred_at < now() - make_interval(days => $1)", days as i32)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    record(&mut tx, ctx, Event::new("audit.purge").detail(format!("删除 {days} 天以前的记录 {deleted} 条"))).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error("审计日志至少保留 {MIN_RETENTION_DAYS} 天,不能清理 {0} 天以内的记录")]
+    TooYoung(u32),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
 /// Fields whose values are personal data, masked wherever they appear in a copy.
 const PHONE_FIELDS: &[&str] = &["contact_phone", "phone", "mobile"];
 const ID_NUMBER_FIELDS: &[&str] = &["id_number", "id_card_number"];

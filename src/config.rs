@@ -22,6 +22,8 @@ pub struct Settings {
     pub pool_size: u32,
     pub pool_acquire_timeout_secs: u64,
     pub request_timeout_secs: u64,
+    /// The longest one SQL statement may run (named reports may ask for longer).
+    pub statement_timeout_secs: u64,
     pub body_limit_bytes: usize,
     pub local_db_dir: PathBuf,
     pub province_file: PathBuf,
@@ -55,6 +57,7 @@ impl Default for Settings {
             pool_size: 10,
             pool_acquire_timeout_secs: 5,
             request_timeout_secs: 30,
+            statement_timeout_secs: 10,
             body_limit_bytes: 2 * 1024 * 1024,
             local_db_dir: PathBuf::from(".prevention/pg"),
             province_file: PathBuf::from("config/liaoning.toml"),
@@ -85,6 +88,7 @@ impl fmt::Debug for Settings {
             .field("pool_size", &self.pool_size)
             .field("pool_acquire_timeout_secs", &self.pool_acquire_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("statement_timeout_secs", &self.statement_timeout_secs)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("local_db_dir", &self.local_db_dir)
             .field("province_file", &self.province_file)

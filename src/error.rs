@@ -43,10 +43,20 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AppError::Unavailable(e),
-            e => AppError::Database(e),
-        }
+        if is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Database(e) }
+    }
+}
+
+/// The database is away, overloaded or took too long: worth a retry later (503), not a bug.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P01–57P03: shutting down or not yet up; 53300: too
+            // many connections; 57014: cancelled by the statement timeout.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300" | "57014")
+        }),
+        _ => false,
     }
 }
 

@@ -49,6 +49,21 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// 审计日志维护
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// 删除早于指定天数的审计记录(至少保留 184 天)
+    Purge {
+        /// 天数,不少于 184
+        #[arg(long)]
+        older_than: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,6 +176,7 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         Command::Migrate => migrate(&settings).await,
         Command::Db { action } => manage_local_db(action, &settings).await,
         Command::User { action } => with_accounts(&settings, action).await,
+        Command::Audit { action: AuditAction::Purge { older_than } } => purge_audit(&settings, older_than).await,
     }
 }
 
@@ -283,6 +299,29 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
             }
         }
         pool.close().await;
+        anyhow::Ok(())
+    }
+    .await;
+    database.close().await;
+    outcome
+}
+
+/// Purges old audit records as the owner (the runtime role may not delete them).
+async fn purge_audit(settings: &Settings, days: u32) -> anyhow::Result<()> {
+    if days < prevention::audit::MIN_RETENTION_DAYS {
+        bail!("{}", prevention::audit::PurgeError::TooYoung(days));
+    }
+    let database = Database::open(settings).await?;
+    let outcome = async {
+        let owner = database
+            .targets
+            .owner
+            .clone()
+            .context("清理审计日志需要属主角色连接:请配置 PREVENTION_OWNER_DATABASE_URL")?;
+        let pool = prevention::db::connect_owner(owner).await?;
+        let deleted = prevention::audit::purge(&pool, &AuditContext::command_line(), days).await?;
+        pool.close().await;
+        println!("已删除 {days} 天以前的审计记录 {deleted} 条。");
         anyhow::Ok(())
     }
     .await;

@@ -14,18 +14,22 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use self::model::{AccountForm, AccountQuery, PolicyForm, check_role_assignment, parse_account, parse_policy};
+use self::model::{
+    AccountForm, AccountQuery, AuditQuery, PolicyForm, check_role_assignment, parse_account, parse_policy,
+};
 use self::store::SaveOutcome;
 use self::views::*;
 use crate::access::Role;
 use crate::accounts::{self, AccountId, NewAccount, commands};
-use crate::audit::AuditContext;
+use crate::audit::{self, AuditContext, Event};
+use crate::auth::login::record_alone;
 use crate::auth::policy::SecurityPolicy;
 use crate::auth::{Actor, password, store as auth_store};
 use crate::departments::DepartmentKind;
 use crate::error::AppError;
 use crate::regions::{self, Region};
 use crate::state::AppState;
+use crate::web::export::{Cell, Column, Export, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
 use crate::web::layout::{Chrome, Crumb};
@@ -50,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/security/roles/{id}", get(role_form).post(assign_role))
         .route("/security/policy", get(policy_form).post(save_policy))
         .route("/audit", get(audit_log))
+        .route("/audit/export", get(audit_export))
+        .route("/audit/history", get(audit_history))
+        .route("/admin/accounts/export", get(accounts_export))
+        .route("/admin/login-log/export", get(login_log_export))
 }
 
 fn html(page: impl Template) -> Result<Response, AppError> {
@@ -325,6 +333,81 @@ async fn end_session(
     Ok(flash::redirect_with("/admin/sessions", Flash::SessionEndedByAdmin))
 }
 
+const ACCOUNT_EXPORT_COLUMNS: &[Column] = &[
+    Column::new("用户名", Kind::Text, 18.0),
+    Column::new("姓名", Kind::Text, 12.0),
+    Column::new("角色", Kind::Text, 18.0),
+    Column::new("地区", Kind::Text, 10.0),
+    Column::new("部门", Kind::Text, 16.0),
+    Column::new("状态", Kind::Text, 12.0),
+    Column::new("双因素认证", Kind::Text, 10.0),
+    Column::new("最近登录", Kind::DateTime, 20.0),
+    Column::new("创建时间", Kind::DateTime, 20.0),
+];
+
+async fn accounts_export(
+    State(state): State<AppState>,
+    audit: AuditContext,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let search = query.search();
+    let filters = vec![("用户名或姓名", search.clone().unwrap_or_else(|| "全部".to_string()))];
+    let today = crate::web::time::today().format("%Y%m%d");
+    let mut export = Export::new("账号列表", &format!("账号列表-{today}"), &filters, ACCOUNT_EXPORT_COLUMNS, false)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let (rows, _) = store::list_accounts(&state.pool, search.as_deref(), Page::new(Some(1), u32::MAX / 2)).await?;
+    for a in &rows {
+        let line = AccountLine::from(a);
+        export
+            .push(vec![
+                line.username.into(),
+                line.display_name.into(),
+                line.role.into(),
+                line.region.into(),
+                line.department.into(),
+                line.status.into(),
+                line.totp.into(),
+                a.last_login_at.map(Cell::DateTime).unwrap_or(Cell::Empty),
+                Cell::DateTime(a.created_at),
+            ])
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    record_alone(&state, &audit, Event::new("export.accounts").detail(format!("共 {} 行", export.rows()))).await?;
+    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+}
+
+async fn login_log_export(State(state): State<AppState>, audit: AuditContext) -> Result<Response, AppError> {
+    let columns = [
+        Column::new("时间", Kind::DateTime, 20.0),
+        Column::new("用户名", Kind::Text, 18.0),
+        Column::new("事件", Kind::Text, 10.0),
+        Column::new("结果", Kind::Text, 6.0),
+        Column::new("原因", Kind::Text, 24.0),
+        Column::new("来源地址", Kind::Text, 16.0),
+    ];
+    let today = crate::web::time::today().format("%Y%m%d");
+    let filters = vec![("范围", "全部登录记录".to_string())];
+    let mut export = Export::new("登录日志", &format!("登录日志-{today}"), &filters, &columns, false)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let filter = model::AuditFilter::default();
+    store::audit_for_each(&state.pool, &filter, |r| {
+        if !matches!(r.action.as_str(), "login.success" | "login.failure" | "account.lock" | "session.logout") {
+            return Ok(());
+        }
+        export.push(vec![
+            Cell::DateTime(r.occurred_at),
+            r.username.into(),
+            audit::action_label(&r.action).into(),
+            if r.success { "成功" } else { "失败" }.into(),
+            r.detail.into(),
+            r.client_addr.into(),
+        ])
+    })
+    .await?;
+    record_alone(&state, &audit, Event::new("export.login_log").detail(format!("共 {} 行", export.rows()))).await?;
+    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+}
+
 // ---- the security administrator -----------------------------------------------------------
 
 async fn roles_list(
@@ -408,13 +491,98 @@ async fn save_policy(
 async fn audit_log(
     State(state): State<AppState>,
     chrome: Chrome,
-    Query(query): Query<PageQuery>,
+    audit: AuditContext,
+    Query(query): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
+    let filter = query.filter();
     let page = Page::new(query.page, 50);
-    let (rows, total) = store::audit_page(&state.pool, page).await?;
+    let (rows, total) = store::audit_search(&state.pool, &filter, page).await?;
+    // Searching the audit log is itself audited.
+    if !filter.is_empty() {
+        let event = Event::new("audit.search").detail(format!("{} 共 {total} 条", filter.to_query_string()));
+        record_alone(&state, &audit, event).await?;
+    }
     html(AuditPage {
         layout: chrome.layout("审计日志", vec![Crumb::here("审计日志")]),
         rows: rows.into_iter().map(AuditLine::from).collect(),
-        pager: Pager::new(page, total, String::new()),
+        pager: Pager::new(page, total, filter.to_query_string()),
+        export_query: filter.to_query_string(),
+        regions: regions(&state).await?,
+        filter,
+    })
+}
+
+const AUDIT_EXPORT_COLUMNS: &[Column] = &[
+    Column::new("编号", Kind::Integer, 10.0),
+    Column::new("时间", Kind::DateTime, 20.0),
+    Column::new("用户", Kind::Text, 16.0),
+    Column::new("角色", Kind::Text, 16.0),
+    Column::new("操作", Kind::Text, 16.0),
+    Column::new("对象类型", Kind::Text, 12.0),
+    Column::new("对象编号", Kind::Text, 12.0),
+    Column::new("结果", Kind::Text, 6.0),
+    Column::new("说明", Kind::Text, 30.0),
+    Column::new("修改前", Kind::Text, 40.0),
+    Column::new("修改后", Kind::Text, 40.0),
+    Column::new("来源地址", Kind::Text, 16.0),
+    Column::new("请求编号", Kind::Text, 38.0),
+];
+
+async fn audit_export(
+    State(state): State<AppState>,
+    audit: AuditContext,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, AppError> {
+    let filter = query.filter();
+    let today = crate::web::time::today().format("%Y%m%d");
+    let mut export =
+        Export::new("审计日志", &format!("审计日志-{today}"), &filter.describe(), AUDIT_EXPORT_COLUMNS, false)
+            .map_err(|e| AppError::Internal(e.into()))?;
+    store::audit_for_each(&state.pool, &filter, |r| {
+        export.push(vec![
+            Cell::Integer(r.id),
+            Cell::DateTime(r.occurred_at),
+            r.username.into(),
+            r.role.as_deref().and_then(Role::parse).map(Role::label).into(),
+            audit::action_label(&r.action).into(),
+            r.object_type.into(),
+            r.object_id.into(),
+            if r.success { "成功" } else { "失败" }.into(),
+            r.detail.into(),
+            r.before.map(|v| v.to_string()).into(),
+            r.after.map(|v| v.to_string()).into(),
+            r.client_addr.into(),
+            r.request_id.into(),
+        ])
+    })
+    .await?;
+    let event = Event::new("export.audit_log").detail(format!("{} 共 {} 行", filter.to_query_string(), export.rows()));
+    record_alone(&state, &audit, event).await?;
+    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+}
+
+#[derive(Deserialize)]
+struct HistoryQuery {
+    #[serde(default)]
+    object_type: String,
+    #[serde(default)]
+    object_id: String,
+}
+
+async fn audit_history(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Response, AppError> {
+    let (object_type, object_id) = (q.object_type.trim(), q.object_id.trim());
+    if object_type.is_empty() || object_id.is_empty() || object_type.len() > 64 || object_id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let rows = store::object_history(&state.pool, object_type, object_id).await?;
+    let title = format!("{object_type} {object_id} 的变更历史");
+    html(HistoryPage {
+        layout: chrome.layout(title.clone(), vec![Crumb::link("审计日志", "/audit"), Crumb::here(title.clone())]),
+        title,
+        entries: rows.into_iter().map(HistoryEntry::from).collect(),
     })
 }

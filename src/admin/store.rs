@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::model::DORMANT_DAYS;
+use super::model::{AuditFilter, DORMANT_DAYS};
 use crate::access::Role;
 use crate::accounts::AccountId;
 use crate::audit::{self, AuditContext, Event};
@@ -362,7 +362,7 @@ pub async fn save_policy(
 }
 
 /// A row of the audit log as the auditor reads it (copies already masked by the writer).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
@@ -375,18 +375,96 @@ pub struct AuditRow {
     pub detail: Option<String>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
 }
 
-pub async fn audit_page(pool: &PgPool, page: Page) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
-    let total = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM audit_log"#).fetch_one(pool).await?;
-    let rows = sqlx::query_as!(
-        AuditRow,
-        "SELECT id, occurred_at, username, role, action, object_type, object_id, success, detail, client_addr, request_id
-         FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT $1 OFFSET $2",
-        page.limit(),
-        page.offset()
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+const AUDIT_COLUMNS: &str = "SELECT a.id, a.occurred_at, a.username, a.role, a.action, a.object_type, a.object_id, a.success, \
+     a.detail, a.client_addr, a.request_id, a.before, a.after FROM audit_log a";
+
+/// Midnight of a calendar day in Asia/Shanghai, as UTC.
+fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    DateTime::<Utc>::from_naive_utc_and_offset(midnight, Utc) - chrono::Duration::hours(8)
+}
+
+/// The WHERE clause of a search; every value is a bound parameter.
+fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &AuditFilter) {
+    qb.push(" WHERE true");
+    if let Some(from) = f.from {
+        qb.push(" AND a.occurred_at >= ").push_bind(day_start(from));
+    }
+    if let Some(to) = f.to {
+        qb.push(" AND a.occurred_at < ").push_bind(day_start(to + chrono::Duration::days(1)));
+    }
+    if let Some(account) = &f.account {
+        let escaped = account.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        qb.push(" AND a.username ILIKE ").push_bind(format!("%{escaped}%"));
+    }
+    if let Some(role) = f.role {
+        qb.push(" AND a.role = ").push_bind(role.as_str());
+    }
+    if let Some(code) = &f.region_code {
+        qb.push(" AND a.region_id = (SELECT id FROM regions WHERE code = ").push_bind(code.clone()).push(")");
+    }
+    if let Some(action) = &f.action {
+        qb.push(" AND a.action = ").push_bind(action.clone());
+    }
+    if let Some(object_type) = &f.object_type {
+        qb.push(" AND a.object_type = ").push_bind(object_type.clone());
+    }
+    if let Some(object_id) = &f.object_id {
+        qb.push(" AND a.object_id = ").push_bind(object_id.clone());
+    }
+    if let Some(success) = f.success {
+        qb.push(" AND a.success = ").push_bind(success);
+    }
+}
+
+/// One page of the audit log matching the search, newest first, and how many match.
+pub async fn audit_search(pool: &PgPool, f: &AuditFilter, page: Page) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
+    let mut count = QueryBuilder::new("SELECT count(*) FROM audit_log a");
+    push_filter(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut rows = QueryBuilder::new(AUDIT_COLUMNS);
+    push_filter(&mut rows, f);
+    rows.push(" ORDER BY a.id DESC LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    Ok((rows.build_query_as().fetch_all(pool).await?, total))
+}
+
+/// Every matching record, newest first, fed to `each` in batches (keyset pagination), so an
+/// export of any size never holds the whole result.
+pub async fn audit_for_each(
+    pool: &PgPool,
+    f: &AuditFilter,
+    mut each: impl FnMut(AuditRow) -> Result<(), crate::web::export::ExportError>,
+) -> Result<(), crate::error::AppError> {
+    const BATCH: i64 = 5000;
+    let mut below: Option<i64> = None;
+    loop {
+        let mut qb = QueryBuilder::new(AUDIT_COLUMNS);
+        push_filter(&mut qb, f);
+        if let Some(id) = below {
+            qb.push(" AND a.id < ").push_bind(id);
+        }
+        qb.push(" ORDER BY a.id DESC LIMIT ").push_bind(BATCH);
+        let batch: Vec<AuditRow> = qb.build_query_as().fetch_all(pool).await?;
+        let done = (batch.len() as i64) < BATCH;
+        below = batch.last().map(|r| r.id);
+        for row in batch {
+            each(row).map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// A record's whole history: every event about one object, oldest first.
+pub async fn object_history(pool: &PgPool, object_type: &str, object_id: &str) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(AUDIT_COLUMNS);
+    qb.push(" WHERE a.object_type = ").push_bind(object_type.to_string());
+    qb.push(" AND a.object_id = ").push_bind(object_id.to_string());
+    qb.push(" ORDER BY a.id");
+    qb.build_query_as().fetch_all(pool).await
 }

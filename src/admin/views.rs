@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use super::model::{AccountForm, PolicyForm};
+use super::model::{AccountForm, AuditFilter, FieldChange, PolicyForm, field_changes};
 use super::store::{AccountRow, AuditRow, LoginLogRow, SessionRow};
 use crate::access::Role;
 use crate::accounts::AccountId;
@@ -343,7 +343,10 @@ pub struct AuditLine {
     pub username: String,
     pub role: &'static str,
     pub action: String,
+    pub action_label: String,
     pub object: String,
+    /// The query string of the object's history page, when the record names an object.
+    pub history: Option<String>,
     pub success: bool,
     pub detail: String,
     pub client_addr: String,
@@ -357,7 +360,17 @@ impl From<AuditRow> for AuditLine {
             at: time::seconds(&r.occurred_at),
             username: r.username.unwrap_or_default(),
             role: r.role.as_deref().and_then(Role::parse).map(Role::label).unwrap_or(""),
+            action_label: crate::audit::action_label(&r.action).to_string(),
             action: r.action,
+            history: match (&r.object_type, &r.object_id) {
+                (Some(t), Some(id)) => Some(
+                    form_urlencoded::Serializer::new(String::new())
+                        .append_pair("object_type", t)
+                        .append_pair("object_id", id)
+                        .finish(),
+                ),
+                _ => None,
+            },
             object: match (r.object_type, r.object_id) {
                 (Some(t), Some(id)) => format!("{t} {id}"),
                 (Some(t), None) => t,
@@ -377,4 +390,58 @@ pub struct AuditPage {
     pub layout: Layout,
     pub rows: Vec<AuditLine>,
     pub pager: Pager,
+    pub filter: AuditFilter,
+    pub export_query: String,
+    pub regions: Vec<Region>,
+}
+
+impl AuditPage {
+    fn actions(&self) -> &'static [(&'static str, &'static str)] {
+        crate::audit::ACTIONS
+    }
+
+    fn roles(&self) -> [Role; 8] {
+        Role::ALL
+    }
+
+    fn action_selected(&self, action: &str) -> bool {
+        self.filter.action.as_deref() == Some(action)
+    }
+
+    fn role_selected(&self, role: &Role) -> bool {
+        self.filter.role == Some(*role)
+    }
+
+    fn region_selected(&self, code: &str) -> bool {
+        self.filter.region_code.as_deref() == Some(code)
+    }
+
+    fn date(d: &Option<chrono::NaiveDate>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    fn text(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+/// One event of a record's history, with its changes field by field.
+pub struct HistoryEntry {
+    pub line: AuditLine,
+    pub changes: Vec<FieldChange>,
+}
+
+impl From<AuditRow> for HistoryEntry {
+    fn from(r: AuditRow) -> Self {
+        let changes = field_changes(r.before.as_ref(), r.after.as_ref());
+        HistoryEntry { line: AuditLine::from(r), changes }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/history.html")]
+pub struct HistoryPage {
+    pub layout: Layout,
+    pub title: String,
+    pub entries: Vec<HistoryEntry>,
 }

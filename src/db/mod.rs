@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::accounts::AccountId;
 use crate::config::Settings;
@@ -77,6 +77,12 @@ pub async fn begin(pool: &PgPool, actor: DbActor) -> Result<Transaction<'static,
     Ok(tx)
 }
 
+/// Lets one named report's transaction run longer than the statement timeout.
+pub async fn allow_longer(tx: &mut PgConnection, seconds: u32) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('statement_timeout', $1, true)").bind(format!("{seconds}s")).execute(tx).await?;
+    Ok(())
+}
+
 /// Where the two roles connect.
 #[derive(Clone, Debug)]
 pub struct Targets {
@@ -101,7 +107,11 @@ pub async fn connect_app(options: PgConnectOptions, settings: &Settings) -> Resu
     PgPoolOptions::new()
         .max_connections(settings.pool_size)
         .acquire_timeout(settings.acquire_timeout())
-        .connect_with(options.application_name("prevention"))
+        .connect_with(
+            options
+                .application_name("prevention")
+                .options([("statement_timeout", format!("{}s", settings.statement_timeout_secs))]),
+        )
         .await
 }
 

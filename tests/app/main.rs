@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod admins;
+mod auditor;
 mod auth;
 mod catalog;
 mod cli;

@@ -1,0 +1,248 @@
+//! The shared Excel export: every list's "导出 Excel". An `.xlsx` with the list's filters above
+//! a table with Chinese headers; money as numbers formatted `#,##0.00`, dates as dates; personal
+//! data masked unless the caller may and asks to unmask. Rows are written to a constant-memory
+//! worksheet, the workbook to a temporary file that is unlinked as soon as it is open, and the
+//! response streams from that file: a large export never sits in memory whole.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+
+use crate::web::{mask, time};
+
+/// How a column's values are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    /// Yuan, two decimals, `#,##0.00`.
+    Money,
+    Date,
+    /// Shown in Asia/Shanghai.
+    DateTime,
+    /// Personal data: masked unless unmasked.
+    Phone,
+    IdNumber,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub header: &'static str,
+    pub kind: Kind,
+    /// Width in characters.
+    pub width: f64,
+}
+
+impl Column {
+    pub const fn new(header: &'static str, kind: Kind, width: f64) -> Column {
+        Column { header, kind, width }
+    }
+}
+
+/// One cell's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Integer(i64),
+    Money(Decimal),
+    Date(NaiveDate),
+    DateTime(DateTime<Utc>),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        v.map(Into::into).unwrap_or(Cell::Empty)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("Excel: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("temporary file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// An export being written.
+pub struct Export {
+    workbook: Workbook,
+    columns: Vec<Column>,
+    unmasked: bool,
+    next_row: u32,
+    rows: u64,
+    money: Format,
+    date: Format,
+    datetime: Format,
+    filename: String,
+}
+
+impl Export {
+    /// Starts a workbook: a title row, one row per filter (`名称: 值`), then the header row.
+    /// `filename` is without extension, and may be Chinese.
+    pub fn new(
+        title: &str,
+        filename: &str,
+        filters: &[(&str, String)],
+        columns: &[Column],
+        unmasked: bool,
+    ) -> Result<Export, ExportError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let header = Format::new().set_bold().set_background_color("D9E1F2").set_align(FormatAlign::Center);
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name("数据")?;
+        // Constant-memory sheets are written row by row, in order: everything above the table first.
+        sheet.write_string_with_format(0, 0, title, &bold)?;
+        let mut row = 1;
+        for (name, value) in filters {
+            sheet.write_string(row, 0, format!("{name}:{value}"))?;
+            row += 1;
+        }
+        sheet.write_string(row, 0, format!("导出时间:{}", time::seconds(&Utc::now())))?;
+        row += 2;
+        for (i, c) in columns.iter().enumerate() {
+            sheet.set_column_width(i as u16, c.width)?;
+            sheet.write_string_with_format(row, i as u16, c.header, &header)?;
+        }
+        Ok(Export {
+            workbook,
+            columns: columns.to_vec(),
+            unmasked,
+            next_row: row + 1,
+            rows: 0,
+            money: Format::new().set_num_format("#,##0.00"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            filename: filename.to_string(),
+        })
+    }
+
+    /// Appends a row; cells in column order.
+    pub fn push(&mut self, cells: Vec<Cell>) -> Result<(), ExportError> {
+        let row = self.next_row;
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        for (i, (cell, column)) in cells.into_iter().zip(self.columns.iter()).enumerate() {
+            let col = i as u16;
+            match (cell, column.kind) {
+                (Cell::Empty, _) => {}
+                (Cell::Text(s), Kind::Phone) => {
+                    sheet.write_string(row, col, if self.unmasked { s } else { mask::phone(&s) })?;
+                }
+                (Cell::Text(s), Kind::IdNumber) => {
+                    sheet.write_string(row, col, if self.unmasked { s } else { mask::id_number(&s) })?;
+                }
+                (Cell::Text(s), _) => {
+                    sheet.write_string(row, col, s)?;
+                }
+                (Cell::Integer(n), _) => {
+                    sheet.write_number(row, col, n as f64)?;
+                }
+                (Cell::Money(m), _) => {
+                    sheet.write_with_format(row, col, m, &self.money)?;
+                }
+                (Cell::Date(d), _) => {
+                    sheet.write_date_with_format(row, col, d, &self.date)?;
+                }
+                (Cell::DateTime(t), _) => {
+                    let local = t.with_timezone(&time::shanghai()).naive_local();
+                    sheet.write_datetime_with_format(row, col, local, &self.datetime)?;
+                }
+            }
+        }
+        self.next_row += 1;
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Writes the workbook to a temporary file and answers with a response that streams it.
+    /// The file is unlinked once open, so nothing is left behind whatever happens next.
+    pub async fn into_response(mut self) -> Result<Response, ExportError> {
+        let path = temp_path();
+        let written = path.clone();
+        let workbook = tokio::task::spawn_blocking(move || {
+            let result = self.workbook.save(&written);
+            (result, self.filename)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let (saved, filename) = workbook;
+        if let Err(e) = saved {
+            let _ = std::fs::remove_file(&path);
+            return Err(e.into());
+        }
+        let file = tokio::fs::File::open(&path).await;
+        let _ = tokio::fs::remove_file(&path).await;
+        let file = file?;
+        let length = file.metadata().await?.len();
+        let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+        let mut response = Response::new(body);
+        *response.status_mut() = StatusCode::OK;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        if let Ok(value) = HeaderValue::from_str(&content_disposition(&filename)) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        Ok(response)
+    }
+}
+
+fn temp_path() -> PathBuf {
+    std::env::temp_dir().join(format!("prevention-export-{}.xlsx", uuid::Uuid::new_v4()))
+}
+
+/// `attachment` with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987.
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+    let ascii = if ascii.is_empty() { "export".to_string() } else { ascii };
+    let encoded: String = format!("{filename}.xlsx")
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}.xlsx\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_file_names_are_encoded() {
+        assert_eq!(
+            content_disposition("审计日志-20261129"),
+            "attachment; filename=\"-20261129.xlsx\"; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-20261129.xlsx"
+        );
+        assert_eq!(
+            content_disposition("预算"),
+            "attachment; filename=\"export.xlsx\"; filename*=UTF-8''%E9%A2%84%E7%AE%97.xlsx"
+        );
+    }
+}
