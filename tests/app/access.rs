@@ -206,6 +206,10 @@ async fn every_route_every_role_own_and_other_region() {
             admin("GET", "/security/policy", "/security/policy".into(), sec),
             admin("POST", "/security/policy", "/security/policy".into(), sec),
             admin("GET", "/audit", "/audit".into(), aud),
+            admin("GET", "/audit/export", "/audit/export".into(), aud),
+            admin("GET", "/audit/history", "/audit/history?object_type=account&object_id=1".into(), aud),
+            admin("GET", "/admin/accounts/export", "/admin/accounts/export".into(), sys),
+            admin("GET", "/admin/login-log/export", "/admin/login-log/export".into(), sys),
             // Last: it ends the session.
             Probe { method: "POST", pattern: "/logout", path: "/logout".into(), expect: [303; 8] },
         ]
