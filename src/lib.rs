@@ -20,6 +20,16 @@ pub mod state;
 pub mod telemetry;
 pub mod web;
 
+/// Prints a line for the person at the terminal; a closed stdout (a supervisor that stopped
+/// reading) is not worth dying for, unlike `println!`.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post};

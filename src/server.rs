@@ -137,7 +137,7 @@ async fn run(
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, ready_ms = began.elapsed().as_millis() as u64, "ready");
-    println!("工伤预防管理平台已启动: http://{address}/  (Ctrl-C 停止)");
+    crate::say!("工伤预防管理平台已启动: http://{address}/  (Ctrl-C 停止)");
     if demo {
         crate::demo::print_logins();
     }

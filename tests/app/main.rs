@@ -14,6 +14,7 @@ mod departments;
 mod http;
 mod identity;
 mod layout;
+mod operations;
 mod province;
 mod rls;
 mod second_factor;
