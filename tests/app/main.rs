@@ -11,6 +11,7 @@ mod cli;
 mod cluster;
 mod demo;
 mod departments;
+mod export;
 mod http;
 mod identity;
 mod layout;

@@ -1,0 +1,61 @@
+//! The shared Excel export writes money as numbers, dates as dates, and masks personal data
+//! unless told otherwise.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use prevention::web::export::{Cell, Column, Export, Kind};
+use rust_decimal::Decimal;
+
+async fn export(unmasked: bool) -> Vec<Vec<Data>> {
+    let columns = [
+        Column::new("单位", Kind::Text, 20.0),
+        Column::new("金额(元)", Kind::Money, 14.0),
+        Column::new("日期", Kind::Date, 12.0),
+        Column::new("联系电话", Kind::Phone, 14.0),
+        Column::new("身份证号", Kind::IdNumber, 20.0),
+    ];
+    let mut e = Export::new("测试", "测试", &[("年度", "2026".to_string())], &columns, unmasked).unwrap();
+    e.push(vec![
+        "沈阳市人社局".into(),
+        Cell::Money(Decimal::new(123456789, 2)),
+        Cell::Date(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()),
+        "13812345678".into(),
+        "110101199003074514".into(),
+    ])
+    .unwrap();
+    let response = e.into_response().await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range("数据").unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+#[tokio::test]
+async fn money_dates_and_personal_data_are_written_as_they_should_be() {
+    let rows = export(false).await;
+    assert_eq!(rows[1][0], Data::String("年度:2026".into()), "filters above the table");
+    let data = rows.last().unwrap();
+    assert_eq!(data[1], Data::Float(1234567.89), "money is a number");
+    assert!(matches!(data[2], Data::DateTime(_)), "a date is a date: {:?}", data[2]);
+    assert_eq!(data[3], Data::String("138****5678".into()));
+    assert_eq!(data[4], Data::String("110101********4514".into()));
+
+    let unmasked = export(true).await;
+    assert_eq!(unmasked.last().unwrap()[3], Data::String("13812345678".into()));
+}
+
+#[tokio::test]
+async fn the_temporary_file_is_gone_once_the_response_exists() {
+    let before = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("prevention-export-")))
+        .count();
+    export(false).await;
+    let after = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("prevention-export-")))
+        .count();
+    assert!(after <= before, "no export file left behind");
+}
