@@ -47,6 +47,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::web::export::ExportError> for AppError {
+    fn from(e: crate::web::export::ExportError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 /// The database is away, overloaded or took too long: worth a retry later (503), not a bug.
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {

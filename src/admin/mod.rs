@@ -333,6 +333,29 @@ async fn end_session(
     Ok(flash::redirect_with("/admin/sessions", Flash::SessionEndedByAdmin))
 }
 
+/// A dated workbook for one of the administrators' lists.
+fn start_export(title: &str, filters: &[(&str, String)], columns: &[Column]) -> Result<Export, AppError> {
+    let today = crate::web::time::today().format("%Y%m%d");
+    Ok(Export::new(title, &format!("{title}-{today}"), filters, columns, false)?)
+}
+
+/// Records the export (one audit row each) and streams the workbook.
+async fn finish_export(
+    state: &AppState,
+    ctx: &AuditContext,
+    export: Export,
+    action: &'static str,
+    filters: String,
+) -> Result<Response, AppError> {
+    let detail = if filters.is_empty() {
+        format!("共 {} 行", export.rows())
+    } else {
+        format!("{filters} 共 {} 行", export.rows())
+    };
+    record_alone(state, ctx, Event::new(action).detail(detail)).await?;
+    Ok(export.into_response().await?)
+}
+
 const ACCOUNT_EXPORT_COLUMNS: &[Column] = &[
     Column::new("用户名", Kind::Text, 18.0),
     Column::new("姓名", Kind::Text, 12.0),
@@ -352,28 +375,23 @@ async fn accounts_export(
 ) -> Result<Response, AppError> {
     let search = query.search();
     let filters = vec![("用户名或姓名", search.clone().unwrap_or_else(|| "全部".to_string()))];
-    let today = crate::web::time::today().format("%Y%m%d");
-    let mut export = Export::new("账号列表", &format!("账号列表-{today}"), &filters, ACCOUNT_EXPORT_COLUMNS, false)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut export = start_export("账号列表", &filters, ACCOUNT_EXPORT_COLUMNS)?;
     let (rows, _) = store::list_accounts(&state.pool, search.as_deref(), Page::new(Some(1), u32::MAX / 2)).await?;
     for a in &rows {
         let line = AccountLine::from(a);
-        export
-            .push(vec![
-                line.username.into(),
-                line.display_name.into(),
-                line.role.into(),
-                line.region.into(),
-                line.department.into(),
-                line.status.into(),
-                line.totp.into(),
-                a.last_login_at.map(Cell::DateTime).unwrap_or(Cell::Empty),
-                Cell::DateTime(a.created_at),
-            ])
-            .map_err(|e| AppError::Internal(e.into()))?;
+        export.push(vec![
+            line.username.into(),
+            line.display_name.into(),
+            line.role.into(),
+            line.region.into(),
+            line.department.into(),
+            line.status.into(),
+            line.totp.into(),
+            a.last_login_at.map(Cell::DateTime).unwrap_or(Cell::Empty),
+            Cell::DateTime(a.created_at),
+        ])?;
     }
-    record_alone(&state, &audit, Event::new("export.accounts").detail(format!("共 {} 行", export.rows()))).await?;
-    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+    finish_export(&state, &audit, export, "export.accounts", search.map(|q| format!("q={q}")).unwrap_or_default()).await
 }
 
 async fn login_log_export(State(state): State<AppState>, audit: AuditContext) -> Result<Response, AppError> {
@@ -385,10 +403,7 @@ async fn login_log_export(State(state): State<AppState>, audit: AuditContext) ->
         Column::new("原因", Kind::Text, 24.0),
         Column::new("来源地址", Kind::Text, 16.0),
     ];
-    let today = crate::web::time::today().format("%Y%m%d");
-    let filters = vec![("范围", "全部登录记录".to_string())];
-    let mut export = Export::new("登录日志", &format!("登录日志-{today}"), &filters, &columns, false)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut export = start_export("登录日志", &[("范围", "全部登录记录".to_string())], &columns)?;
     let filter = model::AuditFilter::default();
     store::audit_for_each(&state.pool, &filter, |r| {
         if !matches!(r.action.as_str(), "login.success" | "login.failure" | "account.lock" | "session.logout") {
@@ -404,8 +419,7 @@ async fn login_log_export(State(state): State<AppState>, audit: AuditContext) ->
         ])
     })
     .await?;
-    record_alone(&state, &audit, Event::new("export.login_log").detail(format!("共 {} 行", export.rows()))).await?;
-    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+    finish_export(&state, &audit, export, "export.login_log", String::new()).await
 }
 
 // ---- the security administrator -----------------------------------------------------------
@@ -534,10 +548,7 @@ async fn audit_export(
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter();
-    let today = crate::web::time::today().format("%Y%m%d");
-    let mut export =
-        Export::new("审计日志", &format!("审计日志-{today}"), &filter.describe(), AUDIT_EXPORT_COLUMNS, false)
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let mut export = start_export("审计日志", &filter.describe(), AUDIT_EXPORT_COLUMNS)?;
     store::audit_for_each(&state.pool, &filter, |r| {
         export.push(vec![
             Cell::Integer(r.id),
@@ -556,9 +567,7 @@ async fn audit_export(
         ])
     })
     .await?;
-    let event = Event::new("export.audit_log").detail(format!("{} 共 {} 行", filter.to_query_string(), export.rows()));
-    record_alone(&state, &audit, event).await?;
-    export.into_response().await.map_err(|e| AppError::Internal(e.into()))
+    finish_export(&state, &audit, export, "export.audit_log", filter.to_query_string()).await
 }
 
 #[derive(Deserialize)]
