@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use crate::access::{Role, resolve_assignment};
 use crate::accounts::{self, NewAccount, Username};
+use crate::audit::{self, AuditContext, Event};
 use crate::auth::password;
 use crate::departments::DepartmentKind;
 use crate::regions;
@@ -51,7 +52,16 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     account("demo_auditor", "韩雪", Role::Auditor, None, None),
 ];
 
-/// Seeds what the demo lacks. Runs as the owner.
+/// Who the demo's own changes are recorded as.
+fn demo_context() -> AuditContext {
+    AuditContext {
+        username: Some("演示数据".to_string()),
+        client_addr: Some("local".to_string()),
+        ..Default::default()
+    }
+}
+
+/// Seeds what the demo lacks. Runs as the owner. Its changes are audited like any other.
 pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     let done: HashSet<String> = sqlx::query_scalar!("SELECT key FROM seed_log WHERE entity = 'demo'")
         .fetch_all(owner)
@@ -100,6 +110,9 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
         };
         let id = accounts::store::create(&mut *tx, &new).await?;
         sqlx::query!("UPDATE accounts SET demo = true WHERE id = $1", id.0).execute(&mut *tx).await?;
+        let after = serde_json::json!({"username": a.username, "display_name": a.name, "role": a.role.as_str(), "region": a.region});
+        let event = Event::new("account.create").object("account", id).change(serde_json::Value::Null, after);
+        audit::record(&mut tx, &demo_context(), event).await?;
         // The administrators must have a second factor; in the demo its secret is printed.
         if a.role.is_administrator() {
             sqlx::query!(
@@ -169,6 +182,11 @@ async fn seed_department_contacts(owner: &PgPool) -> anyhow::Result<()> {
             continue;
         }
         let (person, phone, address) = demo_contact(&row.code, &row.name, index);
+        let event = Event::new("department.update").object("department", row.id).change(
+            serde_json::json!({"contact_person": "", "contact_phone": "", "address": ""}),
+            serde_json::json!({"contact_person": person, "contact_phone": phone, "address": address}),
+        );
+        audit::record(&mut tx, &demo_context(), event).await?;
         sqlx::query!(
             "UPDATE departments SET contact_person = $2, contact_phone = $3, address = $4 WHERE id = $1",
             row.id,

@@ -25,6 +25,13 @@ async fn demo_accounts_sign_in_and_see_the_banner() {
     prevention::demo::seed(&owner).await.unwrap();
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&owner).await.unwrap();
     assert_eq!(count, ACCOUNTS.len() as i64);
+    // The demo's own changes are in the audit log, so the auditor's pages are alive too.
+    let created: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'account.create' AND username = '演示数据'")
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+    assert_eq!(created, ACCOUNTS.len() as i64, "and seeding again wrote no second set");
 }
 
 #[tokio::test]
