@@ -2,9 +2,7 @@
 //! as the change itself, so no change commits without its record and a failed record undoes
 //! the change. Personal data in before/after copies is masked here, once for everyone.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -73,7 +71,7 @@ pub fn from_parts(parts: &Parts) -> AuditContext {
         username: account.map(|a| a.username.clone()),
         role: account.and_then(|a| a.role),
         region_id: account.and_then(|a| a.region.as_ref().map(|r| r.id)),
-        client_addr: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        client_addr: crate::web::client::from_extensions(&parts.extensions).map(|ip| ip.to_string()),
         request_id: parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string),
     }
 }

@@ -36,6 +36,8 @@ pub struct Settings {
     pub lockout_threshold: u32,
     pub lockout_minutes: u32,
     pub login_rate_limit_per_minute: u32,
+    /// Behind a load balancer that appends the client to `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
     pub totp_required_for_all: bool,
     pub log_format: LogFormat,
 }
@@ -70,6 +72,7 @@ impl Default for Settings {
             lockout_threshold: 5,
             lockout_minutes: 30,
             login_rate_limit_per_minute: 30,
+            trust_forwarded_for: false,
             totp_required_for_all: false,
             log_format: LogFormat::Text,
         }
@@ -101,6 +104,7 @@ impl fmt::Debug for Settings {
             .field("lockout_threshold", &self.lockout_threshold)
             .field("lockout_minutes", &self.lockout_minutes)
             .field("login_rate_limit_per_minute", &self.login_rate_limit_per_minute)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("totp_required_for_all", &self.totp_required_for_all)
             .field("log_format", &self.log_format)
             .finish()

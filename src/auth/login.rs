@@ -1,11 +1,11 @@
 //! Sign-in and sign-out. The login form gets its CSRF token from a pre-login session; a
 //! successful sign-in replaces that session with a new one (new id, new token).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Instant;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
@@ -47,7 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let ip = crate::web::client::from_extensions(&parts.extensions);
         Ok(Client {
             ip,
             addr: ip.map(|ip| ip.to_string()),

@@ -16,6 +16,7 @@ use crate::access::{self, Access, Decision, Owed, Requester};
 use crate::audit::{self, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::client::{self, ClientIp};
 use crate::web::flash::{self, Flash};
 use crate::web::layout::IncomingFlash;
 
@@ -40,6 +41,9 @@ pub async fn sessions(State(state): State<AppState>, req: Request, next: Next) -
         req
     };
     let incoming = Flash::from_headers(req.headers());
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let ip = client::client_ip(req.headers(), peer, state.settings.trust_forwarded_for);
+    req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(current.clone());
     req.extensions_mut().insert(IncomingFlash(incoming));
     let mut response = next.run(req).await;

@@ -2,6 +2,7 @@
 //! flash messages, pagination, masking, static assets and the health endpoints.
 
 pub mod assets;
+pub mod client;
 pub mod export;
 pub mod flash;
 pub mod form;

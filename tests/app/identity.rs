@@ -396,3 +396,38 @@ async fn last_seen_is_written_at_most_once_a_minute() {
     user.get("/").await;
     assert!(last_seen().await > stale, "older than a minute: refreshed");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+    let app = TestApp::spawn_with(axum::Router::new(), |s| {
+        s.trust_forwarded_for = true;
+        s.login_rate_limit_per_minute = 2;
+    })
+    .await;
+    let attempt = |ip: &'static str| {
+        let app_url = app.url("/login");
+        async move {
+            let client = new_client();
+            let page = client.get(&app_url).header("x-forwarded-for", ip).send().await.unwrap().text().await.unwrap();
+            let token = csrf_token_in(&page).unwrap();
+            client
+                .post(&app_url)
+                .header("x-forwarded-for", format!("198.51.100.1, {ip}"))
+                .form(&[("csrf", token.as_str()), ("username", "nobody_here"), ("password", "Wrong#Passw0rd")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(attempt("203.0.113.7").await, StatusCode::OK);
+    assert_eq!(attempt("203.0.113.7").await, StatusCode::OK);
+    assert_eq!(attempt("203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(attempt("203.0.113.8").await, StatusCode::OK, "another client behind the same proxy is not blocked");
+    let addr: String =
+        sqlx::query_scalar("SELECT client_addr FROM audit_log WHERE action = 'login.failure' ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.app_pool().await)
+            .await
+            .unwrap();
+    assert_eq!(addr, "203.0.113.7", "the rightmost entry, the one the proxy wrote");
+}
