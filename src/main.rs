@@ -259,7 +259,9 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
         let ctx = AuditContext::command_line();
         match action {
             UserAction::Create { role, region, department, .. } => {
-                let Some((username, display_name, given)) = create else { unreachable!("checked above") };
+                let Some((username, display_name, given)) = create else {
+                    bail!("内部错误:账号参数未经检查")
+                };
                 let (password, generated) = match given {
                     Some(p) => (p, false),
                     None => (password::generate_one_time_password(), true),

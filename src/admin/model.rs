@@ -216,103 +216,6 @@ impl AccountQuery {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_account_form_is_checked_field_by_field() {
-        let form = AccountForm {
-            username: "ln_wang".into(),
-            display_name: "王芳".into(),
-            region: "210100".into(),
-            department: "hrss".into(),
-            version: String::new(),
-        };
-        let input = parse_account(&form, true).unwrap();
-        assert_eq!(input.username.unwrap().as_str(), "ln_wang");
-        assert_eq!(input.region_code.as_deref(), Some("210100"));
-        let bad = AccountForm {
-            username: "王".into(),
-            display_name: " ".into(),
-            region: "x".into(),
-            department: "police".into(),
-            ..form
-        };
-        let errors = parse_account(&bad, true).unwrap_err();
-        for field in ["username", "display_name", "region", "department"] {
-            assert!(errors.get(field).is_some(), "{field}");
-        }
-        assert!(
-            parse_account(&AccountForm { display_name: "王芳".into(), ..Default::default() }, false).is_err(),
-            "an edit needs its version"
-        );
-    }
-
-    #[test]
-    fn no_administrator_role_for_ones_own_account() {
-        let me = AccountId(1);
-        assert_eq!(check_role_assignment(me, me, Role::SysAdmin, None, None), Err(RoleRefusal::OwnAdministratorRole));
-        assert_eq!(check_role_assignment(me, AccountId(2), Role::SysAdmin, None, None), Ok(None));
-        assert_eq!(
-            check_role_assignment(
-                me,
-                AccountId(2),
-                Role::CityOfficer,
-                Some(RegionLevel::City),
-                Some(DepartmentKind::Hrss)
-            ),
-            Ok(Some(DepartmentKind::Hrss))
-        );
-        assert!(matches!(
-            check_role_assignment(me, AccountId(2), Role::CityOfficer, Some(RegionLevel::Province), None),
-            Err(RoleRefusal::Assignment(_))
-        ));
-        assert!(matches!(
-            check_role_assignment(
-                me,
-                AccountId(2),
-                Role::PartnerOfficer,
-                Some(RegionLevel::City),
-                Some(DepartmentKind::Hrss)
-            ),
-            Err(RoleRefusal::Assignment(_))
-        ));
-        assert_eq!(
-            check_role_assignment(
-                me,
-                AccountId(2),
-                Role::Expert,
-                Some(RegionLevel::City),
-                Some(DepartmentKind::Health)
-            ),
-            Ok(None),
-            "an expert holds no department"
-        );
-    }
-
-    #[test]
-    fn policy_values_stay_in_range() {
-        let form = PolicyForm {
-            password_min_length: "12".into(),
-            password_max_age_days: "90".into(),
-            password_history: "5".into(),
-            lockout_threshold: "5".into(),
-            lockout_minutes: "30".into(),
-            session_idle_timeout_minutes: "15".into(),
-            session_absolute_timeout_hours: "8".into(),
-            totp_required_for_all: Some("on".into()),
-        };
-        let p = parse_policy(&form).unwrap();
-        assert_eq!(p.session_idle_timeout_secs, Some(900));
-        assert_eq!(p.totp_required_for_all, Some(true));
-        let bad = PolicyForm { password_min_length: "8".into(), lockout_threshold: "50".into(), ..form };
-        let errors = parse_policy(&bad).unwrap_err();
-        assert!(errors.get("password_min_length").is_some());
-        assert!(errors.get("lockout_threshold").is_some());
-    }
-}
-
 /// The auditor's search: every filter optional, all combined.
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
@@ -530,5 +433,102 @@ mod audit_tests {
         assert_eq!((by("address").before.as_str(), by("address").after.as_str()), ("沈阳", ""));
         assert_eq!(by("version").after, "2");
         assert!(field_changes(None, None).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_form_is_checked_field_by_field() {
+        let form = AccountForm {
+            username: "ln_wang".into(),
+            display_name: "王芳".into(),
+            region: "210100".into(),
+            department: "hrss".into(),
+            version: String::new(),
+        };
+        let input = parse_account(&form, true).unwrap();
+        assert_eq!(input.username.unwrap().as_str(), "ln_wang");
+        assert_eq!(input.region_code.as_deref(), Some("210100"));
+        let bad = AccountForm {
+            username: "王".into(),
+            display_name: " ".into(),
+            region: "x".into(),
+            department: "police".into(),
+            ..form
+        };
+        let errors = parse_account(&bad, true).unwrap_err();
+        for field in ["username", "display_name", "region", "department"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        assert!(
+            parse_account(&AccountForm { display_name: "王芳".into(), ..Default::default() }, false).is_err(),
+            "an edit needs its version"
+        );
+    }
+
+    #[test]
+    fn no_administrator_role_for_ones_own_account() {
+        let me = AccountId(1);
+        assert_eq!(check_role_assignment(me, me, Role::SysAdmin, None, None), Err(RoleRefusal::OwnAdministratorRole));
+        assert_eq!(check_role_assignment(me, AccountId(2), Role::SysAdmin, None, None), Ok(None));
+        assert_eq!(
+            check_role_assignment(
+                me,
+                AccountId(2),
+                Role::CityOfficer,
+                Some(RegionLevel::City),
+                Some(DepartmentKind::Hrss)
+            ),
+            Ok(Some(DepartmentKind::Hrss))
+        );
+        assert!(matches!(
+            check_role_assignment(me, AccountId(2), Role::CityOfficer, Some(RegionLevel::Province), None),
+            Err(RoleRefusal::Assignment(_))
+        ));
+        assert!(matches!(
+            check_role_assignment(
+                me,
+                AccountId(2),
+                Role::PartnerOfficer,
+                Some(RegionLevel::City),
+                Some(DepartmentKind::Hrss)
+            ),
+            Err(RoleRefusal::Assignment(_))
+        ));
+        assert_eq!(
+            check_role_assignment(
+                me,
+                AccountId(2),
+                Role::Expert,
+                Some(RegionLevel::City),
+                Some(DepartmentKind::Health)
+            ),
+            Ok(None),
+            "an expert holds no department"
+        );
+    }
+
+    #[test]
+    fn policy_values_stay_in_range() {
+        let form = PolicyForm {
+            password_min_length: "12".into(),
+            password_max_age_days: "90".into(),
+            password_history: "5".into(),
+            lockout_threshold: "5".into(),
+            lockout_minutes: "30".into(),
+            session_idle_timeout_minutes: "15".into(),
+            session_absolute_timeout_hours: "8".into(),
+            totp_required_for_all: Some("on".into()),
+        };
+        let p = parse_policy(&form).unwrap();
+        assert_eq!(p.session_idle_timeout_secs, Some(900));
+        assert_eq!(p.totp_required_for_all, Some(true));
+        let bad = PolicyForm { password_min_length: "8".into(), lockout_threshold: "50".into(), ..form };
+        let errors = parse_policy(&bad).unwrap_err();
+        assert!(errors.get("password_min_length").is_some());
+        assert!(errors.get("lockout_threshold").is_some());
     }
 }
