@@ -92,6 +92,7 @@ pub struct Export {
     date: Format,
     datetime: Format,
     filename: String,
+    temp_dir: PathBuf,
 }
 
 impl Export {
@@ -132,7 +133,14 @@ impl Export {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
             filename: filename.to_string(),
+            temp_dir: std::env::temp_dir(),
         })
+    }
+
+    /// Writes the temporary file in `dir` instead of the system's temporary folder.
+    pub fn in_dir(mut self, dir: impl Into<PathBuf>) -> Export {
+        self.temp_dir = dir.into();
+        self
     }
 
     /// Appends a row; cells in column order.
@@ -179,7 +187,7 @@ impl Export {
     /// Writes the workbook to a temporary file and answers with a response that streams it.
     /// The file is unlinked once open, so nothing is left behind whatever happens next.
     pub async fn into_response(mut self) -> Result<Response, ExportError> {
-        let path = temp_path();
+        let path = self.temp_dir.join(format!("prevention-export-{}.xlsx", uuid::Uuid::new_v4()));
         let written = path.clone();
         let workbook = tokio::task::spawn_blocking(move || {
             let result = self.workbook.save(&written);
@@ -210,10 +218,6 @@ impl Export {
         }
         Ok(response)
     }
-}
-
-fn temp_path() -> PathBuf {
-    std::env::temp_dir().join(format!("prevention-export-{}.xlsx", uuid::Uuid::new_v4()))
 }
 
 /// `attachment` with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987.

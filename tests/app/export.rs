@@ -48,14 +48,16 @@ async fn money_dates_and_personal_data_are_written_as_they_should_be() {
 
 #[tokio::test]
 async fn the_temporary_file_is_gone_once_the_response_exists() {
-    let before = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("prevention-export-")))
-        .count();
-    export(false).await;
-    let after = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("prevention-export-")))
-        .count();
-    assert!(after <= before, "no export file left behind");
+    let dir = std::env::temp_dir().join(format!("prevention-export-test-{}", crate::support::random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let columns = [Column::new("单位", Kind::Text, 20.0)];
+    let mut e = Export::new("测试", "测试", &[], &columns, false).unwrap().in_dir(&dir);
+    for i in 0..1000 {
+        e.push(vec![format!("单位{i}").into()]).unwrap();
+    }
+    let response = e.into_response().await.unwrap();
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "unlinked as soon as it is open");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "and still streamed whole");
+    std::fs::remove_dir(&dir).unwrap();
 }
