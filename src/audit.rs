@@ -144,6 +144,14 @@ pub async fn record(db: &mut PgConnection, ctx: &AuditContext, event: Event) -> 
     Ok(())
 }
 
+/// Writes one record in a transaction of its own, for events that change nothing else (a
+/// refused sign-in, an access denial, a search, an export).
+pub async fn record_alone(pool: &sqlx::PgPool, ctx: &AuditContext, event: Event) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    record(&mut tx, ctx, event).await?;
+    tx.commit().await
+}
+
 /// Every action the system records, with its Chinese name (for the auditor's pages).
 pub const ACTIONS: &[(&str, &str)] = &[
     ("login.success", "登录成功"),

@@ -22,7 +22,6 @@ use self::views::*;
 use crate::access::Role;
 use crate::accounts::{self, AccountId, NewAccount, commands};
 use crate::audit::{self, AuditContext, Event};
-use crate::auth::login::record_alone;
 use crate::auth::policy::SecurityPolicy;
 use crate::auth::{Actor, password, store as auth_store};
 use crate::departments::DepartmentKind;
@@ -352,7 +351,7 @@ async fn finish_export(
     } else {
         format!("{filters} 共 {} 行", export.rows())
     };
-    record_alone(state, ctx, Event::new(action).detail(detail)).await?;
+    audit::record_alone(&state.pool, ctx, Event::new(action).detail(detail)).await?;
     Ok(export.into_response().await?)
 }
 
@@ -514,7 +513,7 @@ async fn audit_log(
     // Searching the audit log is itself audited.
     if !filter.is_empty() {
         let event = Event::new("audit.search").detail(format!("{} 共 {total} 条", filter.to_query_string()));
-        record_alone(&state, &audit, event).await?;
+        audit::record_alone(&state.pool, &audit, event).await?;
     }
     html(AuditPage {
         layout: chrome.layout("审计日志", vec![Crumb::here("审计日志")]),

@@ -37,19 +37,6 @@ pub struct AccountRow {
     pub version: i32,
 }
 
-impl AccountRow {
-    pub fn audit_copy(&self) -> serde_json::Value {
-        json!({
-            "username": self.username,
-            "display_name": self.display_name,
-            "role": self.role.map(|r| r.as_str()),
-            "region": self.region_code,
-            "department_kind": self.department.map(|d| d.as_str()),
-            "disabled": self.disabled,
-        })
-    }
-}
-
 macro_rules! account_row {
     ($r:expr) => {
         AccountRow {

@@ -109,16 +109,16 @@ pub async fn submit(
 
     let Some(account) = candidate else {
         let ctx = AuditContext { username: Some(username.clone()), ..audit };
-        record_alone(&state, &ctx, Event::new("login.failure").failed().detail("用户名不存在")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("用户名不存在")).await?;
         return refuse(&chrome, username, LoginRefusal::Wrong);
     };
     let ctx = audit.as_account(account.id, &account.username, account.role, account.region_id);
     if account.disabled {
-        record_alone(&state, &ctx, Event::new("login.failure").failed().detail("账号已停用")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("账号已停用")).await?;
         return refuse(&chrome, username, LoginRefusal::Wrong);
     }
     if let Some(minutes) = account.locked_minutes {
-        record_alone(&state, &ctx, Event::new("login.failure").failed().detail("账号已锁定")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("账号已锁定")).await?;
         return refuse(&chrome, username, LoginRefusal::Locked(minutes));
     }
     if !matches {
@@ -181,14 +181,6 @@ fn refuse(chrome: &Chrome, username: String, refusal: LoginRefusal) -> Result<Re
     };
     let page = LoginPage { layout: chrome.layout("登录", Vec::new()), username, error: Some(error) };
     Ok(Html(page.render()?).into_response())
-}
-
-/// Writes one audit record in a transaction of its own (events that change nothing else).
-pub async fn record_alone(state: &AppState, ctx: &AuditContext, event: Event) -> Result<(), AppError> {
-    let mut tx = state.pool.begin().await?;
-    audit::record(&mut tx, ctx, event).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 pub async fn logout(State(state): State<AppState>, chrome: Chrome, audit: AuditContext) -> Result<Response, AppError> {

@@ -13,7 +13,7 @@ use super::policy::SecurityPolicy;
 use super::session::{self, CurrentSession, Session, tokens_equal};
 use super::store;
 use crate::access::{self, Access, Decision, Owed, Requester};
-use crate::audit::{self, AuditContext, Event};
+use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::{self, ClientIp};
@@ -189,15 +189,9 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     // Refusals by this layer or by a handler's record-level rule alike.
     if response.status() == StatusCode::FORBIDDEN {
         let event = Event::new("access.denied").failed().object("route", &path).detail(requested);
-        if let Err(e) = record_denial(&state, &audit, event).await {
+        if let Err(e) = audit::record_alone(&state.pool, &audit, event).await {
             tracing::error!(error = %e, "recording an access denial failed");
         }
     }
     response
-}
-
-async fn record_denial(state: &AppState, ctx: &AuditContext, event: Event) -> Result<(), sqlx::Error> {
-    let mut tx = state.pool.begin().await?;
-    audit::record(&mut tx, ctx, event).await?;
-    tx.commit().await
 }
