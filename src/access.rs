@@ -151,6 +151,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/account/password", Access::Account),
     rule("GET", "/account/totp", Access::Account),
     rule("POST", "/account/totp", Access::Account),
+    rule("POST", "/account/totp/start", Access::Account),
     rule("GET", "/login/totp", Access::Account),
     rule("POST", "/login/totp", Access::Account),
     rule("GET", "/", Access::SignedIn),
@@ -158,6 +159,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
     rule("POST", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
+    rule("POST", "/departments/{id}/unmask", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/admin/accounts", Access::Requires(Permission::ManageAccounts)),
     rule("GET", "/admin/accounts/new", Access::Requires(Permission::ManageAccounts)),
     rule("POST", "/admin/accounts/new", Access::Requires(Permission::ManageAccounts)),
@@ -238,7 +240,7 @@ pub fn detour(owed: Owed, path: &str) -> Option<&'static str> {
     } else if owed.password_change {
         ("/account/password", &["/account/password"])
     } else if owed.totp_enrolment {
-        ("/account/totp", &["/account/totp", "/account/password"])
+        ("/account/totp", &["/account/totp", "/account/totp/start", "/account/password"])
     } else {
         return None;
     };

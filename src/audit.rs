@@ -121,27 +121,45 @@ impl Event {
 pub async fn record(db: &mut PgConnection, ctx: &AuditContext, event: Event) -> Result<(), sqlx::Error> {
     let before = event.before.map(mask_personal_data);
     let after = event.after.map(mask_personal_data);
+    // What a request brings (a long path, an odd username) is cut to the columns' limits, so
+    // the record is written whatever the request looked like.
+    let username = ctx.username.as_deref().map(|s| clip(s, 64));
+    let object_id = event.object_id.as_deref().map(|s| clip(s, 64));
+    let detail = event.detail.as_deref().map(|s| clip(s, 500));
+    let client_addr = ctx.client_addr.as_deref().map(|s| clip(s, 64));
+    let request_id = ctx.request_id.as_deref().map(|s| clip(s, 64));
     sqlx::query!(
         "INSERT INTO audit_log (account_id, username, role, region_id, action, object_type, object_id,
                                 success, detail, before, after, client_addr, request_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         ctx.account_id.map(|a| a.0),
-        ctx.username,
+        username,
         ctx.role.map(|r| r.as_str()),
         ctx.region_id.map(|r| r.0),
         event.action,
         event.object_type,
-        event.object_id,
+        object_id,
         event.success,
-        event.detail,
+        detail,
         before,
         after,
-        ctx.client_addr,
-        ctx.request_id,
+        client_addr,
+        request_id,
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// At most `max` characters of `s`, marked with … when cut.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut cut: String = s.chars().take(max - 1).collect();
+        cut.push('…');
+        cut
+    }
 }
 
 /// Writes one record in a transaction of its own, for events that change nothing else (a
@@ -168,8 +186,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("role.assign", "分配角色"),
     ("policy.change", "修改安全策略"),
     ("totp.enroll", "启用双因素认证"),
+    ("totp.replace", "更换双因素认证"),
     ("access.denied", "拒绝访问"),
     ("department.update", "修改成员单位"),
+    ("personal_data.unmask", "查看完整个人信息"),
     ("audit.search", "检索审计日志"),
     ("export.audit_log", "导出审计日志"),
     ("export.login_log", "导出登录日志"),
@@ -258,6 +278,14 @@ mod tests {
                 "members": [{"id_number": "110101********4514", "mobile": "024****6789"}]
             })
         );
+    }
+
+    #[test]
+    fn long_values_are_cut_to_the_column() {
+        assert_eq!(clip("abc", 3), "abc");
+        let cut = clip(&"路".repeat(600), 500);
+        assert_eq!(cut.chars().count(), 500);
+        assert!(cut.ends_with('…'));
     }
 
     #[test]

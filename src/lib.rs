@@ -48,6 +48,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/logout", post(auth::login::logout))
         .route("/account/password", get(auth::account::show).post(auth::account::change))
         .route("/account/totp", get(auth::second_factor::show_enrolment).post(auth::second_factor::enrol))
+        .route("/account/totp/start", post(auth::second_factor::start_enrolment))
         .route("/login/totp", get(auth::second_factor::show_code).post(auth::second_factor::check_code))
         .merge(departments::routes())
         .merge(admin::routes())

@@ -12,6 +12,7 @@ use prevention::access::Role;
 use prevention::accounts::{self, NewAccount, Username, commands};
 use prevention::audit::AuditContext;
 use prevention::auth::password;
+use prevention::auth::policy::SecurityPolicy;
 use prevention::config::Settings;
 use prevention::db::local::{self, Durability, LocalCluster, Status};
 use prevention::db::{APP_ROLE, OWNER_ROLE};
@@ -239,7 +240,10 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
                 let mut input = String::new();
                 std::io::stdin().read_to_string(&mut input).context("读取标准输入失败")?;
                 let password = input.trim_end_matches(['\r', '\n']).to_string();
-                password::check_strength(&password).map_err(anyhow::Error::msg)?;
+                // The whole policy, as on the password page: not only length and classes.
+                SecurityPolicy::from_settings(settings)
+                    .check_new_password(username.as_str(), &password)
+                    .map_err(anyhow::Error::msg)?;
                 Some(password)
             } else {
                 None
@@ -263,7 +267,11 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
                     bail!("内部错误:账号参数未经检查")
                 };
                 let (password, generated) = match given {
-                    Some(p) => (p, false),
+                    Some(p) => {
+                        // The security administrator's policy may ask for more than the file.
+                        policy.check_new_password(username.as_str(), &p).map_err(anyhow::Error::msg)?;
+                        (p, false)
+                    }
                     None => (password::generate_one_time_password(), true),
                 };
                 let account = NewAccount {

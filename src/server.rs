@@ -131,8 +131,8 @@ async fn run(
         pool.close().await;
     }
     let pool = connect_checked(settings, targets.app.clone()).await?;
-    spawn_session_purge(pool.clone(), settings.session_idle_timeout_secs);
-    let state = AppState::new(pool.clone(), settings.clone(), province, demo);
+    spawn_session_purge(pool.clone(), crate::auth::policy::SecurityPolicy::from_settings(settings));
+    let state = AppState::load(pool.clone(), settings.clone(), province, demo).await?;
     let listener =
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
     let address = listener.local_addr()?;
@@ -150,12 +150,12 @@ async fn run(
 }
 
 /// Removes dead sessions every ten minutes. Every instance may run it: the DELETE is idempotent.
-fn spawn_session_purge(pool: PgPool, idle_timeout_secs: u64) {
+fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             every.tick().await;
-            match crate::auth::store::purge_expired_sessions(&pool, idle_timeout_secs).await {
+            match crate::auth::store::purge_expired_sessions(&pool, &configured).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::auth::prelogin::PreloginKey;
 use crate::auth::ratelimit::LoginRateLimiter;
 use crate::config::Settings;
 use crate::province::Province;
@@ -18,16 +19,26 @@ pub struct AppState {
     pub demo: bool,
     /// Sign-in attempts per client address (per instance).
     pub login_limiter: Arc<LoginRateLimiter>,
+    /// Signs the login form's CSRF token (from `server_secrets`, the same for every instance).
+    pub prelogin_key: Arc<PreloginKey>,
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, settings: Settings, province: Province, demo: bool) -> AppState {
-        AppState {
+    /// The state of a server on `pool`, with the keys it needs read from the database.
+    pub async fn load(
+        pool: PgPool,
+        settings: Settings,
+        province: Province,
+        demo: bool,
+    ) -> Result<AppState, sqlx::Error> {
+        let prelogin_key = crate::auth::store::prelogin_key(&pool).await?;
+        Ok(AppState {
             pool,
             settings: Arc::new(settings),
             province: Arc::new(province),
             demo,
             login_limiter: Arc::new(LoginRateLimiter::default()),
-        }
+            prelogin_key: Arc::new(prelogin_key),
+        })
     }
 }

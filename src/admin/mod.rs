@@ -194,6 +194,16 @@ async fn save_account(
         Ok(input) => region_id(&state, input.region_code.as_deref(), &mut errors).await?,
         Err(_) => None,
     };
+    // Region and department decide what a role-holder may see: changing them is a role
+    // assignment, the security administrator's (三员), checked against the role table there.
+    if let (Ok(input), Some(role)) = (&input, account.role)
+        && (input.region_code != account.region_code || input.department != account.department)
+    {
+        errors.add_owned(
+            "region",
+            format!("该账号已分配角色「{}」,其地区和部门只能由安全管理员在分配角色时调整", role.label()),
+        );
+    }
     let input = match input {
         Ok(input) if errors.is_empty() => input,
         Ok(_) => return html(AccountFormPage::new(&chrome, Some(&account), form, errors, regions(&state).await?)),
@@ -432,15 +442,19 @@ async fn roles_list(
     html(RolesPage { layout: chrome.layout("角色分配", vec![Crumb::here("角色分配")]), rows, pager, search })
 }
 
+/// The security administrator's assignment: a role with the region and department it comes
+/// with. A field left out keeps the account's current value; an empty one means none.
 #[derive(Deserialize)]
 struct RoleForm {
     #[serde(default)]
     role: String,
+    region: Option<String>,
+    department: Option<String>,
 }
 
 async fn role_form(State(state): State<AppState>, chrome: Chrome, Path(id): Path<i64>) -> Result<Response, AppError> {
     let account = find(&state, id).await?;
-    html(RoleFormPage::new(&chrome, &account, None))
+    html(RoleFormPage::new(&chrome, &account, regions(&state).await?, None))
 }
 
 async fn assign_role(
@@ -452,16 +466,37 @@ async fn assign_role(
     Form(form): Form<RoleForm>,
 ) -> Result<Response, AppError> {
     let account = find(&state, id).await?;
+    let refuse = |message: String, regions| html(RoleFormPage::new(&chrome, &account, regions, Some(message)));
     let Some(role) = Role::parse(form.role.trim()) else {
-        return html(RoleFormPage::new(&chrome, &account, Some("请选择角色".to_string())));
+        return refuse("请选择角色".to_string(), regions(&state).await?);
     };
-    if let Err(refusal) =
-        check_role_assignment(actor.account_id, account.id, role, account.region_level, account.department)
-    {
-        return html(RoleFormPage::new(&chrome, &account, Some(refusal.to_string())));
-    }
-    let department: Option<DepartmentKind> = if role == Role::PartnerOfficer { account.department } else { None };
-    commands::set_role(&state.pool, &audit, &account.username, role, account.region_code.as_deref(), department)
+    let region = match form.region.as_deref().map(str::trim) {
+        None => account.region_code.clone(),
+        Some("") => None,
+        Some(code) => Some(code.to_string()),
+    };
+    let region = match region {
+        None => None,
+        Some(code) => match regions::store::find_by_code(&state.pool, &code).await? {
+            Some(region) => Some(region),
+            None => return refuse("请选择有效的地区".to_string(), regions(&state).await?),
+        },
+    };
+    let department = match form.department.as_deref().map(str::trim) {
+        None => account.department,
+        Some("") => None,
+        Some(kind) => match DepartmentKind::parse(kind) {
+            Some(kind) => Some(kind),
+            None => return refuse("请选择有效的部门".to_string(), regions(&state).await?),
+        },
+    };
+    let department =
+        match check_role_assignment(actor.account_id, account.id, role, region.as_ref().map(|r| r.level), department) {
+            Ok(department) => department,
+            Err(refusal) => return refuse(refusal.to_string(), regions(&state).await?),
+        };
+    let region_code = region.as_ref().map(|r| r.code.as_str());
+    commands::set_role(&state.pool, &audit, &account.username, role, region_code, department)
         .await
         .map_err(AppError::Internal)?;
     Ok(flash::redirect_with("/security/roles", Flash::RoleAssigned))

@@ -271,11 +271,15 @@ pub struct RoleFormPage {
     pub line: AccountLine,
     pub current: Option<Role>,
     pub roles: Vec<Role>,
+    pub regions: Vec<Region>,
+    pub kinds: Vec<DepartmentKind>,
+    pub region_code: Option<String>,
+    pub department: Option<DepartmentKind>,
     pub error: Option<String>,
 }
 
 impl RoleFormPage {
-    pub fn new(chrome: &Chrome, a: &AccountRow, error: Option<String>) -> Self {
+    pub fn new(chrome: &Chrome, a: &AccountRow, regions: Vec<Region>, error: Option<String>) -> Self {
         RoleFormPage {
             layout: chrome.layout(
                 format!("分配角色 {}", a.username),
@@ -284,12 +288,24 @@ impl RoleFormPage {
             line: AccountLine::from(a),
             current: a.role,
             roles: Role::ALL.to_vec(),
+            regions,
+            kinds: DepartmentKind::ALL.to_vec(),
+            region_code: a.region_code.clone(),
+            department: a.department,
             error,
         }
     }
 
     fn is_current(&self, role: &Role) -> bool {
         self.current == Some(*role)
+    }
+
+    fn region_selected(&self, code: &str) -> bool {
+        self.region_code.as_deref() == Some(code)
+    }
+
+    fn kind_selected(&self, kind: &DepartmentKind) -> bool {
+        self.department == Some(*kind)
     }
 }
 

@@ -8,8 +8,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::login::Client;
+use super::login::{Client, record_failure, start_session};
+use super::session::SessionAccount;
 use super::{password, session, store};
+use crate::accounts::AccountId;
 use crate::audit::{self, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -85,9 +87,10 @@ pub async fn change(
     let back = |errors| page(&state, &chrome, errors, policy.password_min_length, policy.password_history);
 
     let mut errors = FieldErrors::default();
-    let stored = store::find_login(&state.pool, &account.username).await?.map(|c| c.password_hash);
-    if !password::verify_login(form.current_password, stored).await.map_err(|e| AppError::Internal(e.into()))? {
-        errors.add_owned("current_password", "当前密码不正确".to_string());
+    match check_current_password(&state, &audit, &account, form.current_password).await? {
+        CurrentPassword::Right => {}
+        CurrentPassword::Wrong => errors.add("current_password", "当前密码不正确"),
+        CurrentPassword::Locked => return sign_out_everywhere(&state, account.id).await,
     }
     if let Err(message) = policy.check_new_password(&account.username, &form.new_password) {
         errors.add_owned("new_password", message);
@@ -105,25 +108,55 @@ pub async fn change(
 
     let new_hash = password::hash(form.new_password).await.map_err(|e| AppError::Internal(e.into()))?;
     // Every other session ends; this one continues under a new id and token.
-    let (raw, id_hash) = session::new_session_id();
     let mut tx = state.pool.begin().await?;
     store::set_password(&mut tx, account.id, &new_hash, false, policy.password_history).await?;
     store::end_sessions(&mut tx, account.id, None).await?;
-    store::create_session(
-        &mut *tx,
-        &id_hash,
-        Some(account.id),
-        false,
-        &session::new_csrf_token(),
-        policy.session_absolute_timeout_secs,
-        client.addr.as_deref(),
-        client.user_agent.as_deref(),
-    )
-    .await?;
+    let raw = start_session(&mut tx, account.id, false, &policy, &client).await?;
     audit::record(&mut tx, &audit, Event::new("password.change").object("account", account.id)).await?;
     tx.commit().await?;
     tracing::info!(account = %account.id, "password changed");
     let mut response = flash::redirect_with("/", Flash::PasswordChanged);
     response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&state.settings, &raw));
+    Ok(response)
+}
+
+/// The outcome of asking a signed-in user for their current password.
+pub enum CurrentPassword {
+    Right,
+    Wrong,
+    /// The account is locked (now, or by this wrong answer): its sessions must end.
+    Locked,
+}
+
+/// Checks the current password before a sensitive change (a new password, a second factor).
+/// A wrong one counts towards the lockout and is audited like a failed sign-in, so a stolen
+/// session cannot be used to guess the password.
+pub async fn check_current_password(
+    state: &AppState,
+    ctx: &AuditContext,
+    account: &SessionAccount,
+    given: String,
+) -> Result<CurrentPassword, AppError> {
+    if store::locked_minutes(&state.pool, account.id).await?.is_some() {
+        return Ok(CurrentPassword::Locked);
+    }
+    let stored = store::find_login(&state.pool, &account.username).await?.map(|c| c.password_hash);
+    if password::verify_login(given, stored).await.map_err(|e| AppError::Internal(e.into()))? {
+        return Ok(CurrentPassword::Right);
+    }
+    let policy = store::load_policy(&state.pool, &state.settings).await?;
+    Ok(match record_failure(state, ctx, account.id, &policy, "当前密码错误").await? {
+        Some(_) => CurrentPassword::Locked,
+        None => CurrentPassword::Wrong,
+    })
+}
+
+/// Ends every session of a locked account and sends the browser to the sign-in page, saying why.
+pub async fn sign_out_everywhere(state: &AppState, account: AccountId) -> Result<Response, AppError> {
+    let mut tx = state.pool.begin().await?;
+    store::end_sessions(&mut tx, account, None).await?;
+    tx.commit().await?;
+    let mut response = flash::redirect_with("/login", Flash::AccountLocked);
+    response.headers_mut().append(header::SET_COOKIE, session::clear_session_cookie(&state.settings));
     Ok(response)
 }

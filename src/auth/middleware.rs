@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::policy::SecurityPolicy;
 use super::session::{self, CurrentSession, Session, tokens_equal};
-use super::store;
+use super::{prelogin, store};
 use crate::access::{self, Access, Decision, Owed, Requester};
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -69,7 +69,7 @@ async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, 
         return Ok(None);
     };
     let policy = SecurityPolicy::from_settings(&state.settings);
-    store::load_session(&state.pool, &session::hash_id(&raw), &policy).await
+    store::load_session(&state.pool, &session::hash_id(&raw), &policy, state.demo).await
 }
 
 fn is_redirect_to_login(response: &Response) -> bool {
@@ -98,22 +98,33 @@ async fn check_csrf(state: &AppState, req: Request, current: &CurrentSession) ->
             return Err(AppError::CsrfRejected);
         }
     }
-    let Some(session) = &current.0 else {
-        tracing::info!("refused: unsafe request without a session");
-        return Err(AppError::CsrfRejected);
-    };
     let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
     let (req, token) = match header_token {
         Some(token) => (req, Some(token)),
         None => form_token(req, state.settings.body_limit_bytes).await?,
     };
-    match token {
-        Some(token) if tokens_equal(&token, &session.csrf_token) => Ok(req),
-        _ => {
-            tracing::warn!("refused: missing or wrong CSRF token");
-            Err(AppError::CsrfRejected)
-        }
+    let Some(token) = token else {
+        tracing::warn!("refused: no CSRF token");
+        return Err(AppError::CsrfRejected);
+    };
+    let valid = match &current.0 {
+        Some(session) => tokens_equal(&token, &session.csrf_token),
+        // Before sign-in only the login form may be posted, with the token signed from the
+        // pre-login cookie.
+        None => req.uri().path() == "/login" && prelogin_token_valid(state, req.headers(), &token),
+    };
+    if valid {
+        Ok(req)
+    } else {
+        tracing::warn!("refused: wrong CSRF token, or an unsafe request without a session");
+        Err(AppError::CsrfRejected)
     }
+}
+
+fn prelogin_token_valid(state: &AppState, headers: &HeaderMap, token: &str) -> bool {
+    let Some(cookie) = prelogin::cookie_from(headers, &state.settings) else { return false };
+    let max_age = state.settings.session_idle_timeout_secs as i64;
+    prelogin::verify(&state.prelogin_key, &cookie, token, chrono::Utc::now().timestamp(), max_age)
 }
 
 /// Reads the `csrf` field of a URL-encoded form and puts the body back for the handler.
@@ -186,12 +197,26 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             AppError::Forbidden.into_response()
         }
     };
-    // Refusals by this layer or by a handler's record-level rule alike.
-    if response.status() == StatusCode::FORBIDDEN {
-        let event = Event::new("access.denied").failed().object("route", &path).detail(requested);
+    // Refusals by this layer or by a handler's record-level rule alike; and a record route that
+    // found nothing in the actor's scope (another region's record looks missing, by design, but
+    // the attempt is kept). Only refused requests pay for the record.
+    let refused = match response.status() {
+        StatusCode::FORBIDDEN => Some(requested),
+        StatusCode::NOT_FOUND if is_record_route(&path) && matches!(requester, Requester::Role(_)) => {
+            Some(format!("{requested}(记录不存在或不在本人权限范围内)"))
+        }
+        _ => None,
+    };
+    if let Some(detail) = refused {
+        let event = Event::new("access.denied").failed().object("route", &path).detail(detail);
         if let Err(e) = audit::record_alone(&state.pool, &audit, event).await {
             tracing::error!(error = %e, "recording an access denial failed");
         }
     }
     response
+}
+
+/// A route that names one record in its path (`/departments/{id}`).
+fn is_record_route(pattern: &str) -> bool {
+    pattern.contains('{')
 }

@@ -7,6 +7,7 @@ pub mod login;
 pub mod middleware;
 pub mod password;
 pub mod policy;
+pub mod prelogin;
 pub mod ratelimit;
 pub mod second_factor;
 pub mod session;

@@ -1,6 +1,11 @@
 //! The TOTP second factor: the code page of a sign-in that owes it, and enrolment.
+//!
+//! Code attempts count towards the lockout like passwords, are rate-limited per address like
+//! sign-ins, are refused while the account is locked, and a lock ends every sign-in still owing
+//! its code. A right code never lifts a lock. Enrolling or replacing a factor first asks for the
+//! current password; no GET changes anything.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::extract::State;
@@ -9,11 +14,14 @@ use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
+use super::account::{CurrentPassword, check_current_password, sign_out_everywhere};
+use super::login::{Client, locked_message, record_failure, start_session};
 use super::{session, store, totp};
 use crate::audit::{self, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::flash;
+use crate::web::form::FieldErrors;
 use crate::web::layout::{Chrome, Crumb, Layout};
 
 /// The issuer shown in authenticator apps.
@@ -52,21 +60,46 @@ pub async fn show_code(chrome: Chrome) -> Result<Response, AppError> {
     code_page(&chrome, None, false)
 }
 
+/// The answer to a code attempt on a locked account: its pending sign-ins are over.
+async fn refuse_locked(state: &AppState, chrome: &Chrome, minutes: i64) -> Result<Response, AppError> {
+    if let Some(account) = chrome.session.account() {
+        let mut tx = state.pool.begin().await?;
+        store::end_pending_sessions(&mut tx, account.id).await?;
+        tx.commit().await?;
+    }
+    let mut response = code_page(chrome, Some(locked_message(minutes)), true)?;
+    response.headers_mut().append(header::SET_COOKIE, session::clear_session_cookie(&state.settings));
+    Ok(response)
+}
+
 pub async fn check_code(
     State(state): State<AppState>,
     chrome: Chrome,
+    client: Client,
     audit: AuditContext,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
-    let session = chrome.session.0.clone().ok_or(AppError::SignInRequired)?;
+    let current = chrome.session.0.clone().ok_or(AppError::SignInRequired)?;
     if !account.second_factor_pending {
         return Ok(flash::redirect("/"));
     }
+    if let Some(ip) = client.ip
+        && !state.login_limiter.allow(ip, state.settings.login_rate_limit_per_minute, Instant::now())
+    {
+        tracing::warn!(%ip, "second-factor rate limit reached");
+        return Err(AppError::TooManyRequests);
+    }
+    if let Some(minutes) = store::locked_minutes(&state.pool, account.id).await? {
+        audit::record_alone(&state.pool, &audit, Event::new("login.failure").failed().detail("账号已锁定")).await?;
+        return refuse_locked(&state, &chrome, minutes).await;
+    }
     let policy = store::load_policy(&state.pool, &state.settings).await?;
     let totp_state = store::totp_state(&state.pool, account.id).await?;
+    let by_recovery_code = !form.recovery_code.trim().is_empty();
+    let method = if by_recovery_code { "恢复码" } else { "动态口令" };
     let mut tx = state.pool.begin().await?;
-    let accepted = if !form.recovery_code.trim().is_empty() {
+    let accepted = if by_recovery_code {
         store::use_recovery_code(&mut tx, account.id, &totp::hash_recovery_code(&form.recovery_code)).await?
     } else {
         match totp_state.secret.as_deref().and_then(|s| totp::verify(s, &form.code, now_unix(), totp_state.last_step)) {
@@ -74,33 +107,28 @@ pub async fn check_code(
             None => false,
         }
     };
-    let method = if form.recovery_code.trim().is_empty() { "动态口令" } else { "恢复码" };
-    if accepted {
-        store::complete_second_factor(&mut tx, &session.id_hash).await?;
-        store::record_successful_login(&mut tx, account.id).await?;
-        audit::record(&mut tx, &audit, Event::new("login.success").detail(format!("密码 + {method}"))).await?;
-        tx.commit().await?;
-        tracing::info!(account = %account.id, "second factor accepted");
-        return Ok(flash::redirect("/"));
+    if !accepted {
+        tx.rollback().await?;
+        let why = if by_recovery_code { "恢复码错误" } else { "动态口令错误" };
+        return match record_failure(&state, &audit, account.id, &policy, why).await? {
+            Some(minutes) => refuse_locked(&state, &chrome, minutes).await,
+            None => code_page(&chrome, Some("动态口令或恢复码不正确,或已使用过".to_string()), false),
+        };
     }
-    // A wrong code counts towards the lockout like a wrong password.
-    let locked = store::record_failed_login(&mut tx, account.id, &policy).await?;
-    audit::record(&mut tx, &audit, Event::new("login.failure").failed().detail(format!("{method}错误"))).await?;
-    if locked {
-        let detail = format!("连续 {} 次登录失败,锁定 {} 分钟", policy.lockout_threshold, policy.lockout_minutes);
-        audit::record(&mut tx, &audit, Event::new("account.lock").object("account", account.id).detail(detail)).await?;
-        store::delete_session(&mut *tx, &session.id_hash).await?;
+    if !store::admit_sign_in(&mut tx, account.id, true).await? {
+        // Locked by a parallel attempt meanwhile: the code is not used up, the sign-in refused.
+        tx.rollback().await?;
+        let minutes = store::locked_minutes(&state.pool, account.id).await?.unwrap_or(1);
+        return refuse_locked(&state, &chrome, minutes).await;
     }
+    // The sign-in is complete: it continues under a new session id and token.
+    store::delete_session(&mut *tx, &current.id_hash).await?;
+    let raw = start_session(&mut tx, account.id, false, &policy, &client).await?;
+    audit::record(&mut tx, &audit, Event::new("login.success").detail(format!("密码 + {method}"))).await?;
     tx.commit().await?;
-    let message = if locked {
-        "连续验证失败次数过多,账号已锁定"
-    } else {
-        "动态口令或恢复码不正确,或已使用过"
-    };
-    let mut response = code_page(&chrome, Some(message.to_string()), locked)?;
-    if locked {
-        response.headers_mut().append(header::SET_COOKIE, session::clear_session_cookie(&state.settings));
-    }
+    tracing::info!(account = %account.id, "second factor accepted");
+    let mut response = flash::redirect("/");
+    response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&state.settings, &raw));
     Ok(response)
 }
 
@@ -110,9 +138,10 @@ struct EnrolPage {
     layout: Layout,
     enabled: bool,
     required: bool,
+    /// The secret being enrolled (empty when no enrolment is under way).
     secret: String,
     uri: String,
-    error: Option<&'static str>,
+    errors: FieldErrors,
     /// Shown once, right after enrolment.
     recovery_codes: Vec<String>,
 }
@@ -123,44 +152,81 @@ pub struct EnrolForm {
     code: String,
 }
 
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    current_password: String,
+}
+
+/// The enrolment page: the factor's state, and the secret of an enrolment under way. Reading
+/// it changes nothing; an enrolment starts with the current password (`start_enrolment`).
 pub async fn show_enrolment(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
     let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
     let current = store::totp_state(&state.pool, account.id).await?;
-    let enabled = current.secret.is_some();
-    let secret = match (enabled, current.pending_secret) {
-        (true, _) => String::new(),
-        (false, Some(pending)) => pending,
-        (false, None) => {
-            let secret = totp::generate_secret();
-            store::set_pending_totp_secret(&state.pool, account.id, &secret).await?;
-            secret
-        }
+    let page = EnrolView {
+        username: &account.username,
+        enabled: current.secret.is_some(),
+        required: account.totp_required,
+        secret: current.pending_secret.unwrap_or_default(),
     };
-    enrol_page(&chrome, &account.username, enabled, account.totp_required, secret, None, Vec::new())
+    page.render(&chrome, FieldErrors::default(), Vec::new())
 }
 
-fn enrol_page(
-    chrome: &Chrome,
-    username: &str,
+struct EnrolView<'a> {
+    username: &'a str,
     enabled: bool,
     required: bool,
     secret: String,
-    error: Option<&'static str>,
-    recovery_codes: Vec<String>,
-) -> Result<Response, AppError> {
-    let uri = if secret.is_empty() { String::new() } else { totp::otpauth_uri(ISSUER, username, &secret) };
-    let page = EnrolPage {
-        layout: chrome.layout("双因素认证", vec![Crumb::here("双因素认证")]),
-        enabled,
-        required,
-        secret,
-        uri,
-        error,
-        recovery_codes,
-    };
-    Ok(Html(page.render()?).into_response())
 }
 
+impl EnrolView<'_> {
+    fn render(self, chrome: &Chrome, errors: FieldErrors, recovery_codes: Vec<String>) -> Result<Response, AppError> {
+        let uri =
+            if self.secret.is_empty() { String::new() } else { totp::otpauth_uri(ISSUER, self.username, &self.secret) };
+        let page = EnrolPage {
+            layout: chrome.layout("双因素认证", vec![Crumb::here("双因素认证")]),
+            enabled: self.enabled,
+            required: self.required,
+            secret: self.secret,
+            uri,
+            errors,
+            recovery_codes,
+        };
+        Ok(Html(page.render()?).into_response())
+    }
+}
+
+/// Starts (or restarts) an enrolment, or the replacement of an enrolled factor, once the
+/// current password is given.
+pub async fn start_enrolment(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    audit: AuditContext,
+    Form(form): Form<StartForm>,
+) -> Result<Response, AppError> {
+    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
+    let current = store::totp_state(&state.pool, account.id).await?;
+    match check_current_password(&state, &audit, &account, form.current_password).await? {
+        CurrentPassword::Right => {}
+        CurrentPassword::Wrong => {
+            let mut errors = FieldErrors::default();
+            errors.add("current_password", "当前密码不正确");
+            let view = EnrolView {
+                username: &account.username,
+                enabled: current.secret.is_some(),
+                required: account.totp_required,
+                secret: String::new(),
+            };
+            return view.render(&chrome, errors, Vec::new());
+        }
+        CurrentPassword::Locked => return sign_out_everywhere(&state, account.id).await,
+    }
+    store::set_pending_totp_secret(&state.pool, account.id, &totp::generate_secret()).await?;
+    Ok(flash::redirect("/account/totp"))
+}
+
+/// Confirms the enrolment under way with a first code: the new secret replaces any old one,
+/// with new recovery codes shown once.
 pub async fn enrol(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -169,20 +235,35 @@ pub async fn enrol(
 ) -> Result<Response, AppError> {
     let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
     let current = store::totp_state(&state.pool, account.id).await?;
-    let Some(pending) = current.pending_secret.filter(|_| current.secret.is_none()) else {
+    let replacing = current.secret.is_some();
+    let Some(pending) = current.pending_secret else {
         return Ok(flash::redirect("/account/totp"));
     };
     let Some(step) = totp::verify(&pending, &form.code, now_unix(), None) else {
-        let error = Some("动态口令不正确,请核对手机时间后重新输入");
-        return enrol_page(&chrome, &account.username, false, account.totp_required, pending, error, Vec::new());
+        let mut errors = FieldErrors::default();
+        errors.add("code", "动态口令不正确,请核对手机时间后重新输入");
+        let view = EnrolView {
+            username: &account.username,
+            enabled: replacing,
+            required: account.totp_required,
+            secret: pending,
+        };
+        return view.render(&chrome, errors, Vec::new());
     };
     let codes = totp::generate_recovery_codes();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let mut tx = state.pool.begin().await?;
     store::enable_totp(&mut tx, account.id, step, &hashes).await?;
-    audit::record(&mut tx, &audit, Event::new("totp.enroll").object("account", account.id)).await?;
+    let action = if replacing { "totp.replace" } else { "totp.enroll" };
+    audit::record(&mut tx, &audit, Event::new(action).object("account", account.id)).await?;
     tx.commit().await?;
-    tracing::info!(account = %account.id, "second factor enrolled");
+    tracing::info!(account = %account.id, replacing, "second factor enrolled");
     // The recovery codes are shown on this answer and never again.
-    enrol_page(&chrome, &account.username, true, account.totp_required, String::new(), None, codes)
+    let view = EnrolView {
+        username: &account.username,
+        enabled: true,
+        required: account.totp_required,
+        secret: String::new(),
+    };
+    view.render(&chrome, FieldErrors::default(), codes)
 }

@@ -6,12 +6,20 @@ use chrono::Utc;
 use sqlx::{PgConnection, PgPool};
 
 use super::policy::{EXPIRY_WARNING_DAYS, PolicyOverrides, SecurityPolicy};
+use super::prelogin::PreloginKey;
 use super::session::{Session, SessionAccount};
 use crate::access::Role;
 use crate::accounts::AccountId;
 use crate::config::Settings;
 use crate::departments::DepartmentKind;
 use crate::regions::{Region, RegionId, RegionLevel};
+
+/// The key that signs the login form's token (migration 0014 made it).
+pub async fn prelogin_key(pool: &PgPool) -> Result<PreloginKey, sqlx::Error> {
+    let secret =
+        sqlx::query_scalar!("SELECT secret FROM server_secrets WHERE name = 'prelogin'").fetch_one(pool).await?;
+    Ok(PreloginKey::new(secret))
+}
 
 /// Stores a new session and returns nothing secret: the caller holds the raw id.
 pub async fn create_session(
@@ -43,10 +51,14 @@ pub async fn create_session(
 /// The live session with this id: not past its absolute expiry, not idle too long (the policy's
 /// idle timeout), and not of a disabled account. Refreshes `last_seen_at` at most once per
 /// min(60 s, idle timeout ÷ 10), so a busy user does not cost a write per request.
+///
+/// A demo account's session counts only in demo mode, and the absolute timeout in force (the
+/// database policy) applies to sessions created under a longer one.
 pub async fn load_session(
     pool: &PgPool,
     id_hash: &[u8; 32],
     policy: &SecurityPolicy,
+    demo_mode: bool,
 ) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query!(
         r#"WITH p AS (SELECT * FROM security_policy WHERE singleton)
@@ -65,11 +77,14 @@ pub async fn load_session(
            WHERE s.id_hash = $1
              AND s.expires_at > now()
              AND s.last_seen_at > now() - make_interval(secs => coalesce((SELECT session_idle_timeout_secs FROM p), $2))
-             AND (s.account_id IS NULL OR a.disabled_at IS NULL)"#,
+             AND s.created_at > now() - make_interval(secs => coalesce((SELECT session_absolute_timeout_secs FROM p), $5))
+             AND (s.account_id IS NULL OR (a.disabled_at IS NULL AND (NOT a.demo OR $6)))"#,
         &id_hash[..],
         policy.session_idle_timeout_secs as i32,
         policy.password_max_age_days as i32,
         policy.totp_required_for_all,
+        policy.session_absolute_timeout_secs as i32,
+        demo_mode,
     )
     .fetch_optional(pool)
     .await?;
@@ -125,11 +140,17 @@ pub async fn delete_session(db: impl sqlx::PgExecutor<'_>, id_hash: &[u8; 32]) -
     Ok(())
 }
 
-/// Removes sessions that can no longer be used. Run periodically by the server.
-pub async fn purge_expired_sessions(pool: &PgPool, idle_timeout_secs: u64) -> Result<u64, sqlx::Error> {
+/// Removes sessions that can no longer be used, by the idle and absolute timeouts in force
+/// (the security administrator's values over the configured ones). Run periodically by the server.
+pub async fn purge_expired_sessions(pool: &PgPool, configured: &SecurityPolicy) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
-        "DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(secs => $1)",
-        idle_timeout_secs as f64
+        "WITH p AS (SELECT * FROM security_policy WHERE singleton)
+         DELETE FROM sessions
+         WHERE expires_at <= now()
+            OR last_seen_at <= now() - make_interval(secs => coalesce((SELECT session_idle_timeout_secs FROM p), $1))
+            OR created_at <= now() - make_interval(secs => coalesce((SELECT session_absolute_timeout_secs FROM p), $2))",
+        configured.session_idle_timeout_secs as i32,
+        configured.session_absolute_timeout_secs as i32,
     )
     .execute(pool)
     .await?;
@@ -147,6 +168,8 @@ pub struct LoginCandidate {
     /// Minutes until the lock ends, if locked.
     pub locked_minutes: Option<i64>,
     pub totp_enabled: bool,
+    /// A demo account: usable only in demo mode.
+    pub demo: bool,
 }
 
 /// Finds an account by username, regardless of case.
@@ -155,7 +178,7 @@ pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCan
         r#"SELECT id AS "id: AccountId", username, role, region_id AS "region_id: RegionId", password_hash,
                   disabled_at IS NOT NULL AS "disabled!",
                   CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()) / 60)::bigint END AS locked_minutes,
-                  totp_enabled_at IS NOT NULL AS "totp_enabled!"
+                  totp_enabled_at IS NOT NULL AS "totp_enabled!", demo
            FROM accounts WHERE lower(username) = lower($1)"#,
         username
     )
@@ -170,6 +193,7 @@ pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCan
         disabled: r.disabled,
         locked_minutes: r.locked_minutes,
         totp_enabled: r.totp_enabled,
+        demo: r.demo,
     }))
 }
 
@@ -195,15 +219,42 @@ pub async fn record_failed_login(
     Ok(locked)
 }
 
-/// A successful sign-in: the failure count starts again, the time is kept (dormant accounts).
-pub async fn record_successful_login(db: &mut PgConnection, id: AccountId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1",
-        id.0
+/// Admits a sign-in whose password (or, with `complete`, whose second factor too) was right,
+/// unless the account is locked or disabled at this moment: one statement, so a lock set by a
+/// parallel attempt after this sign-in's first look is still seen. A lock is never lifted here;
+/// it ends by time or by the system administrator. Only a complete sign-in resets the failure
+/// count, so alternating right passwords with wrong codes cannot dodge the lockout.
+pub async fn admit_sign_in(db: &mut PgConnection, id: AccountId, complete: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE accounts
+         SET failed_logins = CASE WHEN $2 THEN 0 ELSE failed_logins END,
+             last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
+         WHERE id = $1 AND disabled_at IS NULL AND (locked_until IS NULL OR locked_until <= now())",
+        id.0,
+        complete
     )
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// Minutes until the account's lock ends, if it is locked now.
+pub async fn locked_minutes(db: impl sqlx::PgExecutor<'_>, id: AccountId) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT ceil(extract(epoch FROM locked_until - now()) / 60)::bigint AS "minutes!"
+           FROM accounts WHERE id = $1 AND locked_until > now()"#,
+        id.0
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Ends the account's sign-ins that still owe their second factor (when the account locks).
+pub async fn end_pending_sessions(db: &mut PgConnection, account: AccountId) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM sessions WHERE account_id = $1 AND second_factor_pending", account.0)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Ends every session of an account except `keep`.
@@ -238,7 +289,8 @@ pub async fn recent_password_hashes(pool: &PgPool, account: AccountId, count: u3
 }
 
 /// Replaces the password, keeping the old hash in the history (trimmed to `keep` entries).
-/// `must_change` is true for an administrator's reset, false for the user's own change.
+/// `must_change` is true for an administrator's reset (which also lifts a lock), false for the
+/// user's own change (which does not: a lock ends by time or by the administrator).
 pub async fn set_password(
     db: &mut PgConnection,
     account: AccountId,
@@ -256,7 +308,9 @@ pub async fn set_password(
     .await?;
     sqlx::query!(
         "UPDATE accounts SET password_hash = $2, must_change_password = $3, password_changed_at = now(),
-                             failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = now()
+                             failed_logins = CASE WHEN $3 THEN 0 ELSE failed_logins END,
+                             locked_until = CASE WHEN $3 THEN NULL ELSE locked_until END,
+                             version = version + 1, updated_at = now()
          WHERE id = $1",
         account.0,
         new_hash,
@@ -357,12 +411,4 @@ pub async fn use_recovery_code(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The session has given its second factor.
-pub async fn complete_second_factor(db: &mut PgConnection, id_hash: &[u8; 32]) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE sessions SET second_factor_pending = false WHERE id_hash = $1", &id_hash[..])
-        .execute(db)
-        .await?;
-    Ok(())
 }

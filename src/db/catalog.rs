@@ -47,6 +47,52 @@ pub async fn check(pool: &PgPool) -> Result<(), CatalogError> {
         problems.push(format!("- 运行时角色 {} 拥有表 {table}", role.name));
     }
 
+    // Membership of an owning role gives its powers (ownership bypasses row security unless
+    // forced, and may alter or drop anything): the database owner and every table owner count.
+    let owners = sqlx::query_scalar!(
+        r#"SELECT DISTINCT r.rolname AS "name!"
+           FROM pg_roles r
+           WHERE r.rolname <> current_user
+             AND pg_has_role(current_user, r.oid, 'MEMBER')
+             AND (r.oid = (SELECT datdba FROM pg_database WHERE datname = current_database())
+                  OR EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE c.relowner = r.oid AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                               AND n.nspname NOT LIKE 'pg_toast%'))
+           ORDER BY 1"#
+    )
+    .fetch_all(pool)
+    .await?;
+    for owner in owners {
+        problems.push(format!("- 运行时角色 {} 是属主角色 {owner} 的成员", role.name));
+    }
+
+    // The audit log is append-only for the runtime role (SECURITY.md "Audit").
+    let audit = sqlx::query!(
+        r#"SELECT has_table_privilege(current_user, 'audit_log', 'UPDATE') AS "update!",
+                  has_table_privilege(current_user, 'audit_log', 'DELETE') AS "delete!",
+                  has_table_privilege(current_user, 'audit_log', 'TRUNCATE') AS "truncate!""#
+    )
+    .fetch_one(pool)
+    .await?;
+    for (held, privilege) in [(audit.update, "UPDATE"), (audit.delete, "DELETE"), (audit.truncate, "TRUNCATE")] {
+        if held {
+            problems.push(format!("- 运行时角色 {} 对审计日志 audit_log 具有 {privilege} 权限", role.name));
+        }
+    }
+
+    // Creating objects would let it own tables (and functions that policies call).
+    let creatable = sqlx::query_scalar!(
+        r#"SELECT nspname AS "name!" FROM pg_namespace
+           WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_%'
+             AND has_schema_privilege(current_user, oid, 'CREATE')
+           ORDER BY 1"#
+    )
+    .fetch_all(pool)
+    .await?;
+    for schema in creatable {
+        problems.push(format!("- 运行时角色 {} 在模式 {schema} 中具有 CREATE 权限", role.name));
+    }
+
     let unprotected = sqlx::query_scalar!(
         r#"SELECT c.relname AS "name!"
            FROM pg_class c

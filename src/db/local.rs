@@ -10,7 +10,7 @@
 use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -43,6 +43,8 @@ pub enum LocalDbError {
     Command { program: String, detail: String },
     #[error("连接本地数据库失败: {0}")]
     Connect(#[from] sqlx::Error),
+    #[error("拒绝使用数据库目录 {path}:{why}")]
+    Unsafe { path: PathBuf, why: &'static str },
 }
 
 /// How the server is tuned: durable for real use, fast for throwaway test clusters.
@@ -230,21 +232,11 @@ impl LocalCluster {
         file.write_all(settings.as_bytes()).map_err(folder_error)
     }
 
-    /// Creates the folder (owned by the server's user) and takes the start-up lock on it.
+    /// Settles the folder (see [`prepare_folder`]) and takes the start-up lock on it.
     fn lock(&self) -> Result<File, LocalDbError> {
-        let folder_error = |source| LocalDbError::Folder { path: self.dir.clone(), source };
-        fs::create_dir_all(&self.dir).map_err(folder_error)?;
-        if let Some((uid, gid)) = self.run_as {
-            std::os::unix::fs::chown(&self.dir, Some(uid), Some(gid)).map_err(folder_error)?;
-        }
-        fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(folder_error)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join("launcher.lock"))
-            .map_err(folder_error)?;
-        file.lock().map_err(folder_error)?;
+        prepare_folder(&self.dir, self.run_as)?;
+        let file = open_lock_file(&self.dir)?;
+        file.lock().map_err(|source| LocalDbError::Folder { path: self.dir.clone(), source })?;
         Ok(file)
     }
 
@@ -274,6 +266,66 @@ impl LocalCluster {
             Err(LocalDbError::Command { program: program.to_string(), detail })
         }
     }
+}
+
+/// The lock file's name; its presence marks a folder this launcher made.
+const LOCK_FILE: &str = "launcher.lock";
+
+/// Makes the cluster folder (mode 0700, owned by the server's user) or checks an existing one.
+/// The fallback folder under `/var/tmp` has a predictable name in a folder everyone may write,
+/// so an existing folder is used only if it is a real folder (not a link), belongs to this
+/// process's user or the server's, and was made by this launcher (it holds the lock file) or
+/// is empty.
+pub fn prepare_folder(dir: &Path, run_as: Option<(u32, u32)>) -> Result<(), LocalDbError> {
+    let refuse = |why: &'static str| LocalDbError::Unsafe { path: dir.to_path_buf(), why };
+    let folder_error = |source| LocalDbError::Folder { path: dir.to_path_buf(), source };
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = dir.parent() {
+                fs::create_dir_all(parent).map_err(folder_error)?;
+            }
+            std::fs::DirBuilder::new().mode(0o700).create(dir).map_err(folder_error)?;
+        }
+        Err(e) => return Err(folder_error(e)),
+        Ok(meta) => {
+            if meta.file_type().is_symlink() {
+                return Err(refuse("是符号链接"));
+            }
+            if !meta.is_dir() {
+                return Err(refuse("不是目录"));
+            }
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let me = unsafe { libc::geteuid() };
+            if meta.uid() != me && run_as.is_none_or(|(uid, _)| meta.uid() != uid) {
+                return Err(refuse("属于其他用户"));
+            }
+            let made_by_us = dir.join(LOCK_FILE).exists() || fs::read_dir(dir).map_err(folder_error)?.next().is_none();
+            if !made_by_us {
+                return Err(refuse("不是本程序创建的目录(其中没有 launcher.lock,且不为空)"));
+            }
+        }
+    }
+    if let Some((uid, gid)) = run_as {
+        std::os::unix::fs::chown(dir, Some(uid), Some(gid)).map_err(folder_error)?;
+    }
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(folder_error)
+}
+
+/// Opens (creating) the lock file, refusing to follow a link planted in its place.
+fn open_lock_file(dir: &Path) -> Result<File, LocalDbError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join(LOCK_FILE);
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|source| match source.raw_os_error() {
+            Some(libc::ELOOP) => LocalDbError::Unsafe { path, why: "是符号链接" },
+            _ => LocalDbError::Folder { path, source },
+        })
 }
 
 /// Roles are cluster-wide, so they are made here, never by a migration. The runtime role must
@@ -432,6 +484,72 @@ mod tests {
     #[test]
     fn urls_encode_the_socket_folder() {
         assert_eq!(percent_encode_path(Path::new("/var/tmp/a b")), "/var/tmp/a%20b");
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("prevention-{name}-{}-{}", std::process::id(), rand_tag()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn rand_tag() -> u64 {
+        use rand::RngExt;
+        rand::rng().random()
+    }
+
+    #[test]
+    fn a_new_folder_is_made_private_and_reused() {
+        let dir = scratch("new");
+        prepare_folder(&dir, None).unwrap();
+        assert_eq!(fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);
+        open_lock_file(&dir).unwrap();
+        prepare_folder(&dir, None).unwrap();
+        fs::write(dir.join("postgres.log"), "x").unwrap();
+        prepare_folder(&dir, None).expect("ours: it holds the lock file");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_folder_someone_else_filled_is_refused() {
+        let dir = scratch("foreign");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("data"), "planted").unwrap();
+        assert!(matches!(prepare_folder(&dir, None), Err(LocalDbError::Unsafe { .. })));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_link_in_place_of_the_folder_or_the_lock_is_refused() {
+        let target = scratch("target");
+        fs::create_dir(&target).unwrap();
+        let link = scratch("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(matches!(prepare_folder(&link, None), Err(LocalDbError::Unsafe { .. })));
+        fs::remove_file(&link).unwrap();
+
+        let dir = scratch("locklink");
+        prepare_folder(&dir, None).unwrap();
+        std::os::unix::fs::symlink(target.join("elsewhere"), dir.join(LOCK_FILE)).unwrap();
+        assert!(matches!(open_lock_file(&dir), Err(LocalDbError::Unsafe { .. })));
+        assert!(!target.join("elsewhere").exists(), "nothing was created through the link");
+        fs::remove_dir_all(&dir).unwrap();
+        fs::remove_dir_all(&target).unwrap();
+    }
+
+    #[test]
+    fn a_folder_of_another_user_is_refused() {
+        let dir = scratch("owned");
+        fs::create_dir(&dir).unwrap();
+        if is_root() {
+            // nobody
+            std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+            assert!(matches!(prepare_folder(&dir, None), Err(LocalDbError::Unsafe { .. })));
+            assert!(prepare_folder(&dir, Some((65534, 65534))).is_ok(), "the server's own user is fine");
+        } else {
+            // Not root: the system's temporary folder is root's.
+            assert!(matches!(prepare_folder(&std::env::temp_dir(), None), Err(LocalDbError::Unsafe { .. })));
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -9,15 +9,15 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 
 pub use model::{DepartmentId, DepartmentKind};
 
-use self::model::{ContactForm, ListQuery, may_edit, parse_contact};
+use self::model::{ContactForm, ListQuery, may_edit, may_unmask, parse_contact};
 use self::store::SaveOutcome;
 use self::views::{DetailPage, EditPage, ListPage};
-use crate::audit::AuditContext;
+use crate::audit::{self, AuditContext, Event};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/departments", get(list))
         .route("/departments/{id}", get(detail))
         .route("/departments/{id}/edit", get(edit).post(save))
+        .route("/departments/{id}/unmask", post(unmask))
 }
 
 async fn list(
@@ -64,16 +65,26 @@ async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
-    let editable = may_edit(&actor, &department);
-    let page = DetailPage {
-        layout: chrome.layout(
-            department.name.clone(),
-            vec![Crumb::link("成员单位", "/departments"), Crumb::here(department.name.clone())],
-        ),
-        department,
-        editable,
-    };
-    Ok(Html(page.render()?))
+    Ok(Html(DetailPage::new(&chrome, &actor, department, false).render()?))
+}
+
+/// The detail page with the phone number in full: an explicit action, audited, for officers of
+/// the department's region and the province. A POST, so the number never sits in a URL or a
+/// browser's history of links.
+async fn unmask(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
+    if !may_unmask(&actor, &department) {
+        return Err(AppError::Forbidden);
+    }
+    let event = Event::new("personal_data.unmask").object("department", id).detail("联系电话");
+    audit::record_alone(&state.pool, &audit, event).await?;
+    Ok(Html(DetailPage::new(&chrome, &actor, department, true).render()?))
 }
 
 async fn edit(

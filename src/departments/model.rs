@@ -112,6 +112,17 @@ pub fn may_edit(actor: &Actor, department: &Department) -> bool {
     }
 }
 
+/// Who may see a department's phone number unmasked (an explicit, audited action): officers of
+/// the department's own region, and province officers (SECURITY.md "Personal data").
+pub fn may_unmask(actor: &Actor, department: &Department) -> bool {
+    let own_region = actor.region.as_ref().is_some_and(|r| r.id == department.region_id);
+    match actor.role {
+        Role::ProvinceOfficer => true,
+        Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer => own_region,
+        _ => false,
+    }
+}
+
 /// The list's filters, as they come in the query string.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -287,6 +298,18 @@ mod tests {
         assert!(may_edit(&actor(Role::ProvinceOfficer, 1, Province, Some(Hrss)), &province_finance));
         assert!(!may_edit(&actor(Role::ProvinceOfficer, 1, Province, Some(Hrss)), &city_health));
         assert!(!may_edit(&actor(Role::Expert, 2, City, None), &city_health));
+    }
+
+    #[test]
+    fn who_may_unmask_a_phone_number() {
+        use DepartmentKind::*;
+        use RegionLevel::{City, Province};
+        let city_health = department(2, City, Health);
+        assert!(may_unmask(&actor(Role::CityOfficer, 2, City, Some(Hrss)), &city_health));
+        assert!(may_unmask(&actor(Role::PartnerOfficer, 2, City, Some(Emergency)), &city_health));
+        assert!(may_unmask(&actor(Role::ProvinceOfficer, 1, Province, Some(Hrss)), &city_health));
+        assert!(!may_unmask(&actor(Role::CityOfficer, 3, City, Some(Hrss)), &city_health));
+        assert!(!may_unmask(&actor(Role::Expert, 2, City, None), &city_health));
     }
 
     #[test]

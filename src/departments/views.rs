@@ -2,7 +2,8 @@
 
 use askama::Template;
 
-use super::model::{ContactForm, Department, DepartmentKind, ListFilter};
+use super::model::{ContactForm, Department, DepartmentKind, ListFilter, may_edit, may_unmask};
+use crate::auth::Actor;
 use crate::regions::Region;
 use crate::web::form::FieldErrors;
 use crate::web::layout::{Chrome, Crumb, Layout};
@@ -61,9 +62,23 @@ pub struct DetailPage {
     pub layout: Layout,
     pub department: Department,
     pub editable: bool,
+    /// The phone number as shown: masked unless the actor asked to see it.
+    pub phone: String,
+    /// The actor may unmask, and the number is still masked.
+    pub offer_unmask: bool,
 }
 
 impl DetailPage {
+    pub fn new(chrome: &Chrome, actor: &Actor, department: Department, unmasked: bool) -> DetailPage {
+        let layout = chrome.layout(
+            department.name.clone(),
+            vec![Crumb::link("成员单位", "/departments"), Crumb::here(department.name.clone())],
+        );
+        let phone = if unmasked { department.contact_phone.clone() } else { mask::phone(&department.contact_phone) };
+        let offer_unmask = !unmasked && !department.contact_phone.is_empty() && may_unmask(actor, &department);
+        DetailPage { layout, editable: may_edit(actor, &department), department, phone, offer_unmask }
+    }
+
     fn updated_at(&self) -> String {
         self.department.updated_at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
     }

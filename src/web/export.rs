@@ -1,10 +1,12 @@
 //! The shared Excel export: every list's "导出 Excel". An `.xlsx` with the list's filters above
 //! a table with Chinese headers; money as numbers formatted `#,##0.00`, dates as dates; personal
 //! data masked unless the caller may and asks to unmask. Rows are written to a constant-memory
-//! worksheet, the workbook to a temporary file that is unlinked as soon as it is open, and the
-//! response streams from that file: a large export never sits in memory whole.
+//! worksheet, the workbook to an anonymous temporary file (no name on disk, readable by this
+//! process only) in the server's own private folder, and the response streams from that file:
+//! a large export never sits in memory whole, and nobody else on the machine can read it.
 
-use std::path::PathBuf;
+use std::io::{Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -79,6 +81,8 @@ pub enum ExportError {
     Xlsx(#[from] XlsxError),
     #[error("temporary file: {0}")]
     Io(#[from] std::io::Error),
+    #[error("export work folder {0} is not private to this server (a link, another user's, or open to others)")]
+    UnsafeDir(PathBuf),
 }
 
 /// An export being written.
@@ -92,7 +96,7 @@ pub struct Export {
     date: Format,
     datetime: Format,
     filename: String,
-    temp_dir: PathBuf,
+    work_dir: PathBuf,
 }
 
 impl Export {
@@ -105,7 +109,22 @@ impl Export {
         columns: &[Column],
         unmasked: bool,
     ) -> Result<Export, ExportError> {
+        Self::new_in(&default_work_dir(), title, filename, filters, columns, unmasked)
+    }
+
+    /// Like [`Export::new`], with the work files in `dir` (made private to this user if new;
+    /// refused if it is anyone else's, a link, or open to others).
+    pub fn new_in(
+        dir: &Path,
+        title: &str,
+        filename: &str,
+        filters: &[(&str, String)],
+        columns: &[Column],
+        unmasked: bool,
+    ) -> Result<Export, ExportError> {
+        private_work_dir(dir)?;
         let mut workbook = Workbook::new();
+        workbook.set_tempdir(dir)?;
         let bold = Format::new().set_bold();
         let header = Format::new().set_bold().set_background_color("D9E1F2").set_align(FormatAlign::Center);
         let sheet = workbook.add_worksheet_with_constant_memory()?;
@@ -133,14 +152,8 @@ impl Export {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
             filename: filename.to_string(),
-            temp_dir: std::env::temp_dir(),
+            work_dir: dir.to_path_buf(),
         })
-    }
-
-    /// Writes the temporary file in `dir` instead of the system's temporary folder.
-    pub fn in_dir(mut self, dir: impl Into<PathBuf>) -> Export {
-        self.temp_dir = dir.into();
-        self
     }
 
     /// Appends a row; cells in column order.
@@ -184,25 +197,20 @@ impl Export {
         self.rows
     }
 
-    /// Writes the workbook to a temporary file and answers with a response that streams it.
-    /// The file is unlinked once open, so nothing is left behind whatever happens next.
+    /// Writes the workbook to an anonymous temporary file and answers with a response that
+    /// streams it. The file never has a name, so nothing is left behind whatever happens next.
     pub async fn into_response(mut self) -> Result<Response, ExportError> {
-        let path = self.temp_dir.join(format!("prevention-export-{}.xlsx", uuid::Uuid::new_v4()));
-        let written = path.clone();
-        let workbook = tokio::task::spawn_blocking(move || {
-            let result = self.workbook.save(&written);
-            (result, self.filename)
+        let dir = self.work_dir.clone();
+        let written = tokio::task::spawn_blocking(move || -> Result<(std::fs::File, String), ExportError> {
+            let mut file = tempfile::tempfile_in(&dir)?;
+            self.workbook.save_to_writer(&mut file)?;
+            file.seek(SeekFrom::Start(0))?;
+            Ok((file, self.filename))
         })
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let (saved, filename) = workbook;
-        if let Err(e) = saved {
-            let _ = std::fs::remove_file(&path);
-            return Err(e.into());
-        }
-        let file = tokio::fs::File::open(&path).await;
-        let _ = tokio::fs::remove_file(&path).await;
-        let file = file?;
+        let (file, filename) = written?;
+        let file = tokio::fs::File::from_std(file);
         let length = file.metadata().await?.len();
         let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
         let mut response = Response::new(body);
@@ -218,6 +226,34 @@ impl Export {
         }
         Ok(response)
     }
+}
+
+/// The server's own folder for export work files: `<temp>/prevention-<uid>`.
+pub fn default_work_dir() -> PathBuf {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    std::env::temp_dir().join(format!("prevention-{uid}"))
+}
+
+/// Makes `dir` (mode 0700) if missing; refuses it if it is a link, not a folder, someone
+/// else's, or open to group or others, since a shared temporary folder lets anyone create it
+/// first.
+pub fn private_work_dir(dir: &Path) -> Result<(), ExportError> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::DirBuilder::new().mode(0o700).create(dir)?;
+        }
+        Err(e) => return Err(e.into()),
+        Ok(meta) => {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let uid = unsafe { libc::geteuid() };
+            if meta.file_type().is_symlink() || !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
+                return Err(ExportError::UnsafeDir(dir.to_path_buf()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `attachment` with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987.

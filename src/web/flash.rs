@@ -18,10 +18,11 @@ pub enum Flash {
     SessionEndedByAdmin,
     RoleAssigned,
     PolicySaved,
+    AccountLocked,
 }
 
 impl Flash {
-    const ALL: [Flash; 10] = [
+    const ALL: [Flash; 11] = [
         Flash::SignedOut,
         Flash::SessionEnded,
         Flash::DepartmentSaved,
@@ -32,6 +33,7 @@ impl Flash {
         Flash::SessionEndedByAdmin,
         Flash::RoleAssigned,
         Flash::PolicySaved,
+        Flash::AccountLocked,
     ];
 
     fn key(self) -> &'static str {
@@ -46,6 +48,7 @@ impl Flash {
             Flash::SessionEndedByAdmin => "session_ended_by_admin",
             Flash::RoleAssigned => "role_assigned",
             Flash::PolicySaved => "policy_saved",
+            Flash::AccountLocked => "account_locked",
         }
     }
 
@@ -61,6 +64,9 @@ impl Flash {
             Flash::SessionEndedByAdmin => "会话已强制结束。",
             Flash::RoleAssigned => "角色已分配。",
             Flash::PolicySaved => "安全策略已保存,立即生效。",
+            Flash::AccountLocked => {
+                "当前密码连续输入错误次数过多,账号已锁定,所有登录已退出。请稍后再试或联系系统管理员解锁。"
+            }
         }
     }
 
@@ -68,6 +74,7 @@ impl Flash {
     pub fn level(self) -> &'static str {
         match self {
             Flash::SignedOut | Flash::SessionEnded => "info",
+            Flash::AccountLocked => "danger",
             _ => "success",
         }
     }

@@ -42,14 +42,19 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .layer(middleware::from_fn(assign_request_id))
+        .layer(middleware::from_fn_with_state(state.clone(), assign_request_id))
         .with_state(state)
 }
 
-/// Keeps a well-formed `x-request-id` from a trusted proxy, otherwise makes one, and echoes it
-/// on the response. A malformed one is replaced so that nothing odd reaches the logs.
-async fn assign_request_id(mut req: Request, next: Next) -> Response<Body> {
-    let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| is_sane_request_id(v));
+/// Keeps a well-formed `x-request-id` from a trusted proxy (the deployment says one sits in
+/// front: `trust_forwarded_for`), otherwise makes one, and echoes it on the response. A client
+/// reaching the server directly cannot choose the id its requests are logged and audited under.
+async fn assign_request_id(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
+    let incoming = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| state.settings.trust_forwarded_for && is_sane_request_id(v));
     let id = match incoming {
         Some(id) => id.to_string(),
         None => uuid::Uuid::new_v4().to_string(),

@@ -68,9 +68,9 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             ];
             user.post_form(&probe.path, &fields).await.status().as_u16()
         }
-        "POST" if probe.pattern == "/account/password" => {
+        "POST" if probe.pattern == "/account/password" || probe.pattern == "/account/totp/start" => {
             let fields = [("current_password", "Wrong#Passw0rd"), ("new_password", "x"), ("confirm_password", "x")];
-            user.post_form("/account/password", &fields).await.status().as_u16()
+            user.post_form(probe.pattern, &fields).await.status().as_u16()
         }
         "POST" if probe.pattern == "/account/totp" || probe.pattern == "/login/totp" => {
             user.post_form(&probe.path, &[("code", "000000")]).await.status().as_u16()
@@ -118,12 +118,14 @@ async fn every_route_every_role_own_and_other_region() {
             Probe { method: "GET", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
             Probe { method: "POST", pattern: "/account/password", path: "/account/password".into(), expect: [200; 8] },
             Probe { method: "GET", pattern: "/account/totp", path: "/account/totp".into(), expect: [200; 8] },
-            // A wrong code re-renders the form; the administrators are enrolled already.
+            // No enrolment is under way: a code is sent back to the page.
+            Probe { method: "POST", pattern: "/account/totp", path: "/account/totp".into(), expect: [303; 8] },
+            // A wrong current password re-renders the form.
             Probe {
                 method: "POST",
-                pattern: "/account/totp",
-                path: "/account/totp".into(),
-                expect: [200, 200, 200, 200, 200, 303, 303, 303],
+                pattern: "/account/totp/start",
+                path: "/account/totp/start".into(),
+                expect: [200; 8],
             },
             // Nobody here owes a code: both send the user on.
             Probe { method: "GET", pattern: "/login/totp", path: "/login/totp".into(), expect: [303; 8] },
@@ -169,6 +171,18 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/departments/{id}/edit",
                 path: format!("/departments/{dl_emergency}/edit"),
                 expect: [403, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/departments/{id}/unmask",
+                path: format!("/departments/{}/unmask", own(role)),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/departments/{id}/unmask",
+                path: format!("/departments/{dl_emergency}/unmask"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
             },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),

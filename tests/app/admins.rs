@@ -2,6 +2,7 @@
 //! login log and sessions; the security administrator's roles and policy; the auditor's log.
 
 use prevention::access::Role;
+use prevention::departments::DepartmentKind;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -60,14 +61,14 @@ async fn the_system_administrator_edits_disables_unlocks_and_resets() {
     let res = admin
         .post_form(
             &format!("/admin/accounts/{id}/edit"),
-            &[("display_name", "王芳芳"), ("region", "210100"), ("version", "1")],
+            &[("display_name", "王芳芳"), ("region", "210100"), ("department", "hrss"), ("version", "1")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let stale = admin
         .post_form(
             &format!("/admin/accounts/{id}/edit"),
-            &[("display_name", "旧版本"), ("region", "210100"), ("version", "1")],
+            &[("display_name", "旧版本"), ("region", "210100"), ("department", "hrss"), ("version", "1")],
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
@@ -235,4 +236,66 @@ async fn the_auditor_reads_the_log_newest_first() {
     let first_login = page.rfind("login.success").unwrap();
     assert!(logout < first_login, "newest first");
     assert!(!page.contains("<form method=\"post\" action=\"/audit"), "read only");
+}
+
+#[tokio::test]
+async fn the_system_administrator_cannot_move_a_role_holder() {
+    let app = TestApp::spawn().await;
+    let admin = app.login_as(Role::SysAdmin, "").await;
+    let officer = app.create_account(Role::CityOfficer, "210100", None).await;
+    let partner = app.create_account(Role::PartnerOfficer, "210100", Some(DepartmentKind::Emergency)).await;
+    let pool = app.db.app_pool().await;
+    let snapshot = |id: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<i64>, Option<String>, i32)>(
+                "SELECT region_id, department_kind, version FROM accounts WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    for (username, fields) in [
+        (&officer, [("region", "210200"), ("department", "hrss")]),
+        (&partner, [("region", "210100"), ("department", "hrss")]),
+    ] {
+        let id = account_id(&pool, username).await;
+        let before = snapshot(id).await;
+        let mut form = vec![("display_name", "改动"), ("version", "1")];
+        form.extend(fields);
+        let res = admin.post_form(&format!("/admin/accounts/{id}/edit"), &form).await;
+        assert_eq!(res.status(), StatusCode::OK, "{username}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("只能由安全管理员在分配角色时调整"), "{username}");
+        assert!(body.contains("invalid-feedback"), "the message sits beside the field");
+        assert_eq!(snapshot(id).await, before, "nothing changed");
+    }
+    assert_eq!(audit_count(&pool, "account.update").await, 0);
+
+    // The security administrator moves the officer, within the role table.
+    let security = app.login_as(Role::SecurityAdmin, "").await;
+    let id = account_id(&pool, &officer).await;
+    let res = security
+        .post_form(
+            &format!("/security/roles/{id}"),
+            &[("role", "city_officer"), ("region", "210000"), ("department", "")],
+        )
+        .await;
+    assert!(res.text().await.unwrap().contains("只能属于地级市"));
+    let res = security
+        .post_form(
+            &format!("/security/roles/{id}"),
+            &[("role", "city_officer"), ("region", "210200"), ("department", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let code: String =
+        sqlx::query_scalar("SELECT r.code FROM accounts a JOIN regions r ON r.id = a.region_id WHERE a.id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(code, "210200");
 }

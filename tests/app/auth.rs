@@ -21,6 +21,20 @@ fn bare_client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().unwrap()
 }
 
+/// The pre-login cookie a response sets, as `name=value`.
+fn prelogin_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("prevention_login=") && !v.contains("Max-Age=0"))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+async fn session_rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.db.app_pool().await).await.unwrap()
+}
+
 #[tokio::test]
 async fn login_rotates_the_session_and_logout_ends_it() {
     let app = TestApp::spawn().await;
@@ -28,13 +42,25 @@ async fn login_rotates_the_session_and_logout_ends_it() {
     let client = bare_client();
 
     let page = client.get(app.url("/login")).send().await.unwrap();
-    let pre_login = session_cookie(&page).expect("a pre-login session");
+    let pre_login = prelogin_cookie(&page).expect("a pre-login cookie");
+    assert!(session_cookie(&page).is_none(), "no session before sign-in");
     assert!(
         page.headers()[SET_COOKIE].to_str().unwrap().contains("HttpOnly; SameSite=Lax"),
         "{:?}",
         page.headers()[SET_COOKIE]
     );
     let token = csrf_token_in(&page.text().await.unwrap()).unwrap();
+
+    // The token belongs to its cookie: with another browser's cookie it is refused.
+    let other = prelogin_cookie(&client.get(app.url("/login")).send().await.unwrap()).unwrap();
+    let res = client
+        .post(app.url("/login"))
+        .header(COOKIE, &other)
+        .form(&[("csrf", token.as_str()), ("username", username.as_str()), ("password", TEST_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     let res = client
         .post(app.url("/login"))
@@ -46,9 +72,12 @@ async fn login_rotates_the_session_and_logout_ends_it() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/");
     let signed_in = session_cookie(&res).expect("a new session");
-    assert_ne!(signed_in, pre_login, "the session id changes at sign-in");
+    assert!(
+        res.headers().get_all(SET_COOKIE).iter().any(|v| v.to_str().unwrap().starts_with("prevention_login=;")),
+        "the pre-login cookie is cleared"
+    );
 
-    // The pre-login session is gone: its cookie reaches no page.
+    // The pre-login cookie reaches no page.
     let res = client.get(app.url("/")).header(COOKIE, &pre_login).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
@@ -198,4 +227,42 @@ async fn a_signed_in_user_is_sent_home_from_the_login_page() {
     let res = user.get("/login").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn showing_the_login_page_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let before = session_rows(&app).await;
+    for _ in 0..20 {
+        let res = bare_client().get(app.url("/login")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(prelogin_cookie(&res).is_some());
+    }
+    assert_eq!(session_rows(&app).await, before, "no row per visit");
+    let audit: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&app.db.app_pool().await).await.unwrap();
+    assert_eq!(audit, 0);
+}
+
+#[tokio::test]
+async fn a_forged_or_stale_pre_login_cookie_gets_no_token_through() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::CityOfficer, "210100", None).await;
+    let page = bare_client().get(app.url("/login")).send().await.unwrap();
+    let cookie = prelogin_cookie(&page).unwrap();
+    let token = csrf_token_in(&page.text().await.unwrap()).unwrap();
+    // The same nonce issued two hours earlier: its token (even if one knew it) is expired.
+    let (_, nonce) = cookie.split_once('.').unwrap();
+    let issued: i64 = cookie.trim_start_matches("prevention_login=").split('.').next().unwrap().parse().unwrap();
+    let stale = format!("prevention_login={}.{nonce}", issued - 7200);
+    for forged in [stale, "prevention_login=garbage".to_string()] {
+        let res = bare_client()
+            .post(app.url("/login"))
+            .header(COOKIE, &forged)
+            .form(&[("csrf", token.as_str()), ("username", username.as_str()), ("password", TEST_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{forged}");
+    }
 }

@@ -105,3 +105,48 @@ async fn system_tables_are_exempt_by_name_only() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("accounts_copy"));
 }
+
+/// A login role with what the runtime role has, plus `extra` (run as the superuser in the test
+/// database); returns the problems the check finds for it.
+async fn problems_with_grant(extra: &str) -> Vec<String> {
+    let db = TestDb::create().await;
+    let role = TempRole::create(&db, "").await;
+    let su = db.superuser_pool().await;
+    exec(&su, &format!("GRANT prevention_app TO {name}; {}", extra.replace("{name}", &role.name), name = role.name))
+        .await;
+    su.close().await;
+    let pool = db.pool_as(&role.name).await;
+    let found = problems(&pool).await;
+    pool.close().await;
+    role.drop(&db).await;
+    found
+}
+
+#[tokio::test]
+async fn a_role_with_just_the_runtime_grants_passes() {
+    assert_eq!(problems_with_grant("SELECT 1").await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn membership_of_the_owner_role_is_refused() {
+    let found = problems_with_grant("GRANT prevention_owner TO {name}").await;
+    assert!(found.iter().any(|p| p.contains("是属主角色 prevention_owner 的成员")), "{found:?}");
+}
+
+#[tokio::test]
+async fn rewriting_the_audit_log_is_refused() {
+    for privilege in ["UPDATE", "DELETE", "TRUNCATE"] {
+        let found = problems_with_grant(&format!("GRANT {privilege} ON audit_log TO {{name}}")).await;
+        assert!(
+            found.iter().any(|p| p.contains(&format!("audit_log 具有 {privilege} 权限"))),
+            "{privilege}: {found:?}"
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+}
+
+#[tokio::test]
+async fn create_on_the_schema_is_refused() {
+    let found = problems_with_grant("GRANT CREATE ON SCHEMA public TO {name}").await;
+    assert!(found.iter().any(|p| p.contains("在模式 public 中具有 CREATE 权限")), "{found:?}");
+}

@@ -223,3 +223,36 @@ async fn the_operators_account_commands_are_audited() {
     let missing = user(&db, &["unlock", "no_such_user"], None);
     assert!(text(&missing.stderr).contains("用户「no_such_user」不存在"));
 }
+
+#[tokio::test]
+async fn a_password_from_stdin_meets_the_whole_policy() {
+    let db = TestDb::create().await;
+    let cases = [
+        ("Zhangsan#2026x", "zhangsan", "密码不能包含用户名"),
+        ("Password123!", "wang_li", "密码过于常见"),
+        ("short#A1", "wang_li", "密码至少 10 个字符"),
+    ];
+    for (password, username, message) in cases {
+        let out = user_create(
+            &db,
+            &[username, "--role", "city_officer", "--region", "210100", "--password-stdin"],
+            Some(&format!("{password}\n")),
+        );
+        assert!(!out.status.success(), "{password}");
+        assert!(text(&out.stderr).contains(message), "{password}: {}", text(&out.stderr));
+    }
+    // The security administrator's stricter minimum applies too.
+    sqlx::query("INSERT INTO security_policy (password_min_length) VALUES (20)")
+        .execute(&db.app_pool().await)
+        .await
+        .unwrap();
+    let out = user_create(
+        &db,
+        &["wang_li", "--role", "city_officer", "--region", "210100", "--password-stdin"],
+        Some("Gongshang#Yufang7\n"),
+    );
+    assert!(text(&out.stderr).contains("密码至少 20 个字符"), "{}", text(&out.stderr));
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&db.app_pool().await).await.unwrap();
+    assert_eq!(accounts, 0, "nothing was created");
+}

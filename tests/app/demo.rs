@@ -63,3 +63,41 @@ async fn demo_refuses_a_configured_database() {
         sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&db.app_pool().await).await.unwrap();
     assert_eq!(accounts, 0, "nothing was written");
 }
+
+#[tokio::test]
+async fn demo_accounts_do_not_outlive_demo_mode() {
+    let app = TestApp::spawn_after_demo().await;
+    for username in ["demo_sy_hrss", "demo_province", "demo_sysadmin"] {
+        assert_eq!(app.login(username, DEMO_PASSWORD).await.err(), Some(200), "{username} is refused");
+    }
+    let pool = app.db.app_pool().await;
+    let refusals: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'login.failure' AND detail = '演示账号只能在演示模式下使用'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(refusals, 3);
+
+    // A session opened in demo mode stops working once the server runs without it.
+    let demo = TestApp::spawn_demo().await;
+    let user = demo.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    assert_eq!(user.get("/").await.status(), StatusCode::OK);
+    let owner = demo.db.owner_pool().await;
+    let settings = prevention::config::Settings {
+        static_dir: crate::support::manifest_dir().join("static"),
+        ..Default::default()
+    };
+    let pool = prevention::server::connect_checked(&settings, demo.db.options(APP_ROLE)).await.unwrap();
+    let state = prevention::state::AppState::load(pool, settings, crate::support::province(), false).await.unwrap();
+    let plain = prevention::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, plain.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
+    });
+    let res = user.client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login");
+    owner.close().await;
+}

@@ -70,7 +70,28 @@ async fn lists_mask_phone_numbers_and_the_detail_shows_them() {
     assert!(list.contains("138****5678"));
     assert!(!list.contains("13812345678"));
     let detail = user.get(&format!("/departments/{id}")).await.text().await.unwrap();
-    assert!(detail.contains("13812345678"));
+    assert!(detail.contains("138****5678") && !detail.contains("13812345678"), "masked on the detail page too");
+    assert!(detail.contains("显示完整号码"));
+    let pool = app.db.app_pool().await;
+    let unmaskings = || {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_log WHERE action = 'personal_data.unmask'")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(unmaskings().await, 0);
+    let res = user.post_form(&format!("/departments/{id}/unmask"), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("13812345678"), "shown in full on request");
+    assert_eq!(unmaskings().await, 1, "and the request is audited");
+
+    // An expert has no need and gets no number; another city's officer does not find the record.
+    let other = app.login_as(Role::CityOfficer, "210200").await;
+    assert_eq!(other.post_form(&format!("/departments/{id}/unmask"), &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unmaskings().await, 1);
 }
 
 #[tokio::test]
@@ -98,7 +119,9 @@ async fn an_edit_is_saved_with_a_flash_shown_once() {
     let detail = user.get(&format!("/departments/{id}")).await.text().await.unwrap();
     assert!(detail.contains("成员单位信息已保存"));
     assert!(detail.contains("<td>李建国</td>"), "trimmed");
-    assert!(detail.contains("024-23456789-8012"));
+    assert!(detail.contains("024****8012"), "masked until asked for");
+    let edit = user.get(&format!("/departments/{id}/edit")).await.text().await.unwrap();
+    assert!(edit.contains("value=\"024-23456789-8012\""), "the editor sees what they edit");
     let again = user.get(&format!("/departments/{id}")).await.text().await.unwrap();
     assert!(!again.contains("成员单位信息已保存"), "a flash is shown once");
     assert_eq!(department_version(&app.db, id).await, 2);
@@ -164,4 +187,38 @@ async fn another_citys_department_is_not_found() {
     assert!(res.text().await.unwrap().contains("页面不存在"));
     assert_eq!(user.get("/departments/999999").await.status(), StatusCode::NOT_FOUND, "same answer as a missing one");
     assert_eq!(user.get("/departments/abc").await.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn denials(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT object_id, detail FROM audit_log WHERE action = 'access.denied' ORDER BY id")
+        .fetch_all(&app.db.app_pool().await)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_request_for_another_regions_record_leaves_one_denial_row() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let own = department_id(&app.db, "210100", "hrss").await;
+    let dalian = department_id(&app.db, "210200", "hrss").await;
+    assert_eq!(user.get(&format!("/departments/{own}")).await.status(), StatusCode::OK);
+    assert!(denials(&app).await.is_empty(), "the happy path writes nothing");
+    assert_eq!(user.get(&format!("/departments/{dalian}")).await.status(), StatusCode::NOT_FOUND);
+    let rows = denials(&app).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].0, "/departments/{id}");
+    assert!(rows[0].1.starts_with(&format!("GET /departments/{dalian}")), "{}", rows[0].1);
+}
+
+#[tokio::test]
+async fn a_600_character_path_still_writes_its_denial() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let long = format!("/admin/accounts/{}", "9".repeat(600));
+    assert_eq!(user.get(&long).await.status(), StatusCode::FORBIDDEN);
+    let rows = denials(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1.chars().count(), 500, "cut to the column");
+    assert!(rows[0].1.starts_with("GET /admin/accounts/999"));
 }

@@ -47,17 +47,34 @@ async fn money_dates_and_personal_data_are_written_as_they_should_be() {
 }
 
 #[tokio::test]
-async fn the_temporary_file_is_gone_once_the_response_exists() {
+async fn the_work_files_have_no_name_and_live_in_a_private_folder() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = std::env::temp_dir().join(format!("prevention-export-test-{}", crate::support::random_suffix()));
-    std::fs::create_dir_all(&dir).unwrap();
     let columns = [Column::new("单位", Kind::Text, 20.0)];
-    let mut e = Export::new("测试", "测试", &[], &columns, false).unwrap().in_dir(&dir);
+    let mut e = Export::new_in(&dir, "测试", "测试", &[], &columns, false).unwrap();
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "made private to the server's user");
     for i in 0..1000 {
         e.push(vec![format!("单位{i}").into()]).unwrap();
     }
     let response = e.into_response().await.unwrap();
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "unlinked as soon as it is open");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no file with a name, at any moment");
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert!(bytes.starts_with(b"PK"), "and still streamed whole");
     std::fs::remove_dir(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_work_folder_open_to_others_or_a_link_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let columns = [Column::new("单位", Kind::Text, 20.0)];
+    let open = std::env::temp_dir().join(format!("prevention-export-open-{}", crate::support::random_suffix()));
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert!(Export::new_in(&open, "测试", "测试", &[], &columns, false).is_err(), "world-writable");
+    let link = std::env::temp_dir().join(format!("prevention-export-link-{}", crate::support::random_suffix()));
+    std::os::unix::fs::symlink(&open, &link).unwrap();
+    assert!(Export::new_in(&link, "测试", "测试", &[], &columns, false).is_err(), "a symlink");
+    std::fs::remove_file(&link).unwrap();
+    std::fs::remove_dir(&open).unwrap();
 }

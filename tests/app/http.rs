@@ -167,8 +167,17 @@ async fn a_wrong_method_gets_a_page() {
 }
 
 #[tokio::test]
-async fn request_ids_from_a_proxy_are_kept_only_when_sane() {
+async fn request_ids_from_a_client_are_replaced() {
     let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "chosen-by-client").send().await.unwrap();
+    let id = request_id(res.headers());
+    assert_ne!(id, "chosen-by-client", "no trusted proxy: the server makes its own");
+    assert_eq!(id.len(), 36);
+}
+
+#[tokio::test]
+async fn request_ids_from_a_proxy_are_kept_only_when_sane() {
+    let app = TestApp::spawn_with(Router::new(), |s| s.trust_forwarded_for = true).await;
     let res = app.client.get(app.url("/healthz")).header("x-request-id", "lb-7f3a9c").send().await.unwrap();
     assert_eq!(request_id(res.headers()), "lb-7f3a9c");
     let res = app.client.get(app.url("/healthz")).header("x-request-id", "evil id\"<script>").send().await.unwrap();

@@ -341,8 +341,9 @@ async fn a_failing_audit_write_rolls_the_change_back() {
         department: None,
     };
     let id = crate::access::department_id(&app.db, "210100", "health").await;
-    // The audit table refuses a request id longer than 64 characters.
-    let audit = prevention::audit::AuditContext { request_id: Some("x".repeat(65)), ..Default::default() };
+    // The audit table refuses the runtime role's insert (in this test's database only).
+    crate::support::exec(&app.db.owner_pool().await, "REVOKE INSERT ON audit_log FROM prevention_app").await;
+    let audit = prevention::audit::AuditContext::default();
     let contact = prevention::departments::model::Contact {
         person: "不应保存".into(),
         phone: String::new(),
@@ -430,4 +431,165 @@ async fn behind_a_trusted_proxy_the_forwarded_client_counts() {
             .await
             .unwrap();
     assert_eq!(addr, "203.0.113.7", "the rightmost entry, the one the proxy wrote");
+}
+
+/// The lock is set by another attempt while this sign-in's password is being checked: the
+/// right password must not get through, nor clear the lock. The test holds the account's row
+/// so the sign-in waits exactly between its first look and its success, then locks it.
+#[tokio::test]
+async fn a_lock_set_during_a_right_sign_in_still_refuses_it() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::CityOfficer, "210100", None).await;
+    let pool = app.db.app_pool().await;
+    let client = new_client();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let token = csrf_token_in(&page).unwrap();
+
+    let mut hold = pool.begin().await.unwrap();
+    sqlx::query("SELECT id FROM accounts WHERE username = $1 FOR UPDATE")
+        .bind(&username)
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    let url = app.url("/login");
+    let name = username.clone();
+    let sign_in = tokio::spawn(async move {
+        let res = client
+            .post(url)
+            .form(&[("csrf", token.as_str()), ("username", name.as_str()), ("password", TEST_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    });
+    // Wait until the sign-in is blocked on the row, i.e. past its lookup and password check.
+    let mut waited = 0;
+    loop {
+        let blocked: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE accounts%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if blocked > 0 {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 500, "the sign-in never reached its success update");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    sqlx::query(
+        "UPDATE accounts SET failed_logins = 5, locked_until = now() + interval '30 minutes' WHERE username = $1",
+    )
+    .bind(&username)
+    .execute(&mut *hold)
+    .await
+    .unwrap();
+    hold.commit().await.unwrap();
+
+    let (status, body) = sign_in.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("账号已锁定"), "the lock message is shown");
+    let (sessions, locked): (i64, bool) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM sessions s WHERE s.account_id = a.id), locked_until > now()
+         FROM accounts a WHERE username = $1",
+    )
+    .bind(&username)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((sessions, locked), (0, true), "no session was created and the lock stands");
+    assert_eq!(audit_count(&pool, "login.success").await, 0);
+}
+
+#[tokio::test]
+async fn twenty_parallel_wrong_guesses_lock_out_the_right_password() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::CityOfficer, "210100", None).await;
+    let guesses = (0..20).map(|_| try_login(&app, &username, "Wrong#Passw0rd"));
+    let answers = futures_join_all(guesses).await;
+    assert!(answers.iter().all(|(status, _)| *status == 200));
+    let (status, body) = try_login(&app, &username, TEST_PASSWORD).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("账号已锁定"), "the right password after the flood is refused");
+    let pool = app.db.app_pool().await;
+    let (failures, locked): (i32, bool) =
+        sqlx::query_as("SELECT failed_logins, locked_until > now() FROM accounts WHERE username = $1")
+            .bind(&username)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(locked);
+    assert!(failures >= 5, "every failure counted: {failures}");
+    assert_eq!(audit_count(&pool, "login.success").await, 0);
+}
+
+/// Runs futures concurrently on this task (no extra dependency for `join_all`).
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    out.into_iter().map(|o| o.expect("every future finished")).collect()
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_lockout() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let other = app.login(&user.username, TEST_PASSWORD).await.unwrap();
+    for attempt in 1..=4 {
+        let res = change_password(&user, "Wrong#Passw0rd", "Gongshang#Yufang7", "Gongshang#Yufang7").await;
+        assert!(res.text().await.unwrap().contains("当前密码不正确"), "attempt {attempt}");
+    }
+    let res = change_password(&user, "Wrong#Passw0rd", "Gongshang#Yufang7", "Gongshang#Yufang7").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login");
+    let pool = app.db.app_pool().await;
+    assert_eq!(audit_count(&pool, "login.failure").await, 5);
+    assert_eq!(audit_count(&pool, "account.lock").await, 1);
+    assert_eq!(user.get("/").await.headers()["location"], "/login", "this session ended");
+    assert_eq!(other.get("/").await.headers()["location"], "/login", "and every other");
+    let (status, body) = try_login(&app, &user.username, TEST_PASSWORD).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("账号已锁定"));
+}
+
+#[tokio::test]
+async fn a_shortened_absolute_timeout_ends_existing_sessions_and_the_purge_uses_it() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::CityOfficer, "210100").await;
+    let pool = app.db.app_pool().await;
+    exec(
+        &pool,
+        "UPDATE sessions SET created_at = now() - interval '2 hours'
+         WHERE account_id = (SELECT id FROM accounts WHERE username = $1)",
+        &user.username,
+    )
+    .await;
+    assert_eq!(user.get("/").await.status(), StatusCode::OK, "within the 8 hours configured");
+    sqlx::query("INSERT INTO security_policy (session_absolute_timeout_secs) VALUES (3600)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = user.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "past the shortened absolute timeout");
+    let configured = prevention::auth::policy::SecurityPolicy::from_settings(&prevention::config::Settings::default());
+    let removed = prevention::auth::store::purge_expired_sessions(&pool, &configured).await.unwrap();
+    assert_eq!(removed, 1, "the purge reads the policy in force");
 }

@@ -58,7 +58,7 @@ async fn a_lost_database_gives_503_pages_and_the_app_recovers_by_itself() {
         must_change_password: false,
     };
     accounts::store::create(&pool, &account).await.unwrap();
-    let state = AppState::new(pool, settings, province(), false);
+    let state = AppState::load(pool, settings, province(), false).await.unwrap();
     let app = prevention::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

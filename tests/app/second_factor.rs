@@ -48,6 +48,19 @@ async fn an_administrator_enrols_before_anything_else() {
 
     let page = user.get("/account/totp").await.text().await.unwrap();
     assert!(page.contains("您的角色必须启用双因素认证"));
+    assert!(!page.contains("totp-secret"), "showing the page starts nothing");
+    let pending: Option<String> = sqlx::query_scalar("SELECT totp_pending_secret FROM accounts WHERE username = $1")
+        .bind(&username)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(pending, None, "a GET changes nothing");
+    let res = user.post_form("/account/totp/start", &[("current_password", "Wrong#Passw0rd")]).await;
+    assert!(res.text().await.unwrap().contains("当前密码不正确"));
+    let res = user.post_form("/account/totp/start", &[("current_password", TEST_PASSWORD)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = user.get("/account/totp").await.text().await.unwrap();
+    assert!(page.contains("您的角色必须启用双因素认证"));
     let secret = page.split("<code class=\"totp-secret\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert_eq!(secret.len(), 32);
     assert!(page.contains(&format!("otpauth://totp/%E5%B7%A5%E4%BC%A4%E9%A2%84%E9%98%B2%E7%AE%A1%E7%90%86%E5%B9%B3%E5%8F%B0:{username}?secret={secret}")));
@@ -157,4 +170,141 @@ async fn every_account_may_be_required_to_use_a_second_factor() {
     sqlx::query("INSERT INTO security_policy (totp_required_for_all) VALUES (true)").execute(&pool).await.unwrap();
     let res = user.get("/").await;
     assert_eq!(res.headers()["location"], "/account/totp");
+}
+
+/// Two sign-ins owing their code; the first guesses until the account locks.
+#[tokio::test]
+async fn guessing_codes_locks_the_account_and_ends_every_pending_sign_in() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::SysAdmin, "", None).await;
+    let (a, csrf_a) = password_only(&app, &username).await;
+    let (b, csrf_b) = password_only(&app, &username).await;
+    for attempt in 1..=5 {
+        let res = send_code(&app, &a, &csrf_a, "code", "000000").await;
+        let body = res.text().await.unwrap();
+        assert_eq!(body.contains("账号已锁定"), attempt == 5, "attempt {attempt}");
+    }
+    // A right code on the other sign-in is refused, and that sign-in is over.
+    let code = app.totp_code(&username).await;
+    let res = send_code(&app, &b, &csrf_b, "code", &code).await;
+    assert_ne!(res.status(), StatusCode::SEE_OTHER);
+    let res = b.get(app.url("/login/totp")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login", "B no longer works");
+    let pool = app.db.app_pool().await;
+    let (sessions, locked): (i64, bool) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM sessions s WHERE s.account_id = a.id), locked_until > now()
+         FROM accounts a WHERE username = $1",
+    )
+    .bind(&username)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((sessions, locked), (0, true), "no session left, and the right code lifted no lock");
+    let used: Option<i64> = sqlx::query_scalar("SELECT totp_last_step FROM accounts WHERE username = $1")
+        .bind(&username)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(used, None, "the refused code was not used up");
+}
+
+#[tokio::test]
+async fn a_locked_account_is_refused_a_right_code() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::Auditor, "", None).await;
+    let (client, csrf) = password_only(&app, &username).await;
+    let pool = app.db.app_pool().await;
+    sqlx::query("UPDATE accounts SET locked_until = now() + interval '30 minutes' WHERE username = $1")
+        .bind(&username)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let code = app.totp_code(&username).await;
+    let res = send_code(&app, &client, &csrf, "code", &code).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("账号已锁定"));
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn code_attempts_are_rate_limited_per_address() {
+    let app = TestApp::spawn_with(axum::Router::new(), |s| s.login_rate_limit_per_minute = 3).await;
+    let username = app.create_account(Role::Auditor, "", None).await;
+    // The sign-in itself is the first attempt of the minute.
+    let (client, csrf) = password_only(&app, &username).await;
+    for _ in 0..2 {
+        assert_eq!(send_code(&app, &client, &csrf, "code", "000000").await.status(), StatusCode::OK);
+    }
+    let code = app.totp_code(&username).await;
+    assert_eq!(send_code(&app, &client, &csrf, "code", &code).await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn completing_the_second_factor_rotates_the_session() {
+    let app = TestApp::spawn().await;
+    let username = app.create_account(Role::SecurityAdmin, "", None).await;
+    let (client, csrf) = password_only(&app, &username).await;
+    let pool = app.db.app_pool().await;
+    let pending: Vec<u8> = sqlx::query_scalar(
+        "SELECT s.id_hash FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = $1",
+    )
+    .bind(&username)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let code = app.totp_code(&username).await;
+    let res = send_code(&app, &client, &csrf, "code", &code).await;
+    assert_eq!(res.headers()["location"], "/");
+    assert!(res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("prevention_session=")));
+    let now: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT s.id_hash FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = $1",
+    )
+    .bind(&username)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(now.len(), 1);
+    assert_ne!(now[0], pending, "a new session id");
+    let home = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let token = csrf_token_in(&home.text().await.unwrap()).unwrap();
+    assert_ne!(token, csrf, "and a new CSRF token");
+}
+
+#[tokio::test]
+async fn replacing_a_second_factor_asks_for_the_password_and_keeps_the_old_one_until_confirmed() {
+    let app = TestApp::spawn().await;
+    let user = app.login_as(Role::Auditor, "").await;
+    let pool = app.db.app_pool().await;
+    let old: String = sqlx::query_scalar("SELECT totp_secret FROM accounts WHERE username = $1")
+        .bind(&user.username)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let page = user.get("/account/totp").await.text().await.unwrap();
+    assert!(page.contains("已启用双因素认证") && page.contains("更换身份验证器"));
+    let res = user.post_form("/account/totp/start", &[("current_password", TEST_PASSWORD)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = user.get("/account/totp").await.text().await.unwrap();
+    let secret = page.split("<code class=\"totp-secret\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_ne!(secret, old);
+    let still: String = sqlx::query_scalar("SELECT totp_secret FROM accounts WHERE username = $1")
+        .bind(&user.username)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(still, old, "the old factor holds until the new one is confirmed");
+    let res = user.post_form("/account/totp", &[("code", &totp::code_at(&secret, now()).unwrap())]).await;
+    assert!(res.text().await.unwrap().contains("恢复码(只显示这一次)"));
+    let replaced: String = sqlx::query_scalar("SELECT totp_secret FROM accounts WHERE username = $1")
+        .bind(&user.username)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(replaced, secret);
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'totp.replace'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
 }

@@ -220,17 +220,27 @@ impl TestApp {
 
     /// The app in demo mode, with the demo data seeded.
     pub async fn spawn_demo() -> TestApp {
-        Self::start(Router::new(), |_| {}, true).await
+        Self::start(Router::new(), |_| {}, true, true).await
+    }
+
+    /// The demo data seeded once, then a plain `serve` (no `--demo`) on the same database.
+    pub async fn spawn_after_demo() -> TestApp {
+        Self::start(Router::new(), |_| {}, true, false).await
     }
 
     /// Spawns the app with extra routes (e.g. ones that fail on purpose) and adjusted settings.
     pub async fn spawn_with(extra: Router<AppState>, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        Self::start(extra, configure, false).await
+        Self::start(extra, configure, false, false).await
     }
 
-    async fn start(extra: Router<AppState>, configure: impl FnOnce(&mut Settings), demo: bool) -> TestApp {
+    async fn start(
+        extra: Router<AppState>,
+        configure: impl FnOnce(&mut Settings),
+        seed_demo: bool,
+        demo: bool,
+    ) -> TestApp {
         let db = TestDb::create().await;
-        if demo {
+        if seed_demo {
             let owner = db.owner_pool().await;
             prevention::demo::seed(&owner).await.expect("seed the demo");
             owner.close().await;
@@ -241,7 +251,7 @@ impl TestApp {
         let pool = prevention::server::connect_checked(&settings, db.options(APP_ROLE))
             .await
             .expect("the app connects as prevention_app and passes the catalog check");
-        let state = AppState::new(pool, settings, province(), demo);
+        let state = AppState::load(pool, settings, province(), demo).await.expect("the keys load");
         let app = prevention::web::with_middleware(prevention::routes(&state).merge(extra), state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
