@@ -11,14 +11,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use prevention::accounts::AccountId;
 use prevention::audit::AuditContext;
 use prevention::auth::Actor;
 use prevention::config::Settings;
 use prevention::db::local::{Durability, LocalCluster};
 use prevention::db::{self, APP_ROLE, OWNER_ROLE};
 use prevention::departments::DepartmentId;
-use prevention::departments::model::Contact;
+use prevention::departments::model::ContactForm;
+use prevention::org::AccountId;
+use prevention::values::Version;
 use prevention::web::export::{Cell, Column, Export, Kind};
 
 const WRITES: usize = 4000;
@@ -56,7 +57,7 @@ async fn run(cluster: &LocalCluster) -> anyhow::Result<()> {
         account_id: AccountId(1),
         username: "bench".into(),
         display_name: "bench".into(),
-        role: prevention::access::Role::CityOfficer,
+        role: prevention::org::Role::CityOfficer,
         region: Some(region),
         department: None,
     });
@@ -106,23 +107,31 @@ async fn run(cluster: &LocalCluster) -> anyhow::Result<()> {
         Column::new("请求编号", Kind::Text, 38.0),
     ];
     let mut export = Export::new("审计日志", "审计日志-基准", &[("筛选条件", "全部".to_string())], &columns, false)?;
-    let filter = prevention::admin::model::AuditFilter::default();
-    prevention::admin::store::audit_for_each(&pool, &filter, |r| {
-        export.push(vec![
-            Cell::Integer(r.id),
-            Cell::DateTime(r.occurred_at),
-            r.username.into(),
-            r.action.into(),
-            r.object_id.into(),
-            r.detail.into(),
-            r.before.map(|v| v.to_string()).into(),
-            r.after.map(|v| v.to_string()).into(),
-            r.client_addr.into(),
-            r.request_id.into(),
-        ])
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The same keyset pages the audit export reads.
+    let filter = prevention::audit::model::AuditFilter::default();
+    let mut below = None;
+    loop {
+        let batch = prevention::audit::store::batch(&pool, &filter, below, prevention::audit::export::BATCH).await?;
+        let more = batch.len() as i64 >= prevention::audit::export::BATCH;
+        below = batch.last().map(|r| r.id);
+        for r in batch {
+            export.push(vec![
+                Cell::Integer(r.id),
+                Cell::DateTime(r.occurred_at),
+                r.username.into(),
+                r.action.into(),
+                r.object_id.into(),
+                r.detail.into(),
+                r.before.map(|v| v.to_string()).into(),
+                r.after.map(|v| v.to_string()).into(),
+                r.client_addr.into(),
+                r.request_id.into(),
+            ])?;
+        }
+        if !more {
+            break;
+        }
+    }
     let rows = export.rows();
     let response = export.into_response().await?;
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
@@ -149,14 +158,28 @@ async fn saves(pool: &sqlx::PgPool, actor: &Arc<Actor>, ids: &[i64], audit: bool
             let ctx = AuditContext { request_id: Some("bench".into()), ..Default::default() };
             for i in 0..WRITES / WORKERS {
                 let id = mine[i % mine.len()];
-                let contact = Contact { person: format!("联系人{i}"), phone: "13812345678".into(), address: String::new() };
+                let form = ContactForm {
+                    contact_person: format!("联系人{i}"),
+                    contact_phone: "13812345678".into(),
+                    address: String::new(),
+                    version: "0".into(),
+                };
+                let (contact, _) = form.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 // Both variants read the version first, as the edit form does.
                 let version: i32 = {
                     let mut tx = db::begin(&pool, actor.db()).await?;
                     sqlx::query_scalar("SELECT version FROM departments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?
                 };
                 if audit {
-                    prevention::departments::store::update_contact(&pool, &actor, &ctx, DepartmentId(id), version, &contact).await?;
+                    prevention::departments::store::update_contact(
+                        &pool,
+                        actor.db(),
+                        &ctx,
+                        DepartmentId(id),
+                        Version(version),
+                        &contact,
+                    )
+                    .await?;
                 } else {
                     let mut tx = db::begin(&pool, actor.db()).await?;
                     let current: i32 = sqlx::query_scalar("SELECT version FROM departments WHERE id = $1 FOR UPDATE")
@@ -166,8 +189,8 @@ async fn saves(pool: &sqlx::PgPool, actor: &Arc<Actor>, ids: &[i64], audit: bool
                     anyhow::ensure!(current == version, "stale");
                     sqlx::query("UPDATE departments SET contact_person = $2, contact_phone = $3, version = version + 1 WHERE id = $1")
                         .bind(id)
-                        .bind(&contact.person)
-                        .bind(&contact.phone)
+                        .bind(contact.person.as_str())
+                        .bind(contact.phone.as_ref().map(|p| p.as_str()))
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;

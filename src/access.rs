@@ -3,72 +3,10 @@
 //! DOMAIN.md "Who uses the system" fixes how roles, department kinds and regions fit together;
 //! [`resolve_assignment`] enforces that table wherever an account gets a role.
 
-use std::fmt;
-
 use crate::db::Scope;
-use crate::departments::DepartmentKind;
-use crate::regions::{RegionId, RegionLevel};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    ProvinceOfficer,
-    CityOfficer,
-    PartnerOfficer,
-    AgencyOfficer,
-    Expert,
-    SysAdmin,
-    SecurityAdmin,
-    Auditor,
-}
+use crate::org::{DepartmentKind, RegionId, RegionLevel, Role};
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::ProvinceOfficer,
-        Role::CityOfficer,
-        Role::PartnerOfficer,
-        Role::AgencyOfficer,
-        Role::Expert,
-        Role::SysAdmin,
-        Role::SecurityAdmin,
-        Role::Auditor,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::ProvinceOfficer => "province_officer",
-            Role::CityOfficer => "city_officer",
-            Role::PartnerOfficer => "partner_officer",
-            Role::AgencyOfficer => "agency_officer",
-            Role::Expert => "expert",
-            Role::SysAdmin => "sys_admin",
-            Role::SecurityAdmin => "security_admin",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// The Chinese name shown in the top bar and in account lists.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::ProvinceOfficer => "省级工伤保险处",
-            Role::CityOfficer => "市人力资源社会保障局",
-            Role::PartnerOfficer => "成员单位",
-            Role::AgencyOfficer => "社会保险经办机构",
-            Role::Expert => "专家",
-            Role::SysAdmin => "系统管理员",
-            Role::SecurityAdmin => "安全管理员",
-            Role::Auditor => "审计员",
-        }
-    }
-
-    /// The three separated administrators (三员), who use no business page.
-    pub fn is_administrator(self) -> bool {
-        matches!(self, Role::SysAdmin | Role::SecurityAdmin | Role::Auditor)
-    }
-
     /// The row-level-security scope of an account of this role in `region`.
     pub fn scope(self, region: Option<RegionId>) -> Scope {
         match (self, region) {
@@ -274,12 +212,6 @@ pub fn menu_for(who: Requester) -> impl Iterator<Item = &'static MenuItem> {
     MENU.iter().filter(move |m| decide(m.access, who) == Decision::Allow)
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
 /// Why a role cannot be given with that region and department. The message is shown to the
 /// operator or administrator as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -373,14 +305,6 @@ mod tests {
     use super::*;
     use DepartmentKind as D;
     use RegionLevel::{City, Province};
-
-    #[test]
-    fn roles_round_trip_through_their_names() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
-        }
-        assert_eq!(Role::parse("admin"), None);
-    }
 
     #[test]
     fn the_domain_table_is_enforced() {

@@ -1,10 +1,71 @@
 //! `AppError`: every way a request can fail, turned into a Chinese error page (drawn by
-//! `web::middleware::render_error_pages`, which knows the request id) and a log line.
+//! `web::middleware::render_error_pages`, which knows the request id) and a log line; and
+//! `WriteError`, what a store's write can answer, which handlers pass on with `?`. A leaf: it
+//! imports nothing of ours.
 
-use axum::http::StatusCode;
+use std::borrow::Cow;
+
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::web::flash;
+/// Why a store's write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The record is missing, or outside the actor's scope (which must not be told apart).
+    #[error("not found")]
+    NotFound,
+    /// The edit started from an older version of the record (optimistic locking).
+    #[error("stale version")]
+    Stale,
+    /// A unique key refused it; the constraint's name says which.
+    #[error("duplicate key ({0})")]
+    Duplicate(String),
+    /// A rule refused it; the message is for the user, in Chinese.
+    #[error("{0}")]
+    Refused(Cow<'static, str>),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    /// Something that is not the user's doing (a password hash that failed, say).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl WriteError {
+    pub fn refused(message: impl Into<Cow<'static, str>>) -> WriteError {
+        WriteError::Refused(message.into())
+    }
+
+    /// Whether a unique key named `constraint` refused the write.
+    pub fn is_duplicate(&self, constraint: &str) -> bool {
+        matches!(self, WriteError::Duplicate(c) if c == constraint)
+    }
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.code().as_deref() == Some("23505")
+        {
+            return WriteError::Duplicate(db.constraint().unwrap_or_default().to_string());
+        }
+        WriteError::Database(e)
+    }
+}
+
+impl From<WriteError> for AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::NotFound => AppError::NotFound,
+            WriteError::Stale => AppError::Conflict,
+            WriteError::Duplicate(constraint) => {
+                AppError::Refused(format!("与已有记录重复({constraint}),未保存。").into())
+            }
+            WriteError::Refused(message) => AppError::Refused(message),
+            WriteError::Database(e) => AppError::from(e),
+            WriteError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -31,6 +92,9 @@ pub enum AppError {
     /// The path exists, but not for this method (or the method's route is undeclared).
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A rule refused the request; the message says why, in Chinese.
+    #[error("refused: {0}")]
+    Refused(Cow<'static, str>),
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error("database error: {0}")]
@@ -44,12 +108,6 @@ pub enum AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         if is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Database(e) }
-    }
-}
-
-impl From<crate::web::export::ExportError> for AppError {
-    fn from(e: crate::web::export::ExportError) -> Self {
-        AppError::Internal(e.into())
     }
 }
 
@@ -68,9 +126,9 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 
 /// Marks a response whose body is to be replaced by the standard error page, optionally with a
 /// more specific message than the status's own.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorPage {
-    pub message: Option<&'static str>,
+    pub message: Option<Cow<'static, str>>,
 }
 
 impl AppError {
@@ -82,19 +140,22 @@ impl AppError {
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    fn message(&self) -> Option<&'static str> {
+    fn message(&self) -> Option<Cow<'static, str>> {
         match self {
-            AppError::CsrfRejected => Some("页面已过期或请求来源不明,请返回上一页刷新后重试。"),
-            AppError::TooManyRequests => Some("登录尝试过于频繁,请一分钟后再试。"),
+            AppError::CsrfRejected => Some("页面已过期或请求来源不明,请返回上一页刷新后重试。".into()),
+            AppError::TooManyRequests => Some("登录尝试过于频繁,请一分钟后再试。".into()),
             AppError::Conflict => Some(
-                "您编辑期间,这条记录已被他人修改。为避免覆盖他人的修改,本次内容未保存。请重新打开编辑页面,核对后再提交。",
+                "您编辑期间,这条记录已被他人修改。为避免覆盖他人的修改,本次内容未保存。请重新打开编辑页面,核对后再提交。"
+                    .into(),
             ),
+            AppError::Refused(message) => Some(message.clone()),
             _ => None,
         }
     }
@@ -103,7 +164,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::SignInRequired = self {
-            return flash::redirect("/login");
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
         }
         let status = self.status();
         // Runs inside the request's span, so the line carries the request id. The details stay
@@ -115,6 +176,7 @@ impl IntoResponse for AppError {
             | AppError::Conflict
             | AppError::PayloadTooLarge
             | AppError::MethodNotAllowed
+            | AppError::Refused(_)
             | AppError::TooManyRequests => {
                 tracing::info!(%status, reason = %self, "refused")
             }

@@ -1,9 +1,16 @@
 //! 工伤预防管理平台: the work-injury prevention administration platform of a province and its
 //! cities. `router` builds the whole web application from an [`AppState`]; `server` runs it.
+//!
+//! The layers, from the bottom up: the organisation vocabulary (`org`), value types (`values`),
+//! what the outer layers learn about a request (`request`) and `error` import nothing of ours;
+//! then `config`, `db`, `access`, `audit`, `web`, `auth`; then the features, one folder each.
+//! A module below the features never imports a feature.
+
+#[macro_use]
+pub mod macros;
 
 pub mod access;
 pub mod accounts;
-pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -13,11 +20,16 @@ pub mod demo;
 pub mod departments;
 pub mod error;
 pub mod home;
+pub mod org;
 pub mod province;
+pub mod ratelimit;
 pub mod regions;
+pub mod request;
+pub mod security;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod values;
 pub mod web;
 
 /// Prints a line for the person at the terminal; a closed stdout (a supervisor that stopped
@@ -31,14 +43,22 @@ macro_rules! say {
 }
 
 use axum::Router;
-use axum::middleware;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::map_request_body::MapRequestBodyLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use crate::error::AppError;
 pub use crate::state::AppState;
 
-/// Every route of the application, without the outer middleware. Each route's access is
-/// declared in `access::ROUTES` and enforced by `auth::middleware::authorize`.
+/// Every route of the application, without the outer layers. Each route's access is declared
+/// in `access::ROUTES` and enforced by `auth::middleware::authorize`.
 pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
@@ -51,13 +71,41 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/totp/start", post(auth::second_factor::start_enrolment))
         .route("/login/totp", get(auth::second_factor::show_code).post(auth::second_factor::check_code))
         .merge(departments::routes())
-        .merge(admin::routes())
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::middleware::authorize))
+        .merge(accounts::routes())
+        .merge(security::routes())
+        .merge(audit::pages::routes())
+        .route_layer(from_fn_with_state(state.clone(), auth::middleware::authorize))
         .merge(web::assets::routes(state))
         .fallback(|| async { AppError::NotFound })
 }
 
-/// The application as served: every route inside the full middleware stack.
+/// The application as served: every route inside the full stack of layers.
 pub fn router(state: AppState) -> Router {
-    web::with_middleware(routes(&state), state)
+    with_middleware(routes(&state), state)
+}
+
+/// Wraps `routes` in the layers every request passes, listed in the order a request meets them
+/// (the first is the outermost).
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
+    let settings = state.settings.clone();
+    let layers = ServiceBuilder::new()
+        // An id for every request (a trusted proxy's, or our own), in every log line.
+        .layer(from_fn_with_state(state.clone(), web::middleware::assign_request_id))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(web::middleware::request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        // SECURITY.md "Responses": on every answer, error pages included.
+        .layer(from_fn_with_state(state.clone(), web::middleware::security_headers))
+        // Any 4xx/5xx without a page of its own gets the Chinese error page.
+        .layer(from_fn_with_state(state.clone(), web::middleware::render_error_pages))
+        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+        .layer(MapRequestBodyLayer::new(axum::body::Body::new))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
+        // The session, the client's address and CSRF on unsafe methods.
+        .layer(from_fn_with_state(state.clone(), auth::middleware::sessions))
+        .layer(CatchPanicLayer::custom(web::middleware::panic_response))
+        .layer(DefaultBodyLimit::max(settings.body_limit_bytes));
+    routes.layer(layers).with_state(state)
 }

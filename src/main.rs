@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use prevention::access::Role;
 use prevention::accounts::{self, NewAccount, Username, commands};
 use prevention::audit::AuditContext;
 use prevention::auth::password;
@@ -16,7 +15,8 @@ use prevention::auth::policy::SecurityPolicy;
 use prevention::config::Settings;
 use prevention::db::local::{self, Durability, LocalCluster, Status};
 use prevention::db::{APP_ROLE, OWNER_ROLE};
-use prevention::departments::DepartmentKind;
+use prevention::error::WriteError;
+use prevention::org::{DepartmentKind, Role};
 use prevention::server::{self, Database};
 use prevention::{province, telemetry};
 
@@ -276,14 +276,18 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
                 };
                 let account = NewAccount {
                     username,
-                    display_name,
+                    display_name: display_name.to_string(),
                     role: Some(role),
                     region_id: None,
                     department,
                     password_hash: password::hash(password.clone()).await?,
                     must_change_password: true,
                 };
-                let (_, region) = commands::create(&pool, &ctx, account.clone(), region.as_deref()).await?;
+                let (_, region) =
+                    commands::create(&pool, &ctx, account.clone(), region.as_deref()).await.map_err(|e| match e {
+                        WriteError::Duplicate(_) => anyhow::anyhow!("用户名「{}」已被使用", account.username),
+                        other => other.into(),
+                    })?;
                 let place = region.map(|r| format!(",{}", r.name)).unwrap_or_default();
                 println!("已创建账号 {}({}{place})", account.username, role.label());
                 if generated {

@@ -2,10 +2,9 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use crate::auth::prelogin::PreloginKey;
-use crate::auth::ratelimit::LoginRateLimiter;
 use crate::config::Settings;
 use crate::province::Province;
+use crate::ratelimit::LoginRateLimiter;
 
 /// What every handler can reach. Cheap to clone; holds no per-user state, so any number of
 /// instances can serve side by side.
@@ -19,8 +18,9 @@ pub struct AppState {
     pub demo: bool,
     /// Sign-in attempts per client address (per instance).
     pub login_limiter: Arc<LoginRateLimiter>,
-    /// Signs the login form's CSRF token (from `server_secrets`, the same for every instance).
-    pub prelogin_key: Arc<PreloginKey>,
+    /// The key that signs the login form's CSRF token (from `server_secrets`, the same for
+    /// every instance).
+    pub prelogin_key: Arc<[u8]>,
 }
 
 impl AppState {
@@ -31,14 +31,15 @@ impl AppState {
         province: Province,
         demo: bool,
     ) -> Result<AppState, sqlx::Error> {
-        let prelogin_key = crate::auth::store::prelogin_key(&pool).await?;
+        let prelogin_key =
+            sqlx::query_scalar!("SELECT secret FROM server_secrets WHERE name = 'prelogin'").fetch_one(&pool).await?;
         Ok(AppState {
             pool,
             settings: Arc::new(settings),
             province: Arc::new(province),
             demo,
             login_limiter: Arc::new(LoginRateLimiter::default()),
-            prelogin_key: Arc::new(prelogin_key),
+            prelogin_key: Arc::from(prelogin_key),
         })
     }
 }

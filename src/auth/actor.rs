@@ -4,13 +4,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::session::CurrentSession;
-use crate::access::{Permission, Role};
-use crate::accounts::AccountId;
+use crate::access::Permission;
 use crate::db::DbActor;
-use crate::departments::DepartmentKind;
 use crate::error::AppError;
-use crate::regions::Region;
+use crate::org::{AccountId, DepartmentKind, Region, Role};
+use crate::request::Viewer;
 
 #[derive(Clone, Debug)]
 pub struct Actor {
@@ -37,16 +35,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let session = parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default();
-        let account = session.account().ok_or(AppError::SignInRequired)?;
-        let role = account.role.ok_or(AppError::Forbidden)?;
+        let person = Viewer::from_extensions(&parts.extensions).person.ok_or(AppError::SignInRequired)?;
+        let role = person.role.ok_or(AppError::Forbidden)?;
         Ok(Actor {
-            account_id: account.id,
-            username: account.username.clone(),
-            display_name: account.display_name.clone(),
+            account_id: person.id,
+            username: person.username,
+            display_name: person.display_name,
             role,
-            region: account.region.clone(),
-            department: account.department,
+            region: person.region,
+            department: person.department,
         })
     }
 }

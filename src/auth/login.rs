@@ -16,10 +16,11 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 
 use super::policy::SecurityPolicy;
-use super::{password, prelogin, session, store};
-use crate::accounts::AccountId;
-use crate::audit::{self, AuditContext, Event};
+use super::session::{self, CurrentSession};
+use super::{password, prelogin, store};
+use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::AppError;
+use crate::org::AccountId;
 use crate::state::AppState;
 use crate::web::flash::{self, Flash};
 use crate::web::layout::{Chrome, Layout};
@@ -51,7 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = crate::web::client::from_extensions(&parts.extensions);
+        let ip = crate::request::ClientIp::from_extensions(&parts.extensions);
         Ok(Client {
             ip,
             addr: ip.map(|ip| ip.to_string()),
@@ -62,8 +63,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
 /// The login page. Its CSRF token is signed from the pre-login cookie (`prelogin`), so showing
 /// the page writes nothing to the database however often it is asked for.
-pub async fn show(State(state): State<AppState>, chrome: Chrome, headers: HeaderMap) -> Result<Response, AppError> {
-    if chrome.session.account().is_some() {
+pub async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    session: CurrentSession,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if session.account().is_some() {
         return Ok(flash::redirect("/"));
     }
     let form = LoginForm::for_request(&state, &headers);
@@ -115,6 +121,7 @@ impl LoginForm {
 pub async fn submit(
     State(state): State<AppState>,
     chrome: Chrome,
+    session: CurrentSession,
     client: Client,
     audit: AuditContext,
     headers: HeaderMap,
@@ -137,21 +144,22 @@ pub async fn submit(
 
     let Some(account) = candidate else {
         let ctx = AuditContext { username: Some(username.clone()), ..audit };
-        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("用户名不存在")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new(Action::LoginFailure).failed().detail("用户名不存在"))
+            .await?;
         return refuse(username, LoginRefusal::Wrong);
     };
     let ctx = audit.as_account(account.id, &account.username, account.role, account.region_id);
     if account.disabled {
-        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("账号已停用")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new(Action::LoginFailure).failed().detail("账号已停用")).await?;
         return refuse(username, LoginRefusal::Wrong);
     }
     if account.demo && !state.demo {
-        let event = Event::new("login.failure").failed().detail("演示账号只能在演示模式下使用");
+        let event = Event::new(Action::LoginFailure).failed().detail("演示账号只能在演示模式下使用");
         audit::record_alone(&state.pool, &ctx, event).await?;
         return refuse(username, LoginRefusal::Wrong);
     }
     if let Some(minutes) = account.locked_minutes {
-        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("账号已锁定")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new(Action::LoginFailure).failed().detail("账号已锁定")).await?;
         return refuse(username, LoginRefusal::Locked(minutes));
     }
     if !matches {
@@ -167,15 +175,15 @@ pub async fn submit(
         // Locked by a parallel attempt since the first look: refused, nothing written.
         tx.rollback().await?;
         let minutes = store::locked_minutes(&state.pool, account.id).await?.unwrap_or(1);
-        audit::record_alone(&state.pool, &ctx, Event::new("login.failure").failed().detail("账号已锁定")).await?;
+        audit::record_alone(&state.pool, &ctx, Event::new(Action::LoginFailure).failed().detail("账号已锁定")).await?;
         return refuse(username, LoginRefusal::Locked(minutes));
     }
-    if let Some(old) = &chrome.session.0 {
+    if let Some(old) = &session.0 {
         store::delete_session(&mut *tx, &old.id_hash).await?;
     }
     let raw = start_session(&mut tx, account.id, pending, &policy, &client).await?;
     if !pending {
-        audit::record(&mut tx, &ctx, Event::new("login.success")).await?;
+        audit::record(&mut tx, &ctx, Event::new(Action::LoginSuccess)).await?;
     }
     tx.commit().await?;
     tracing::info!(account = %account.id, pending, "password accepted");
@@ -197,10 +205,10 @@ pub async fn record_failure(
 ) -> Result<Option<i64>, AppError> {
     let mut tx = state.pool.begin().await?;
     let locked = store::record_failed_login(&mut tx, account, policy).await?;
-    audit::record(&mut tx, ctx, Event::new("login.failure").failed().detail(why)).await?;
+    audit::record(&mut tx, ctx, Event::new(Action::LoginFailure).failed().detail(why)).await?;
     if locked {
         let detail = format!("连续 {} 次登录失败,锁定 {} 分钟", policy.lockout_threshold, policy.lockout_minutes);
-        audit::record(&mut tx, ctx, Event::new("account.lock").object("account", account).detail(detail)).await?;
+        audit::record(&mut tx, ctx, Event::new(Action::AccountLock).object("account", account).detail(detail)).await?;
         store::end_pending_sessions(&mut tx, account).await?;
     }
     tx.commit().await?;
@@ -252,11 +260,15 @@ pub fn locked_message(minutes: i64) -> String {
     format!("连续登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试或联系系统管理员解锁")
 }
 
-pub async fn logout(State(state): State<AppState>, chrome: Chrome, audit: AuditContext) -> Result<Response, AppError> {
-    if let Some(current) = &chrome.session.0 {
+pub async fn logout(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    audit: AuditContext,
+) -> Result<Response, AppError> {
+    if let Some(current) = &session.0 {
         let mut tx = state.pool.begin().await?;
         store::delete_session(&mut *tx, &current.id_hash).await?;
-        audit::record(&mut tx, &audit, Event::new("session.logout")).await?;
+        audit::record(&mut tx, &audit, Event::new(Action::Logout)).await?;
         tx.commit().await?;
         tracing::info!("signed out");
     }

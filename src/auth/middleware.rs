@@ -13,10 +13,11 @@ use super::policy::SecurityPolicy;
 use super::session::{self, CurrentSession, Session, tokens_equal};
 use super::{prelogin, store};
 use crate::access::{self, Access, Decision, Owed, Requester};
-use crate::audit::{self, Event};
+use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::AppError;
+use crate::request::ClientIp;
 use crate::state::AppState;
-use crate::web::client::{self, ClientIp};
+use crate::web::client;
 use crate::web::flash::{self, Flash};
 use crate::web::layout::IncomingFlash;
 
@@ -44,6 +45,7 @@ pub async fn sessions(State(state): State<AppState>, req: Request, next: Next) -
     let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     let ip = client::client_ip(req.headers(), peer, state.settings.trust_forwarded_for);
     req.extensions_mut().insert(ClientIp(ip));
+    req.extensions_mut().insert(current.viewer());
     req.extensions_mut().insert(current.clone());
     req.extensions_mut().insert(IncomingFlash(incoming));
     let mut response = next.run(req).await;
@@ -58,9 +60,9 @@ pub async fn sessions(State(state): State<AppState>, req: Request, next: Next) -
     with_session(response, current)
 }
 
-/// The error-page middleware (further out) draws the frame from the session it finds here.
+/// The error-page middleware (further out) draws the frame for the viewer it finds here.
 fn with_session(mut response: Response, current: CurrentSession) -> Response {
-    response.extensions_mut().insert(current);
+    response.extensions_mut().insert(current.viewer());
     response
 }
 
@@ -168,7 +170,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     let account = req.extensions().get::<CurrentSession>().and_then(|s| s.account()).cloned();
     let requester = match &account {
         None => Requester::Anonymous,
-        Some(account) => account.role.map(Requester::Role).unwrap_or(Requester::NoRole),
+        Some(account) => account.person.role.map(Requester::Role).unwrap_or(Requester::NoRole),
     };
     // An account that owes a second factor, a password change or an enrolment goes there first.
     if let Some(a) = account.as_ref().filter(|_| access != Access::Public) {
@@ -186,7 +188,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         }
     }
     let (parts, body) = req.into_parts();
-    let audit = audit::from_parts(&parts);
+    let audit = AuditContext::from_parts(&parts);
     let requested = format!("{} {}", parts.method, parts.uri.path());
     let req = Request::from_parts(parts, body);
     let response = match access::decide(access, requester) {
@@ -208,7 +210,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         _ => None,
     };
     if let Some(detail) = refused {
-        let event = Event::new("access.denied").failed().object("route", &path).detail(detail);
+        let event = Event::new(Action::AccessDenied).failed().object("route", &path).detail(detail);
         if let Err(e) = audit::record_alone(&state.pool, &audit, event).await {
             tracing::error!(error = %e, "recording an access denial failed");
         }

@@ -8,7 +8,6 @@ pub mod middleware;
 pub mod password;
 pub mod policy;
 pub mod prelogin;
-pub mod ratelimit;
 pub mod second_factor;
 pub mod session;
 pub mod store;

@@ -18,6 +18,12 @@ pub enum PasswordError {
     Task,
 }
 
+impl From<PasswordError> for crate::error::WriteError {
+    fn from(e: PasswordError) -> Self {
+        crate::error::WriteError::Internal(e.into())
+    }
+}
+
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU.
 pub async fn hash(password: String) -> Result<String, PasswordError> {
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|_| PasswordError::Task)?

@@ -20,7 +20,7 @@ pub struct SecurityPolicy {
 }
 
 /// The database's overrides; `None` keeps the configured value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyOverrides {
     pub password_min_length: Option<i32>,
     pub password_max_age_days: Option<i32>,

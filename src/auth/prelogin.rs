@@ -8,32 +8,17 @@ use hmac::{Hmac, Mac};
 use rand::RngExt;
 use sha2::Sha256;
 
-use super::session::{cookie_values, tokens_equal};
+use super::session::tokens_equal;
 use crate::config::Settings;
+use crate::web::cookies;
 
-/// The key the tokens are signed with (from `server_secrets`, loaded at start).
-#[derive(Clone)]
-pub struct PreloginKey(Vec<u8>);
-
-impl PreloginKey {
-    pub fn new(secret: Vec<u8>) -> PreloginKey {
-        PreloginKey(secret)
-    }
-
-    /// The form token that goes with a cookie value.
-    fn sign(&self, cookie: &str) -> String {
-        // HMAC accepts keys of any length, so this cannot fail; an empty token never matches.
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else { return String::new() };
-        mac.update(b"prelogin-csrf|");
-        mac.update(cookie.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-}
-
-impl std::fmt::Debug for PreloginKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PreloginKey(<secret>)")
-    }
+/// The form token that goes with a cookie value, under `key` (from `server_secrets`).
+fn sign(key: &[u8], cookie: &str) -> String {
+    // HMAC accepts keys of any length, so this cannot fail; an empty token never matches.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(b"prelogin-csrf|");
+    mac.update(cookie.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// A fresh cookie value issued at `now`.
@@ -44,7 +29,7 @@ pub fn new_cookie_value(now: i64) -> String {
 
 /// The form token for a cookie value, if the value is well formed and not older than
 /// `max_age_secs` (nor from the future, beyond a minute of clock skew between instances).
-pub fn token_for(key: &PreloginKey, cookie: &str, now: i64, max_age_secs: i64) -> Option<String> {
+pub fn token_for(key: &[u8], cookie: &str, now: i64, max_age_secs: i64) -> Option<String> {
     let (issued, nonce) = cookie.split_once('.')?;
     let issued: i64 = issued.parse().ok()?;
     if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -53,11 +38,11 @@ pub fn token_for(key: &PreloginKey, cookie: &str, now: i64, max_age_secs: i64) -
     if issued > now + 60 || now - issued > max_age_secs {
         return None;
     }
-    Some(key.sign(cookie))
+    Some(sign(key, cookie))
 }
 
 /// Whether `token` is the one that goes with `cookie`.
-pub fn verify(key: &PreloginKey, cookie: &str, token: &str, now: i64, max_age_secs: i64) -> bool {
+pub fn verify(key: &[u8], cookie: &str, token: &str, now: i64, max_age_secs: i64) -> bool {
     token_for(key, cookie, now, max_age_secs).is_some_and(|expected| tokens_equal(&expected, token))
 }
 
@@ -68,8 +53,7 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 
 /// The pre-login cookie of a request, if any.
 pub fn cookie_from(headers: &HeaderMap, settings: &Settings) -> Option<String> {
-    let name = cookie_name(settings);
-    cookie_values(headers).find(|(n, _)| *n == name).map(|(_, v)| v.to_string()).filter(|v| v.len() <= 64)
+    cookies::get(headers, cookie_name(settings)).filter(|v| v.len() <= 64).map(str::to_string)
 }
 
 /// `Set-Cookie` for a pre-login cookie, living as long as its token.
@@ -89,8 +73,8 @@ pub fn clear_cookie(settings: &Settings) -> HeaderValue {
 mod tests {
     use super::*;
 
-    fn key() -> PreloginKey {
-        PreloginKey::new(vec![7; 32])
+    fn key() -> Vec<u8> {
+        vec![7; 32]
     }
 
     #[test]
@@ -100,7 +84,7 @@ mod tests {
         let token = token_for(&key(), &cookie, now, 1800).unwrap();
         assert!(verify(&key(), &cookie, &token, now + 10, 1800));
         assert!(!verify(&key(), &new_cookie_value(now), &token, now, 1800), "another cookie");
-        assert!(!verify(&PreloginKey::new(vec![8; 32]), &cookie, &token, now, 1800), "another key");
+        assert!(!verify(&[8; 32], &cookie, &token, now, 1800), "another key");
         assert!(!verify(&key(), &cookie, "", now, 1800));
     }
 

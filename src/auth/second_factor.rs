@@ -16,8 +16,9 @@ use serde::Deserialize;
 
 use super::account::{CurrentPassword, check_current_password, sign_out_everywhere};
 use super::login::{Client, locked_message, record_failure, start_session};
-use super::{session, store, totp};
-use crate::audit::{self, AuditContext, Event};
+use super::session::{self, CurrentSession};
+use super::{store, totp};
+use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::flash;
@@ -52,8 +53,8 @@ fn code_page(chrome: &Chrome, error: Option<String>, locked: bool) -> Result<Res
     Ok(Html(page.render()?).into_response())
 }
 
-pub async fn show_code(chrome: Chrome) -> Result<Response, AppError> {
-    let account = chrome.session.account().ok_or(AppError::SignInRequired)?;
+pub async fn show_code(chrome: Chrome, session: CurrentSession) -> Result<Response, AppError> {
+    let account = session.account().ok_or(AppError::SignInRequired)?;
     if !account.second_factor_pending {
         return Ok(flash::redirect("/"));
     }
@@ -61,10 +62,15 @@ pub async fn show_code(chrome: Chrome) -> Result<Response, AppError> {
 }
 
 /// The answer to a code attempt on a locked account: its pending sign-ins are over.
-async fn refuse_locked(state: &AppState, chrome: &Chrome, minutes: i64) -> Result<Response, AppError> {
-    if let Some(account) = chrome.session.account() {
+async fn refuse_locked(
+    state: &AppState,
+    chrome: &Chrome,
+    session: &CurrentSession,
+    minutes: i64,
+) -> Result<Response, AppError> {
+    if let Some(account) = session.account() {
         let mut tx = state.pool.begin().await?;
-        store::end_pending_sessions(&mut tx, account.id).await?;
+        store::end_pending_sessions(&mut tx, account.person.id).await?;
         tx.commit().await?;
     }
     let mut response = code_page(chrome, Some(locked_message(minutes)), true)?;
@@ -75,12 +81,13 @@ async fn refuse_locked(state: &AppState, chrome: &Chrome, minutes: i64) -> Resul
 pub async fn check_code(
     State(state): State<AppState>,
     chrome: Chrome,
+    session: CurrentSession,
     client: Client,
     audit: AuditContext,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
-    let current = chrome.session.0.clone().ok_or(AppError::SignInRequired)?;
+    let account = session.account().ok_or(AppError::SignInRequired)?.clone();
+    let current = session.0.clone().ok_or(AppError::SignInRequired)?;
     if !account.second_factor_pending {
         return Ok(flash::redirect("/"));
     }
@@ -90,43 +97,44 @@ pub async fn check_code(
         tracing::warn!(%ip, "second-factor rate limit reached");
         return Err(AppError::TooManyRequests);
     }
-    if let Some(minutes) = store::locked_minutes(&state.pool, account.id).await? {
-        audit::record_alone(&state.pool, &audit, Event::new("login.failure").failed().detail("账号已锁定")).await?;
-        return refuse_locked(&state, &chrome, minutes).await;
+    if let Some(minutes) = store::locked_minutes(&state.pool, account.person.id).await? {
+        audit::record_alone(&state.pool, &audit, Event::new(Action::LoginFailure).failed().detail("账号已锁定"))
+            .await?;
+        return refuse_locked(&state, &chrome, &session, minutes).await;
     }
     let policy = store::load_policy(&state.pool, &state.settings).await?;
-    let totp_state = store::totp_state(&state.pool, account.id).await?;
+    let totp_state = store::totp_state(&state.pool, account.person.id).await?;
     let by_recovery_code = !form.recovery_code.trim().is_empty();
     let method = if by_recovery_code { "恢复码" } else { "动态口令" };
     let mut tx = state.pool.begin().await?;
     let accepted = if by_recovery_code {
-        store::use_recovery_code(&mut tx, account.id, &totp::hash_recovery_code(&form.recovery_code)).await?
+        store::use_recovery_code(&mut tx, account.person.id, &totp::hash_recovery_code(&form.recovery_code)).await?
     } else {
         match totp_state.secret.as_deref().and_then(|s| totp::verify(s, &form.code, now_unix(), totp_state.last_step)) {
-            Some(step) => store::take_totp_step(&mut tx, account.id, step).await?,
+            Some(step) => store::take_totp_step(&mut tx, account.person.id, step).await?,
             None => false,
         }
     };
     if !accepted {
         tx.rollback().await?;
         let why = if by_recovery_code { "恢复码错误" } else { "动态口令错误" };
-        return match record_failure(&state, &audit, account.id, &policy, why).await? {
-            Some(minutes) => refuse_locked(&state, &chrome, minutes).await,
+        return match record_failure(&state, &audit, account.person.id, &policy, why).await? {
+            Some(minutes) => refuse_locked(&state, &chrome, &session, minutes).await,
             None => code_page(&chrome, Some("动态口令或恢复码不正确,或已使用过".to_string()), false),
         };
     }
-    if !store::admit_sign_in(&mut tx, account.id, true).await? {
+    if !store::admit_sign_in(&mut tx, account.person.id, true).await? {
         // Locked by a parallel attempt meanwhile: the code is not used up, the sign-in refused.
         tx.rollback().await?;
-        let minutes = store::locked_minutes(&state.pool, account.id).await?.unwrap_or(1);
-        return refuse_locked(&state, &chrome, minutes).await;
+        let minutes = store::locked_minutes(&state.pool, account.person.id).await?.unwrap_or(1);
+        return refuse_locked(&state, &chrome, &session, minutes).await;
     }
     // The sign-in is complete: it continues under a new session id and token.
     store::delete_session(&mut *tx, &current.id_hash).await?;
-    let raw = start_session(&mut tx, account.id, false, &policy, &client).await?;
-    audit::record(&mut tx, &audit, Event::new("login.success").detail(format!("密码 + {method}"))).await?;
+    let raw = start_session(&mut tx, account.person.id, false, &policy, &client).await?;
+    audit::record(&mut tx, &audit, Event::new(Action::LoginSuccess).detail(format!("密码 + {method}"))).await?;
     tx.commit().await?;
-    tracing::info!(account = %account.id, "second factor accepted");
+    tracing::info!(account = %account.person.id, "second factor accepted");
     let mut response = flash::redirect("/");
     response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&state.settings, &raw));
     Ok(response)
@@ -160,11 +168,15 @@ pub struct StartForm {
 
 /// The enrolment page: the factor's state, and the secret of an enrolment under way. Reading
 /// it changes nothing; an enrolment starts with the current password (`start_enrolment`).
-pub async fn show_enrolment(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
-    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
-    let current = store::totp_state(&state.pool, account.id).await?;
+pub async fn show_enrolment(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    session: CurrentSession,
+) -> Result<Response, AppError> {
+    let account = session.account().ok_or(AppError::SignInRequired)?.clone();
+    let current = store::totp_state(&state.pool, account.person.id).await?;
     let page = EnrolView {
-        username: &account.username,
+        username: &account.person.username,
         enabled: current.secret.is_some(),
         required: account.totp_required,
         secret: current.pending_secret.unwrap_or_default(),
@@ -201,27 +213,28 @@ impl EnrolView<'_> {
 pub async fn start_enrolment(
     State(state): State<AppState>,
     chrome: Chrome,
+    session: CurrentSession,
     audit: AuditContext,
     Form(form): Form<StartForm>,
 ) -> Result<Response, AppError> {
-    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
-    let current = store::totp_state(&state.pool, account.id).await?;
+    let account = session.account().ok_or(AppError::SignInRequired)?.clone();
+    let current = store::totp_state(&state.pool, account.person.id).await?;
     match check_current_password(&state, &audit, &account, form.current_password).await? {
         CurrentPassword::Right => {}
         CurrentPassword::Wrong => {
             let mut errors = FieldErrors::default();
             errors.add("current_password", "当前密码不正确");
             let view = EnrolView {
-                username: &account.username,
+                username: &account.person.username,
                 enabled: current.secret.is_some(),
                 required: account.totp_required,
                 secret: String::new(),
             };
             return view.render(&chrome, errors, Vec::new());
         }
-        CurrentPassword::Locked => return sign_out_everywhere(&state, account.id).await,
+        CurrentPassword::Locked => return sign_out_everywhere(&state, account.person.id).await,
     }
-    store::set_pending_totp_secret(&state.pool, account.id, &totp::generate_secret()).await?;
+    store::set_pending_totp_secret(&state.pool, account.person.id, &totp::generate_secret()).await?;
     Ok(flash::redirect("/account/totp"))
 }
 
@@ -230,11 +243,12 @@ pub async fn start_enrolment(
 pub async fn enrol(
     State(state): State<AppState>,
     chrome: Chrome,
+    session: CurrentSession,
     audit: AuditContext,
     Form(form): Form<EnrolForm>,
 ) -> Result<Response, AppError> {
-    let account = chrome.session.account().ok_or(AppError::SignInRequired)?.clone();
-    let current = store::totp_state(&state.pool, account.id).await?;
+    let account = session.account().ok_or(AppError::SignInRequired)?.clone();
+    let current = store::totp_state(&state.pool, account.person.id).await?;
     let replacing = current.secret.is_some();
     let Some(pending) = current.pending_secret else {
         return Ok(flash::redirect("/account/totp"));
@@ -243,7 +257,7 @@ pub async fn enrol(
         let mut errors = FieldErrors::default();
         errors.add("code", "动态口令不正确,请核对手机时间后重新输入");
         let view = EnrolView {
-            username: &account.username,
+            username: &account.person.username,
             enabled: replacing,
             required: account.totp_required,
             secret: pending,
@@ -253,14 +267,14 @@ pub async fn enrol(
     let codes = totp::generate_recovery_codes();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let mut tx = state.pool.begin().await?;
-    store::enable_totp(&mut tx, account.id, step, &hashes).await?;
-    let action = if replacing { "totp.replace" } else { "totp.enroll" };
-    audit::record(&mut tx, &audit, Event::new(action).object("account", account.id)).await?;
+    store::enable_totp(&mut tx, account.person.id, step, &hashes).await?;
+    let action = if replacing { Action::TotpReplace } else { Action::TotpEnroll };
+    audit::record(&mut tx, &audit, Event::new(action).object("account", account.person.id)).await?;
     tx.commit().await?;
-    tracing::info!(account = %account.id, replacing, "second factor enrolled");
+    tracing::info!(account = %account.person.id, replacing, "second factor enrolled");
     // The recovery codes are shown on this answer and never again.
     let view = EnrolView {
-        username: &account.username,
+        username: &account.person.username,
         enabled: true,
         required: account.totp_required,
         secret: String::new(),

@@ -3,15 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use rand::RngExt;
 use sha2::{Digest, Sha256};
 
-use crate::access::Role;
-use crate::accounts::AccountId;
 use crate::config::Settings;
-use crate::departments::DepartmentKind;
-use crate::regions::Region;
+use crate::request::{Person, Viewer};
+use crate::web::cookies;
 
 /// A loaded session: pre-login (no account) or signed in.
 #[derive(Clone, Debug)]
@@ -21,15 +19,10 @@ pub struct Session {
     pub account: Option<SessionAccount>,
 }
 
-/// The account a session is signed in as, with what access needs to know about it.
+/// The account a session is signed in as: the person, and what access needs to know about it.
 #[derive(Clone, Debug)]
 pub struct SessionAccount {
-    pub id: AccountId,
-    pub username: String,
-    pub display_name: String,
-    pub role: Option<Role>,
-    pub region: Option<Region>,
-    pub department: Option<DepartmentKind>,
+    pub person: Person,
     /// An initial, reset or expired password: nothing but the password page until changed.
     pub must_change_password: bool,
     /// Days until the password expires, when within the warning period.
@@ -43,9 +36,18 @@ pub struct SessionAccount {
     pub totp_required: bool,
 }
 
-/// The session of the current request, if any; put into the request by the session middleware.
+/// The session of the current request, if any; put into the request by the session middleware
+/// for auth's own handlers. Everyone else reads the [`Viewer`] made from it.
 #[derive(Clone, Debug, Default)]
 pub struct CurrentSession(pub Option<Arc<Session>>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default())
+    }
+}
 
 impl CurrentSession {
     pub fn account(&self) -> Option<&SessionAccount> {
@@ -54,6 +56,15 @@ impl CurrentSession {
 
     pub fn csrf_token(&self) -> &str {
         self.0.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or_default()
+    }
+
+    /// What pages and the audit log may know of this session.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            person: self.account().map(|a| a.person.clone()),
+            csrf_token: self.csrf_token().to_string(),
+            password_expires_in_days: self.account().and_then(|a| a.password_expires_in_days),
+        }
     }
 }
 
@@ -82,21 +93,9 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 
 /// The session id from the request's cookies, if well-formed (64 hex characters).
 pub fn session_id_from(headers: &HeaderMap, settings: &Settings) -> Option<String> {
-    let name = cookie_name(settings);
-    cookie_values(headers)
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
+    cookies::get(headers, cookie_name(settings))
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Every `name=value` pair of the request's Cookie headers.
-pub fn cookie_values(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+        .map(str::to_string)
 }
 
 /// `Set-Cookie` for a session id: HttpOnly, SameSite=Lax, Secure with HTTPS; no Max-Age, so
@@ -134,6 +133,7 @@ mod tests {
 
     #[test]
     fn the_cookie_is_found_and_checked() {
+        use axum::http::header;
         let settings = Settings::default();
         let (raw, _) = new_session_id();
         let mut headers = HeaderMap::new();

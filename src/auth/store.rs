@@ -6,20 +6,11 @@ use chrono::Utc;
 use sqlx::{PgConnection, PgPool};
 
 use super::policy::{EXPIRY_WARNING_DAYS, PolicyOverrides, SecurityPolicy};
-use super::prelogin::PreloginKey;
 use super::session::{Session, SessionAccount};
-use crate::access::Role;
-use crate::accounts::AccountId;
 use crate::config::Settings;
-use crate::departments::DepartmentKind;
-use crate::regions::{Region, RegionId, RegionLevel};
-
-/// The key that signs the login form's token (migration 0014 made it).
-pub async fn prelogin_key(pool: &PgPool) -> Result<PreloginKey, sqlx::Error> {
-    let secret =
-        sqlx::query_scalar!("SELECT secret FROM server_secrets WHERE name = 'prelogin'").fetch_one(pool).await?;
-    Ok(PreloginKey::new(secret))
-}
+use crate::error::WriteError;
+use crate::org::{AccountId, DepartmentKind, Region, RegionId, RegionLevel, Role};
+use crate::request::Person;
 
 /// Stores a new session and returns nothing secret: the caller holds the raw id.
 pub async fn create_session(
@@ -64,13 +55,14 @@ pub async fn load_session(
         r#"WITH p AS (SELECT * FROM security_policy WHERE singleton)
            SELECT s.csrf_token, s.account_id AS "account_id: AccountId",
                   s.last_seen_at < now() - make_interval(secs => least(coalesce((SELECT session_idle_timeout_secs FROM p), $2) / 10.0, 60)) AS "stale!",
-                  a.username AS "username?", a.display_name AS "display_name?", a.role, a.department_kind,
+                  a.username AS "username?", a.display_name AS "display_name?", a.role AS "role: Role",
+                  a.department_kind AS "department_kind: DepartmentKind",
                   a.must_change_password AS "must_change_password?", a.demo AS "demo?",
                   s.second_factor_pending, a.totp_enabled_at IS NOT NULL AS "totp_enabled?",
                   coalesce((SELECT totp_required_for_all FROM p), $4) AS "totp_required_for_all!",
                   a.password_changed_at + make_interval(days => coalesce((SELECT password_max_age_days FROM p), $3)) AS password_expires_at,
                   r.id AS "region_id?: RegionId", r.code AS "region_code?", r.name AS "region_name?",
-                  r.level AS "region_level?"
+                  r.level AS "region_level?: RegionLevel"
            FROM sessions s
            LEFT JOIN accounts a ON a.id = s.account_id
            LEFT JOIN regions r ON r.id = a.region_id
@@ -93,21 +85,14 @@ pub async fn load_session(
         sqlx::query!("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1", &id_hash[..]).execute(pool).await?;
     }
     let region = match (row.region_id, row.region_code, row.region_name, row.region_level) {
-        (Some(id), Some(code), Some(name), Some(level)) => {
-            RegionLevel::parse(&level).map(|level| Region { id, code, name, level })
-        }
+        (Some(id), Some(code), Some(name), Some(level)) => Some(Region { id, code, name, level }),
         _ => None,
     };
     let days_left = row.password_expires_at.map(|at| (at - Utc::now()).num_days());
-    let role = row.role.as_deref().and_then(Role::parse);
+    let role = row.role;
     let account = match (row.account_id, row.username, row.display_name) {
         (Some(id), Some(username), Some(display_name)) => Some(SessionAccount {
-            id,
-            username,
-            display_name,
-            role,
-            region,
-            department: row.department_kind.as_deref().and_then(DepartmentKind::parse),
+            person: Person { id, username, display_name, role, region, department: row.department_kind },
             must_change_password: row.must_change_password.unwrap_or(true)
                 || row.password_expires_at.is_some_and(|at| at <= Utc::now()),
             password_expires_in_days: days_left.filter(|d| (0..=EXPIRY_WARNING_DAYS).contains(d)),
@@ -123,16 +108,73 @@ pub async fn load_session(
 
 /// The effective security policy: the configuration with the database's values over it.
 pub async fn load_policy(pool: &PgPool, settings: &Settings) -> Result<SecurityPolicy, sqlx::Error> {
-    let overrides = sqlx::query_as!(
-        PolicyOverrides,
-        "SELECT password_min_length, password_max_age_days, password_history, lockout_threshold,
-                lockout_minutes, session_idle_timeout_secs, session_absolute_timeout_secs, totp_required_for_all
+    let (overrides, _) = policy_overrides(pool).await?;
+    Ok(SecurityPolicy::from_settings(settings).with(overrides))
+}
+
+/// The security administrator's stored values (all `None` when never saved) and their version
+/// (0 when never saved).
+pub async fn policy_overrides(pool: &PgPool) -> Result<(PolicyOverrides, i32), sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT password_min_length, password_max_age_days, password_history, lockout_threshold, lockout_minutes,
+                session_idle_timeout_secs, session_absolute_timeout_secs, totp_required_for_all, version
          FROM security_policy WHERE singleton"
     )
     .fetch_optional(pool)
-    .await?
-    .unwrap_or_default();
-    Ok(SecurityPolicy::from_settings(settings).with(overrides))
+    .await?;
+    Ok(match row {
+        None => (PolicyOverrides::default(), 0),
+        Some(r) => (
+            PolicyOverrides {
+                password_min_length: r.password_min_length,
+                password_max_age_days: r.password_max_age_days,
+                password_history: r.password_history,
+                lockout_threshold: r.lockout_threshold,
+                lockout_minutes: r.lockout_minutes,
+                session_idle_timeout_secs: r.session_idle_timeout_secs,
+                session_absolute_timeout_secs: r.session_absolute_timeout_secs,
+                totp_required_for_all: r.totp_required_for_all,
+            },
+            r.version,
+        ),
+    })
+}
+
+/// Saves the policy if it is still at `version` (0: never saved), inside the caller's
+/// transaction; `WriteError::Stale` when someone saved in between.
+pub async fn save_policy(
+    tx: &mut PgConnection,
+    by: AccountId,
+    version: i32,
+    p: &PolicyOverrides,
+) -> Result<(), WriteError> {
+    let saved = sqlx::query!(
+        "INSERT INTO security_policy AS sp (password_min_length, password_max_age_days, password_history, lockout_threshold,
+                                            lockout_minutes, session_idle_timeout_secs, session_absolute_timeout_secs,
+                                            totp_required_for_all, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (singleton) DO UPDATE SET
+             password_min_length = EXCLUDED.password_min_length, password_max_age_days = EXCLUDED.password_max_age_days,
+             password_history = EXCLUDED.password_history, lockout_threshold = EXCLUDED.lockout_threshold,
+             lockout_minutes = EXCLUDED.lockout_minutes, session_idle_timeout_secs = EXCLUDED.session_idle_timeout_secs,
+             session_absolute_timeout_secs = EXCLUDED.session_absolute_timeout_secs,
+             totp_required_for_all = EXCLUDED.totp_required_for_all, updated_by = EXCLUDED.updated_by,
+             updated_at = now(), version = sp.version + 1
+         WHERE sp.version = $10",
+        p.password_min_length,
+        p.password_max_age_days,
+        p.password_history,
+        p.lockout_threshold,
+        p.lockout_minutes,
+        p.session_idle_timeout_secs,
+        p.session_absolute_timeout_secs,
+        p.totp_required_for_all,
+        by.0,
+        version
+    )
+    .execute(tx)
+    .await?;
+    if saved.rows_affected() == 0 { Err(WriteError::Stale) } else { Ok(()) }
 }
 
 pub async fn delete_session(db: impl sqlx::PgExecutor<'_>, id_hash: &[u8; 32]) -> Result<(), sqlx::Error> {
@@ -175,7 +217,7 @@ pub struct LoginCandidate {
 /// Finds an account by username, regardless of case.
 pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT id AS "id: AccountId", username, role, region_id AS "region_id: RegionId", password_hash,
+        r#"SELECT id AS "id: AccountId", username, role AS "role: Role", region_id AS "region_id: RegionId", password_hash,
                   disabled_at IS NOT NULL AS "disabled!",
                   CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()) / 60)::bigint END AS locked_minutes,
                   totp_enabled_at IS NOT NULL AS "totp_enabled!", demo
@@ -187,7 +229,7 @@ pub async fn find_login(pool: &PgPool, username: &str) -> Result<Option<LoginCan
     Ok(row.map(|r| LoginCandidate {
         id: r.id,
         username: r.username,
-        role: r.role.as_deref().and_then(Role::parse),
+        role: r.role,
         region_id: r.region_id,
         password_hash: r.password_hash,
         disabled: r.disabled,
@@ -411,4 +453,44 @@ pub async fn use_recovery_code(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A live signed-in session, as the system administrator's list shows it.
+#[derive(Clone, Debug)]
+pub struct OnlineSession {
+    /// The first half of the id's hash, in hex: enough to name it, useless as a cookie.
+    pub handle: String,
+    pub account_id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub client_addr: Option<String>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub last_seen_at: chrono::DateTime<Utc>,
+}
+
+pub async fn online_sessions(pool: &PgPool, idle_timeout_secs: u64) -> Result<Vec<OnlineSession>, sqlx::Error> {
+    sqlx::query_as!(
+        OnlineSession,
+        r#"SELECT encode(substring(s.id_hash FROM 1 FOR 16), 'hex') AS "handle!", a.id AS "account_id: AccountId",
+                  a.username, a.display_name, s.client_addr, s.created_at, s.last_seen_at
+           FROM sessions s JOIN accounts a ON a.id = s.account_id
+           WHERE s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $1)
+           ORDER BY s.last_seen_at DESC"#,
+        idle_timeout_secs as f64
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Ends the signed-in session named by its handle; the account whose session it was, if any.
+pub async fn end_session_by_handle(tx: &mut PgConnection, handle: &str) -> Result<Option<AccountId>, sqlx::Error> {
+    let Some(prefix) = hex::decode(handle).ok().filter(|p| p.len() == 16) else { return Ok(None) };
+    sqlx::query_scalar!(
+        r#"DELETE FROM sessions s USING accounts a
+           WHERE a.id = s.account_id AND substring(s.id_hash FROM 1 FOR 16) = $1
+           RETURNING a.id AS "id: AccountId""#,
+        &prefix[..]
+    )
+    .fetch_optional(tx)
+    .await
 }

@@ -10,9 +10,8 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
-use crate::accounts::AccountId;
 use crate::config::Settings;
-use crate::regions::RegionId;
+use crate::org::{AccountId, RegionId};
 
 /// The migrations under `migrations/`, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -34,6 +33,17 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope as a filter for a store's WHERE clause, beside row-level security: `Some(None)`
+    /// for every region, `Some(Some(id))` for one, and `None` when no region row may be seen at
+    /// all (the store answers "nothing" without asking the database).
+    pub fn region_filter(self) -> Option<Option<i64>> {
+        match self {
+            Scope::Region(id) => Some(Some(id.0)),
+            Scope::Province => Some(None),
+            Scope::Nothing => None,
+        }
+    }
+
     fn setting(self) -> (&'static str, String) {
         match self {
             Scope::Region(id) => ("region", id.0.to_string()),

@@ -8,11 +8,12 @@ use std::collections::HashSet;
 use anyhow::Context;
 use sqlx::PgPool;
 
-use crate::access::{Role, resolve_assignment};
+use crate::access::resolve_assignment;
 use crate::accounts::{self, NewAccount, Username};
-use crate::audit::{self, AuditContext, Event};
+use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::password;
-use crate::departments::DepartmentKind;
+use crate::departments::model::ContactRecord;
+use crate::org::{DepartmentKind, Role};
 use crate::regions;
 
 /// The password of every demo account. Demo accounts need not change it at first sign-in.
@@ -54,11 +55,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 
 /// Who the demo's own changes are recorded as.
 fn demo_context() -> AuditContext {
-    AuditContext {
-        username: Some("演示数据".to_string()),
-        client_addr: Some("local".to_string()),
-        ..Default::default()
-    }
+    AuditContext::system("演示数据")
 }
 
 /// Seeds what the demo lacks. Runs as the owner. Its changes are audited like any other.
@@ -109,9 +106,9 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
             must_change_password: false,
         };
         let id = accounts::store::create(&mut *tx, &new).await?;
-        sqlx::query!("UPDATE accounts SET demo = true WHERE id = $1", id.0).execute(&mut *tx).await?;
-        let after = serde_json::json!({"username": a.username, "display_name": a.name, "role": a.role.as_str(), "region": a.region});
-        let event = Event::new("account.create").object("account", id).change(serde_json::Value::Null, after);
+        accounts::store::mark_demo(&mut tx, id).await?;
+        let created = accounts::store::find(&mut *tx, id).await?.context("演示账号写入后未找到")?;
+        let event = Event::new(Action::AccountCreate).object("account", id).created(&created.snapshot());
         audit::record(&mut tx, &demo_context(), event).await?;
         // The administrators must have a second factor; in the demo its secret is printed.
         if a.role.is_administrator() {
@@ -182,17 +179,16 @@ async fn seed_department_contacts(owner: &PgPool) -> anyhow::Result<()> {
             continue;
         }
         let (person, phone, address) = demo_contact(&row.code, &row.name, index);
-        let event = Event::new("department.update").object("department", row.id).change(
-            serde_json::json!({"contact_person": "", "contact_phone": "", "address": ""}),
-            serde_json::json!({"contact_person": person, "contact_phone": phone, "address": address}),
-        );
+        let after = ContactRecord { contact_person: person, contact_phone: phone, address };
+        let event =
+            Event::new(Action::DepartmentUpdate).object("department", row.id).change(&ContactRecord::default(), &after);
         audit::record(&mut tx, &demo_context(), event).await?;
         sqlx::query!(
             "UPDATE departments SET contact_person = $2, contact_phone = $3, address = $4 WHERE id = $1",
             row.id,
-            person,
-            phone,
-            address
+            after.contact_person,
+            after.contact_phone,
+            after.address
         )
         .execute(&mut *tx)
         .await?;
@@ -228,19 +224,19 @@ pub fn print_logins() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::departments::model::is_valid_phone;
+    use crate::values::Phone;
 
     #[test]
     fn every_demo_account_fits_the_role_table() {
         for a in ACCOUNTS {
-            let level = a.region.map(|c| {
-                if c == "210000" { crate::regions::RegionLevel::Province } else { crate::regions::RegionLevel::City }
-            });
+            let level = a
+                .region
+                .map(|c| if c == "210000" { crate::org::RegionLevel::Province } else { crate::org::RegionLevel::City });
             assert!(resolve_assignment(a.role, level, a.department).is_ok(), "{}", a.username);
             assert!(Username::parse(a.username).is_ok());
         }
         for role in Role::ALL {
-            assert!(ACCOUNTS.iter().any(|a| a.role == role), "{role:?} has a demo account");
+            assert!(ACCOUNTS.iter().any(|a| a.role == *role), "{role:?} has a demo account");
         }
         assert!(password::check_strength(DEMO_PASSWORD).is_ok());
     }
@@ -249,7 +245,7 @@ mod tests {
     fn demo_contacts_are_valid_and_stable() {
         let a = demo_contact("210200", "大连市", 4);
         assert_eq!(a, demo_contact("210200", "大连市", 4));
-        assert!(is_valid_phone(&a.1), "{}", a.1);
+        assert!(Phone::parse(&a.1).is_ok(), "{}", a.1);
         assert!(a.1.starts_with("0411-"));
         assert!(a.2.starts_with("大连市"));
     }

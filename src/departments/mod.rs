@@ -1,30 +1,33 @@
 //! Departments (成员单位) of a region: HRSS, the partner departments of the joint mechanism,
 //! and the social insurance agency. Officers keep their contact details current.
+//!
+//! The model feature folder (docs/architecture.md): routes and thin handlers here; types, form
+//! parsing and rules in `model.rs`; every SQL statement in `store.rs`; page structs in
+//! `views.rs`; templates in `templates/departments/`.
 
 pub mod model;
 pub mod store;
 pub mod views;
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 
-pub use model::{DepartmentId, DepartmentKind};
+pub use model::DepartmentId;
 
-use self::model::{ContactForm, ListQuery, may_edit, may_unmask, parse_contact};
-use self::store::SaveOutcome;
+use self::model::{ContactForm, Department, ListQuery, may_edit, may_unmask};
 use self::views::{DetailPage, EditPage, ListPage};
-use crate::audit::{self, AuditContext, Event};
+use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
-use crate::web::layout::{Chrome, Crumb};
-use crate::web::pagination::{Page, Pager};
+use crate::web::layout::Chrome;
+use crate::web::pagination::Page;
+use crate::web::render;
 
 const PAGE_SIZE: u32 = 20;
 
@@ -41,31 +44,22 @@ async fn list(
     actor: Actor,
     chrome: Chrome,
     Query(query): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let filter = query.filter();
     let page = Page::new(query.page, PAGE_SIZE);
-    let (departments, total) = store::list(&state.pool, &actor, &filter, page).await?;
-    let regions = store::regions_in_scope(&state.pool, &actor).await?;
-    let page = ListPage {
-        layout: chrome.layout("成员单位", vec![Crumb::here("成员单位")]),
-        pager: Pager::new(page, total, query.to_query_string()),
-        rows: departments.into_iter().map(views::Row::from).collect(),
-        regions,
-        kinds: DepartmentKind::ALL.to_vec(),
-        filter,
-        show_region_filter: actor.db().scope == crate::db::Scope::Province,
-    };
-    Ok(Html(page.render()?))
+    let (departments, total) = store::list(&state.pool, actor.db(), &filter, page).await?;
+    let regions = crate::regions::store::visible_to(&state.pool, actor.db().scope, actor.region.as_ref()).await?;
+    render(ListPage::new(&chrome, &actor, departments, total, page, regions, filter))
 }
 
 async fn detail(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
-    Ok(Html(DetailPage::new(&chrome, &actor, department, false).render()?))
+    Path(id): Path<DepartmentId>,
+) -> Result<Response, AppError> {
+    let department = find(&state, &actor, id).await?;
+    render(DetailPage::new(&chrome, &actor, department, false))
 }
 
 /// The detail page with the phone number in full: an explicit action, audited, for officers of
@@ -76,54 +70,53 @@ async fn unmask(
     actor: Actor,
     chrome: Chrome,
     audit: AuditContext,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let department = store::find(&state.pool, &actor, DepartmentId(id)).await?.ok_or(AppError::NotFound)?;
+    Path(id): Path<DepartmentId>,
+) -> Result<Response, AppError> {
+    let department = find(&state, &actor, id).await?;
     if !may_unmask(&actor, &department) {
         return Err(AppError::Forbidden);
     }
-    let event = Event::new("personal_data.unmask").object("department", id).detail("联系电话");
+    let event = Event::new(Action::Unmask).object("department", id).detail("联系电话");
     audit::record_alone(&state.pool, &audit, event).await?;
-    Ok(Html(DetailPage::new(&chrome, &actor, department, true).render()?))
+    render(DetailPage::new(&chrome, &actor, department, true))
 }
 
 async fn edit(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let department = find_editable(&state, &actor, DepartmentId(id)).await?;
+    Path(id): Path<DepartmentId>,
+) -> Result<Response, AppError> {
+    let department = find_editable(&state, &actor, id).await?;
     let form = ContactForm::from(&department);
-    Ok(Html(EditPage::new(&chrome, department, form, FieldErrors::default()).render()?))
+    render(EditPage::new(&chrome, department, form, FieldErrors::default()))
 }
 
 async fn save(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
-    Path(id): Path<i64>,
     audit: AuditContext,
+    Path(id): Path<DepartmentId>,
     Form(form): Form<ContactForm>,
 ) -> Result<Response, AppError> {
-    let id = DepartmentId(id);
     let department = find_editable(&state, &actor, id).await?;
-    let (contact, version) = match parse_contact(&form) {
+    let (contact, version) = match form.parse() {
         Ok(parsed) => parsed,
-        Err(errors) => return Ok(Html(EditPage::new(&chrome, department, form, errors).render()?).into_response()),
+        Err(errors) => return render(EditPage::new(&chrome, department, form, errors)),
     };
-    match store::update_contact(&state.pool, &actor, &audit, id, version, &contact).await? {
-        SaveOutcome::Saved => {
-            tracing::info!(department = id.0, "department contact saved");
-            Ok(flash::redirect_with(&format!("/departments/{}", id.0), Flash::DepartmentSaved))
-        }
-        SaveOutcome::Stale => Err(AppError::Conflict),
-        SaveOutcome::Missing => Err(AppError::NotFound),
-    }
+    store::update_contact(&state.pool, actor.db(), &audit, id, version, &contact).await?;
+    tracing::info!(department = %id, "department contact saved");
+    Ok(flash::redirect_with(&format!("/departments/{id}"), Flash::DepartmentSaved))
+}
+
+/// The department in the actor's scope: 404 outside it.
+async fn find(state: &AppState, actor: &Actor, id: DepartmentId) -> Result<Department, AppError> {
+    store::find(&state.pool, actor.db(), id).await?.ok_or(AppError::NotFound)
 }
 
 /// The department if the actor may edit it: 404 outside the scope, 403 in scope but not theirs.
-async fn find_editable(state: &AppState, actor: &Actor, id: DepartmentId) -> Result<model::Department, AppError> {
-    let department = store::find(&state.pool, actor, id).await?.ok_or(AppError::NotFound)?;
+async fn find_editable(state: &AppState, actor: &Actor, id: DepartmentId) -> Result<Department, AppError> {
+    let department = find(state, actor, id).await?;
     if may_edit(actor, &department) { Ok(department) } else { Err(AppError::Forbidden) }
 }

@@ -1,86 +1,18 @@
+//! Departments: their types, who may do what with them, and the contact form.
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access::Role;
 use crate::auth::Actor;
-use crate::regions::{RegionId, RegionLevel};
-use crate::web::form::FieldErrors;
+use crate::org::{DepartmentKind, RegionId, RegionLevel, Role};
+use crate::values::{Phone, RegionCode, Text, Version};
+use crate::web::form::{FieldErrors, FormParser};
 use crate::web::pagination::lenient_u32;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, sqlx::Type)]
-#[sqlx(transparent)]
-pub struct DepartmentId(pub i64);
-
-/// The kinds of department. HRSS convenes the joint mechanism; the partner kinds are its
-/// members; the social insurance agency runs the fund and is not a member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum DepartmentKind {
-    Hrss,
-    IndustryIt,
-    Finance,
-    Housing,
-    Transport,
-    Health,
-    Emergency,
-    Union,
-    MarketRegulation,
-    SocialInsurance,
-}
-
-impl DepartmentKind {
-    pub const ALL: [DepartmentKind; 10] = [
-        DepartmentKind::Hrss,
-        DepartmentKind::IndustryIt,
-        DepartmentKind::Finance,
-        DepartmentKind::Housing,
-        DepartmentKind::Transport,
-        DepartmentKind::Health,
-        DepartmentKind::Emergency,
-        DepartmentKind::Union,
-        DepartmentKind::MarketRegulation,
-        DepartmentKind::SocialInsurance,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DepartmentKind::Hrss => "hrss",
-            DepartmentKind::IndustryIt => "industry_it",
-            DepartmentKind::Finance => "finance",
-            DepartmentKind::Housing => "housing",
-            DepartmentKind::Transport => "transport",
-            DepartmentKind::Health => "health",
-            DepartmentKind::Emergency => "emergency",
-            DepartmentKind::Union => "union",
-            DepartmentKind::MarketRegulation => "market_regulation",
-            DepartmentKind::SocialInsurance => "social_insurance",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DepartmentKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// Short Chinese name of the kind, used in lists and messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            DepartmentKind::Hrss => "人力资源社会保障",
-            DepartmentKind::IndustryIt => "工业和信息化",
-            DepartmentKind::Finance => "财政",
-            DepartmentKind::Housing => "住房城乡建设",
-            DepartmentKind::Transport => "交通运输",
-            DepartmentKind::Health => "卫生健康",
-            DepartmentKind::Emergency => "应急管理",
-            DepartmentKind::Union => "总工会",
-            DepartmentKind::MarketRegulation => "市场监督管理",
-            DepartmentKind::SocialInsurance => "社会保险经办机构",
-        }
-    }
-
-    /// A partner department of the joint prevention mechanism (not HRSS, not the agency).
-    pub fn is_partner(self) -> bool {
-        !matches!(self, DepartmentKind::Hrss | DepartmentKind::SocialInsurance)
-    }
-}
+id_type!(
+    /// A department (成员单位) of one region.
+    pub DepartmentId
+);
 
 /// A department as its pages show it.
 #[derive(Clone, Debug)]
@@ -92,11 +24,35 @@ pub struct Department {
     pub region_level: RegionLevel,
     pub kind: DepartmentKind,
     pub name: String,
+    pub contact: ContactRecord,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The contact details as stored, and as the audit log copies them before and after a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ContactRecord {
     pub contact_person: String,
     pub contact_phone: String,
     pub address: String,
-    pub version: i32,
-    pub updated_at: DateTime<Utc>,
+}
+
+/// Checked contact details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub person: Text<50>,
+    pub phone: Option<Phone>,
+    pub address: Text<200>,
+}
+
+impl From<&Contact> for ContactRecord {
+    fn from(c: &Contact) -> Self {
+        ContactRecord {
+            contact_person: c.person.to_string(),
+            contact_phone: c.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+            address: c.address.to_string(),
+        }
+    }
 }
 
 /// Who may change a department's contact details: the city bureau any department of its city;
@@ -137,38 +93,35 @@ pub struct ListQuery {
 /// The checked filters. A region here only narrows the actor's scope, never widens it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     pub kind: Option<DepartmentKind>,
 }
 
 impl ListQuery {
+    /// Filters that do not parse are dropped: a shared link with an odd value still opens.
     pub fn filter(&self) -> ListFilter {
         ListFilter {
-            region_code: self
-                .region
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| crate::regions::model::is_valid_region_code(c))
-                .map(str::to_string),
-            kind: self.kind.as_deref().and_then(DepartmentKind::parse),
+            region_code: self.region.as_deref().and_then(|c| RegionCode::parse(c).ok()),
+            kind: self.kind.as_deref().and_then(|k| DepartmentKind::parse(k.trim())),
         }
     }
+}
 
+impl ListFilter {
     /// The filters again, for the pager's links.
     pub fn to_query_string(&self) -> String {
-        let filter = self.filter();
         let mut out = form_urlencoded::Serializer::new(String::new());
-        if let Some(code) = &filter.region_code {
-            out.append_pair("region", code);
+        if let Some(code) = &self.region_code {
+            out.append_pair("region", code.as_str());
         }
-        if let Some(kind) = filter.kind {
+        if let Some(kind) = self.kind {
             out.append_pair("kind", kind.as_str());
         }
         out.finish()
     }
 }
 
-/// The edit form as submitted (all text, so it can come back unchanged with its errors).
+/// The edit form as submitted (all text, so it can come back unchanged with its messages).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ContactForm {
     #[serde(default)]
@@ -184,77 +137,30 @@ pub struct ContactForm {
 impl From<&Department> for ContactForm {
     fn from(d: &Department) -> Self {
         ContactForm {
-            contact_person: d.contact_person.clone(),
-            contact_phone: d.contact_phone.clone(),
-            address: d.address.clone(),
+            contact_person: d.contact.contact_person.clone(),
+            contact_phone: d.contact.contact_phone.clone(),
+            address: d.contact.address.clone(),
             version: d.version.to_string(),
         }
     }
 }
 
-/// Checked contact details.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Contact {
-    pub person: String,
-    pub phone: String,
-    pub address: String,
-}
-
-/// Checks the form: the contact details, and the version the edit started from.
-pub fn parse_contact(form: &ContactForm) -> Result<(Contact, i32), FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let person = form.contact_person.trim();
-    if person.chars().count() > 50 {
-        errors.add("contact_person", "联系人不能超过 50 个字符");
-    }
-    let phone = form.contact_phone.trim();
-    if !phone.is_empty() && !is_valid_phone(phone) {
-        errors.add("contact_phone", "请填写有效的电话号码,如 13812345678 或 024-23456789");
-    }
-    let address = form.address.trim();
-    if address.chars().count() > 200 {
-        errors.add("address", "地址不能超过 200 个字符");
-    }
-    let version = form.version.trim().parse::<i32>();
-    if version.is_err() {
-        errors.add("version", "表单已损坏,请重新打开编辑页面");
-    }
-    match version {
-        Ok(version) if errors.is_empty() => Ok((
-            Contact { person: person.to_string(), phone: phone.to_string(), address: address.to_string() },
-            version,
-        )),
-        _ => Err(errors),
-    }
-}
-
-/// A mainland mobile number (11 digits from 13–19), or a landline with area code and an
-/// optional extension: 024-23456789, 041182345678, 024-23456789-8012.
-pub fn is_valid_phone(phone: &str) -> bool {
-    let digits = |s: &str, range: std::ops::RangeInclusive<usize>| {
-        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    let b = phone.as_bytes();
-    if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && digits(phone, 11..=11) {
-        return true;
-    }
-    let mut parts = phone.split('-');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(area), Some(number), extension, None) => {
-            area.starts_with('0')
-                && digits(area, 3..=4)
-                && digits(number, 7..=8)
-                && extension.is_none_or(|e| digits(e, 1..=6))
-        }
-        (Some(whole), None, None, None) => whole.starts_with('0') && digits(whole, 10..=12),
-        _ => false,
+impl ContactForm {
+    /// The checked contact details and the version the edit started from.
+    pub fn parse(&self) -> Result<(Contact, Version), FieldErrors> {
+        let mut p = FormParser::default();
+        let person = p.value::<Text<50>>("contact_person", &self.contact_person);
+        let phone = p.optional::<Phone>("contact_phone", &self.contact_phone);
+        let address = p.value::<Text<200>>("address", &self.address);
+        let version = p.value::<Version>("version", &self.version);
+        p.finish(|| Some((Contact { person: person?, phone: phone?, address: address? }, version?)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::regions::Region;
+    use crate::org::{AccountId, Region};
 
     fn department(region: i64, level: RegionLevel, kind: DepartmentKind) -> Department {
         Department {
@@ -265,9 +171,7 @@ mod tests {
             region_level: level,
             kind,
             name: String::new(),
-            contact_person: String::new(),
-            contact_phone: String::new(),
-            address: String::new(),
+            contact: ContactRecord::default(),
             version: 1,
             updated_at: Utc::now(),
         }
@@ -275,7 +179,7 @@ mod tests {
 
     fn actor(role: Role, region: i64, level: RegionLevel, department: Option<DepartmentKind>) -> Actor {
         Actor {
-            account_id: crate::accounts::AccountId(1),
+            account_id: AccountId(1),
             username: String::new(),
             display_name: String::new(),
             role,
@@ -313,17 +217,6 @@ mod tests {
     }
 
     #[test]
-    fn phone_numbers() {
-        for ok in ["13812345678", "024-23456789", "0411-82345678", "024-23456789-8012", "02423456789"] {
-            assert!(is_valid_phone(ok), "{ok}");
-        }
-        for bad in ["12812345678", "1381234567", "24-23456789", "024-2345", "电话", "024-23456789-", "138 1234 5678"]
-        {
-            assert!(!is_valid_phone(bad), "{bad}");
-        }
-    }
-
-    #[test]
     fn the_contact_form_is_checked_field_by_field() {
         let form = ContactForm {
             contact_person: " 李建国 ".into(),
@@ -331,11 +224,12 @@ mod tests {
             address: "沈阳市和平区".into(),
             version: "3".into(),
         };
-        let (contact, version) = parse_contact(&form).unwrap();
-        assert_eq!((contact.person.as_str(), version), ("李建国", 3));
+        let (contact, version) = form.parse().unwrap();
+        assert_eq!((contact.person.as_str(), version), ("李建国", Version(3)));
+        assert_eq!(ContactRecord::from(&contact).contact_phone, "13812345678");
 
         let bad = ContactForm { contact_phone: "123".into(), address: "地".repeat(201), version: "x".into(), ..form };
-        let errors = parse_contact(&bad).unwrap_err();
+        let errors = bad.parse().unwrap_err();
         assert!(errors.get("contact_phone").is_some());
         assert!(errors.get("address").is_some());
         assert!(errors.get("version").is_some());
@@ -345,25 +239,10 @@ mod tests {
     #[test]
     fn filters_only_take_well_formed_values() {
         let q = ListQuery { region: Some("210100".into()), kind: Some("health".into()), page: None };
-        assert_eq!(q.filter(), ListFilter { region_code: Some("210100".into()), kind: Some(DepartmentKind::Health) });
-        assert_eq!(q.to_query_string(), "region=210100&kind=health");
+        let f = q.filter();
+        assert_eq!(f.kind, Some(DepartmentKind::Health));
+        assert_eq!(f.to_query_string(), "region=210100&kind=health");
         let q = ListQuery { region: Some("x' or 1=1".into()), kind: Some("nope".into()), page: None };
         assert_eq!(q.filter(), ListFilter::default());
-    }
-
-    #[test]
-    fn kinds_round_trip_through_their_names() {
-        for kind in DepartmentKind::ALL {
-            assert_eq!(DepartmentKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(DepartmentKind::parse("police"), None);
-    }
-
-    #[test]
-    fn partners_exclude_hrss_and_the_agency() {
-        let partners: Vec<_> = DepartmentKind::ALL.into_iter().filter(|k| k.is_partner()).collect();
-        assert_eq!(partners.len(), 8);
-        assert!(!DepartmentKind::Hrss.is_partner());
-        assert!(!DepartmentKind::SocialInsurance.is_partner());
     }
 }

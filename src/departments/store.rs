@@ -1,33 +1,24 @@
-//! SQL of departments. Every function takes the actor: its transaction runs in the actor's
-//! row-level-security scope, and the queries filter by the scope's region as well.
+//! SQL of departments. Every function works for a `DbActor`: its transaction runs in the
+//! actor's row-level-security scope, and the queries filter by the scope's region as well.
 
-use serde_json::json;
 use sqlx::PgPool;
 
-use super::model::{Contact, Department, DepartmentId, DepartmentKind, ListFilter};
-use crate::audit::{self, AuditContext, Event};
-use crate::auth::Actor;
-use crate::db::{self, Scope};
-use crate::regions::{Region, RegionId, RegionLevel};
+use super::model::{Contact, ContactRecord, Department, DepartmentId, ListFilter};
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::db::{self, DbActor};
+use crate::error::WriteError;
+use crate::org::{DepartmentKind, RegionId, RegionLevel};
+use crate::values::Version;
 use crate::web::pagination::Page;
 
-/// The scope as a filter: `Some(region)` for one region, `None` for every region, and no
-/// answer at all for a scope that may see no region.
-fn scope_region(actor: &Actor) -> Option<Option<i64>> {
-    match actor.db().scope {
-        Scope::Region(id) => Some(Some(id.0)),
-        Scope::Province => Some(None),
-        Scope::Nothing => None,
-    }
-}
-
+/// A row as the queries below return it.
 struct Row {
     id: DepartmentId,
     region_id: RegionId,
     region_code: String,
     region_name: String,
-    region_level: String,
-    kind: String,
+    region_level: RegionLevel,
+    kind: DepartmentKind,
     name: String,
     contact_person: String,
     contact_phone: String,
@@ -36,42 +27,45 @@ struct Row {
     updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl Row {
-    fn into_department(self) -> Option<Department> {
-        Some(Department {
-            id: self.id,
-            region_id: self.region_id,
-            region_code: self.region_code,
-            region_name: self.region_name,
-            region_level: RegionLevel::parse(&self.region_level)?,
-            kind: DepartmentKind::parse(&self.kind)?,
-            name: self.name,
-            contact_person: self.contact_person,
-            contact_phone: self.contact_phone,
-            address: self.address,
-            version: self.version,
-            updated_at: self.updated_at,
-        })
+impl From<Row> for Department {
+    fn from(r: Row) -> Self {
+        Department {
+            id: r.id,
+            region_id: r.region_id,
+            region_code: r.region_code,
+            region_name: r.region_name,
+            region_level: r.region_level,
+            kind: r.kind,
+            name: r.name,
+            contact: ContactRecord {
+                contact_person: r.contact_person,
+                contact_phone: r.contact_phone,
+                address: r.address,
+            },
+            version: r.version,
+            updated_at: r.updated_at,
+        }
     }
 }
 
 /// One page of the departments the actor may see, and how many there are in all.
 pub async fn list(
     pool: &PgPool,
-    actor: &Actor,
+    actor: DbActor,
     filter: &ListFilter,
     page: Page,
 ) -> Result<(Vec<Department>, i64), sqlx::Error> {
-    let Some(scope) = scope_region(actor) else { return Ok((Vec::new(), 0)) };
-    let mut tx = db::begin(pool, actor.db()).await?;
+    let Some(scope) = actor.scope.region_filter() else { return Ok((Vec::new(), 0)) };
+    let code = filter.region_code.as_ref().map(|c| c.as_str());
     let kind = filter.kind.map(|k| k.as_str());
+    let mut tx = db::begin(pool, actor).await?;
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM departments d JOIN regions r ON r.id = d.region_id
            WHERE ($1::bigint IS NULL OR d.region_id = $1)
              AND ($2::text IS NULL OR r.code = $2)
              AND ($3::text IS NULL OR d.kind = $3)"#,
         scope,
-        filter.region_code,
+        code,
         kind
     )
     .fetch_one(&mut *tx)
@@ -79,8 +73,8 @@ pub async fn list(
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT d.id AS "id: DepartmentId", d.region_id AS "region_id: RegionId", r.code AS region_code,
-                  r.name AS region_name, r.level AS region_level, d.kind, d.name, d.contact_person,
-                  d.contact_phone, d.address, d.version, d.updated_at
+                  r.name AS region_name, r.level AS "region_level: RegionLevel", d.kind AS "kind: DepartmentKind",
+                  d.name, d.contact_person, d.contact_phone, d.address, d.version, d.updated_at
            FROM departments d JOIN regions r ON r.id = d.region_id
            WHERE ($1::bigint IS NULL OR d.region_id = $1)
              AND ($2::text IS NULL OR r.code = $2)
@@ -88,7 +82,7 @@ pub async fn list(
            ORDER BY r.sort_order, r.code, d.id
            LIMIT $4 OFFSET $5"#,
         scope,
-        filter.region_code,
+        code,
         kind,
         page.limit(),
         page.offset()
@@ -96,18 +90,18 @@ pub async fn list(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok((rows.into_iter().filter_map(Row::into_department).collect(), total))
+    Ok((rows.into_iter().map(Department::from).collect(), total))
 }
 
 /// The department, if it exists in the actor's scope (otherwise the same `None`).
-pub async fn find(pool: &PgPool, actor: &Actor, id: DepartmentId) -> Result<Option<Department>, sqlx::Error> {
-    let Some(scope) = scope_region(actor) else { return Ok(None) };
-    let mut tx = db::begin(pool, actor.db()).await?;
+pub async fn find(pool: &PgPool, actor: DbActor, id: DepartmentId) -> Result<Option<Department>, sqlx::Error> {
+    let Some(scope) = actor.scope.region_filter() else { return Ok(None) };
+    let mut tx = db::begin(pool, actor).await?;
     let row = sqlx::query_as!(
         Row,
         r#"SELECT d.id AS "id: DepartmentId", d.region_id AS "region_id: RegionId", r.code AS region_code,
-                  r.name AS region_name, r.level AS region_level, d.kind, d.name, d.contact_person,
-                  d.contact_phone, d.address, d.version, d.updated_at
+                  r.name AS region_name, r.level AS "region_level: RegionLevel", d.kind AS "kind: DepartmentKind",
+                  d.name, d.contact_person, d.contact_phone, d.address, d.version, d.updated_at
            FROM departments d JOIN regions r ON r.id = d.region_id
            WHERE d.id = $1 AND ($2::bigint IS NULL OR d.region_id = $2)"#,
         id.0,
@@ -116,28 +110,41 @@ pub async fn find(pool: &PgPool, actor: &Actor, id: DepartmentId) -> Result<Opti
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(row.and_then(Row::into_department))
+    Ok(row.map(Department::from))
 }
 
-pub enum SaveOutcome {
-    Saved,
-    /// Someone saved in between: the version no longer matches.
-    Stale,
-    Missing,
+/// The id of a region's department of a kind, if the actor may see it.
+pub async fn id_of(
+    pool: &PgPool,
+    actor: DbActor,
+    region_code: &str,
+    kind: DepartmentKind,
+) -> Result<Option<DepartmentId>, sqlx::Error> {
+    let mut tx = db::begin(pool, actor).await?;
+    let id = sqlx::query_scalar!(
+        r#"SELECT d.id AS "id: DepartmentId" FROM departments d JOIN regions r ON r.id = d.region_id
+           WHERE r.code = $1 AND d.kind = $2"#,
+        region_code,
+        kind.as_str()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Saves the contact details if the row is still at `version` (optimistic locking), with its
 /// audit record in the same transaction.
 pub async fn update_contact(
     pool: &PgPool,
-    actor: &Actor,
-    audit: &AuditContext,
+    actor: DbActor,
+    ctx: &AuditContext,
     id: DepartmentId,
-    version: i32,
+    version: Version,
     contact: &Contact,
-) -> Result<SaveOutcome, sqlx::Error> {
-    let Some(scope) = scope_region(actor) else { return Ok(SaveOutcome::Missing) };
-    let mut tx = db::begin(pool, actor.db()).await?;
+) -> Result<(), WriteError> {
+    let Some(scope) = actor.scope.region_filter() else { return Err(WriteError::NotFound) };
+    let mut tx = db::begin(pool, actor).await?;
     let before = sqlx::query!(
         "SELECT contact_person, contact_phone, address, version FROM departments
          WHERE id = $1 AND ($2::bigint IS NULL OR region_id = $2) FOR UPDATE",
@@ -145,36 +152,30 @@ pub async fn update_contact(
         scope
     )
     .fetch_optional(&mut *tx)
-    .await?;
-    let Some(before) = before else { return Ok(SaveOutcome::Missing) };
-    if before.version != version {
-        return Ok(SaveOutcome::Stale);
+    .await?
+    .ok_or(WriteError::NotFound)?;
+    if before.version != version.0 {
+        return Err(WriteError::Stale);
     }
+    let after = ContactRecord::from(contact);
     sqlx::query!(
         "UPDATE departments
          SET contact_person = $2, contact_phone = $3, address = $4, version = version + 1, updated_at = now()
          WHERE id = $1",
         id.0,
-        contact.person,
-        contact.phone,
-        contact.address
+        after.contact_person,
+        after.contact_phone,
+        after.address
     )
     .execute(&mut *tx)
     .await?;
-    let event = Event::new("department.update").object("department", id.0).change(
-        json!({"contact_person": before.contact_person, "contact_phone": before.contact_phone, "address": before.address}),
-        json!({"contact_person": contact.person, "contact_phone": contact.phone, "address": contact.address}),
-    );
-    audit::record(&mut tx, audit, event).await?;
+    let before = ContactRecord {
+        contact_person: before.contact_person,
+        contact_phone: before.contact_phone,
+        address: before.address,
+    };
+    let event = Event::new(Action::DepartmentUpdate).object("department", id).change(&before, &after);
+    audit::record(&mut tx, ctx, event).await?;
     tx.commit().await?;
-    Ok(SaveOutcome::Saved)
-}
-
-/// The regions the actor may filter by: every region for the province, else their own.
-pub async fn regions_in_scope(pool: &PgPool, actor: &Actor) -> Result<Vec<Region>, sqlx::Error> {
-    Ok(match actor.db().scope {
-        Scope::Province => crate::regions::store::list(pool).await?,
-        Scope::Region(_) => actor.region.iter().cloned().collect(),
-        Scope::Nothing => Vec::new(),
-    })
+    Ok(())
 }

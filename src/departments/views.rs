@@ -2,14 +2,14 @@
 
 use askama::Template;
 
-use super::model::{ContactForm, Department, DepartmentKind, ListFilter, may_edit, may_unmask};
+use super::model::{ContactForm, Department, ListFilter, may_edit, may_unmask};
 use crate::auth::Actor;
-use crate::regions::Region;
-use crate::web::form::FieldErrors;
+use crate::db::Scope;
+use crate::org::{DepartmentKind, Region};
+use crate::values::{mask, time};
+use crate::web::form::{Choice, FieldErrors, choices};
 use crate::web::layout::{Chrome, Crumb, Layout};
-use crate::web::mask;
-use crate::web::pagination::Pager;
-use crate::web::time::shanghai;
+use crate::web::pagination::{Page, Pager};
 
 /// A list row: the phone number masked, as lists show personal data.
 pub struct Row {
@@ -28,8 +28,8 @@ impl From<Department> for Row {
             region_name: d.region_name,
             kind_label: d.kind.label(),
             name: d.name,
-            contact_person: d.contact_person,
-            contact_phone_masked: mask::phone(&d.contact_phone),
+            contact_person: d.contact.contact_person,
+            contact_phone_masked: mask::phone(&d.contact.contact_phone),
         }
     }
 }
@@ -40,19 +40,34 @@ pub struct ListPage {
     pub layout: Layout,
     pub pager: Pager,
     pub rows: Vec<Row>,
-    pub regions: Vec<Region>,
-    pub kinds: Vec<DepartmentKind>,
-    pub filter: ListFilter,
-    pub show_region_filter: bool,
+    /// The region filter, for those who see more than one region.
+    pub regions: Option<Vec<Choice>>,
+    pub kinds: Vec<Choice>,
+    pub region: String,
+    pub kind: String,
 }
 
 impl ListPage {
-    fn region_selected(&self, code: &str) -> bool {
-        self.filter.region_code.as_deref() == Some(code)
-    }
-
-    fn kind_selected(&self, kind: &DepartmentKind) -> bool {
-        self.filter.kind == Some(*kind)
+    pub fn new(
+        chrome: &Chrome,
+        actor: &Actor,
+        departments: Vec<Department>,
+        total: i64,
+        page: Page,
+        regions: Vec<Region>,
+        filter: ListFilter,
+    ) -> ListPage {
+        let regions = (actor.db().scope == Scope::Province)
+            .then(|| regions.into_iter().map(|r| Choice::new(r.code, r.name)).collect());
+        ListPage {
+            layout: chrome.layout("成员单位", vec![Crumb::here("成员单位")]),
+            pager: Pager::new(page, total, filter.to_query_string()),
+            rows: departments.into_iter().map(Row::from).collect(),
+            regions,
+            kinds: choices::<DepartmentKind>(),
+            region: filter.region_code.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            kind: filter.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        }
     }
 }
 
@@ -66,6 +81,7 @@ pub struct DetailPage {
     pub phone: String,
     /// The actor may unmask, and the number is still masked.
     pub offer_unmask: bool,
+    pub updated_at: String,
 }
 
 impl DetailPage {
@@ -74,13 +90,17 @@ impl DetailPage {
             department.name.clone(),
             vec![Crumb::link("成员单位", "/departments"), Crumb::here(department.name.clone())],
         );
-        let phone = if unmasked { department.contact_phone.clone() } else { mask::phone(&department.contact_phone) };
-        let offer_unmask = !unmasked && !department.contact_phone.is_empty() && may_unmask(actor, &department);
-        DetailPage { layout, editable: may_edit(actor, &department), department, phone, offer_unmask }
-    }
-
-    fn updated_at(&self) -> String {
-        self.department.updated_at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+        let stored = &department.contact.contact_phone;
+        let phone = if unmasked { stored.clone() } else { mask::phone(stored) };
+        let offer_unmask = !unmasked && !stored.is_empty() && may_unmask(actor, &department);
+        DetailPage {
+            layout,
+            editable: may_edit(actor, &department),
+            updated_at: time::minutes(&department.updated_at),
+            department,
+            phone,
+            offer_unmask,
+        }
     }
 }
 
@@ -99,7 +119,7 @@ impl EditPage {
             format!("编辑 {}", department.name),
             vec![
                 Crumb::link("成员单位", "/departments"),
-                Crumb::link(department.name.clone(), format!("/departments/{}", department.id.0)),
+                Crumb::link(department.name.clone(), format!("/departments/{}", department.id)),
                 Crumb::here("编辑联系信息"),
             ],
         );

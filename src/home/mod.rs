@@ -2,14 +2,14 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::Response;
 
-use crate::auth::session::CurrentSession;
 use crate::cycles::{self, CycleSummary};
 use crate::db::{self, DbActor};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Chrome, Layout};
+use crate::web::render;
 
 #[derive(Template)]
 #[template(path = "home/index.html")]
@@ -22,14 +22,13 @@ struct HomePage {
     current_cycle: Option<CycleSummary>,
 }
 
-pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Html<String>, AppError> {
-    let session: &CurrentSession = &chrome.session;
-    let account = session.account().ok_or(AppError::SignInRequired)?;
+pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let account = chrome.viewer.person.clone().ok_or(AppError::SignInRequired)?;
     // Reference data only: no region rows are read, so the transaction needs no scope.
     let mut tx = db::begin(&state.pool, DbActor::SYSTEM).await?;
     let cycles = cycles::store::list(&mut *tx).await?;
     tx.commit().await?;
-    let current_cycle = cycles::model::current(&cycles, crate::web::time::today()).cloned();
+    let current_cycle = cycles::model::current(&cycles, crate::values::time::today()).cloned();
     let page = HomePage {
         layout: chrome.layout("工作台", Vec::new()),
         actor_name: account.display_name.clone(),
@@ -38,5 +37,5 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Html
         cycles,
         current_cycle,
     };
-    Ok(Html(page.render()?))
+    render(page)
 }

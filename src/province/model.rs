@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::departments::DepartmentKind;
-use crate::regions::model::is_valid_region_code;
+use crate::org::DepartmentKind;
+use crate::values::RegionCode;
 
 /// The checked contents of a province file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,13 +242,13 @@ fn unique<'a>(seen: &mut HashSet<&'a str>, value: &'a Spanned<String>, what: &st
 impl RawFile {
     fn check(&self) -> Result<Province, Problem> {
         let p = &self.province;
-        if !is_valid_region_code(p.code.get_ref()) {
+        if RegionCode::parse(p.code.get_ref()).is_err() {
             return Err((p.code.span(), format!("地区代码「{}」应为 6 位数字", p.code.get_ref())));
         }
         let mut codes = HashSet::from([p.code.get_ref().as_str()]);
         let mut cities = Vec::with_capacity(self.cities.len());
         for c in &self.cities {
-            if !is_valid_region_code(c.code.get_ref()) {
+            if RegionCode::parse(c.code.get_ref()).is_err() {
                 return Err((c.code.span(), format!("地区代码「{}」应为 6 位数字", c.code.get_ref())));
             }
             unique(&mut codes, &c.code, "地区代码")?;

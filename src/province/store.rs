@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool};
 
 use super::model::{Cycle, KeyIndustry, Province};
-use crate::regions::RegionId;
+use crate::org::RegionId;
 
 /// What one seeding added, as `entity:key` strings (for the start-up log).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

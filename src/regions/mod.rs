@@ -1,6 +1,4 @@
-//! Regions: the tenants of the system (the provincial level and its cities).
+//! Regions: the tenants of the system (the provincial level and its cities). Their types are
+//! in `org`; this is their SQL.
 
-pub mod model;
 pub mod store;
-
-pub use model::{Region, RegionId, RegionLevel};

@@ -3,15 +3,11 @@
 //! `X-Forwarded-For` entry, the one the trusted proxy appended itself; entries further left are
 //! whatever the client claimed and are ignored.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::ConnectInfo;
-use axum::http::{Extensions, HeaderMap};
+use axum::http::HeaderMap;
 
-/// The request's client address, settled once by the session middleware.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ClientIp(pub Option<IpAddr>);
-
+/// The client's address: the socket's peer, or behind a trusted proxy the entry it appended.
 pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
     if trust_forwarded_for
         && let Some(forwarded) = headers
@@ -25,14 +21,6 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_forwarded_for:
         return Some(forwarded);
     }
     peer
-}
-
-/// The address from a request's extensions: the settled one, else the socket's peer.
-pub fn from_extensions(extensions: &Extensions) -> Option<IpAddr> {
-    extensions
-        .get::<ClientIp>()
-        .and_then(|c| c.0)
-        .or_else(|| extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use crate::web::{mask, time};
+use crate::error::AppError;
+use crate::values::{mask, time};
 
 /// How a column's values are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,6 +226,12 @@ impl Export {
             headers.insert(header::CONTENT_DISPOSITION, value);
         }
         Ok(response)
+    }
+}
+
+impl From<ExportError> for AppError {
+    fn from(e: ExportError) -> Self {
+        AppError::Internal(e.into())
     }
 }
 

@@ -80,7 +80,7 @@ impl Flash {
     }
 
     pub fn from_headers(headers: &axum::http::HeaderMap) -> Option<Flash> {
-        let value = crate::auth::session::cookie_values(headers).find(|(n, _)| *n == COOKIE)?.1;
+        let value = super::cookies::get(headers, COOKIE)?;
         Self::ALL.into_iter().find(|f| f.key() == value)
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 
 use crate::access::{self, Requester};
-use crate::auth::session::CurrentSession;
+use crate::request::Viewer;
 use crate::state::AppState;
 use crate::web::flash::Flash;
 
@@ -62,7 +62,7 @@ pub struct IncomingFlash(pub Option<Flash>);
 /// Everything a page needs to draw its frame, taken from the request.
 #[derive(Clone, Debug)]
 pub struct Chrome {
-    pub session: CurrentSession,
+    pub viewer: Viewer,
     pub flash: Option<Flash>,
     pub demo: bool,
     pub path: String,
@@ -78,7 +78,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         Ok(Chrome {
-            session: parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default(),
+            viewer: Viewer::from_extensions(&parts.extensions),
             flash: parts.extensions.get::<IncomingFlash>().and_then(|f| f.0),
             demo: state.demo,
             path: parts.uri.path().to_string(),
@@ -89,7 +89,7 @@ where
 impl Chrome {
     /// The frame of a page titled `title`, with breadcrumbs after 工作台.
     pub fn layout(&self, title: impl Into<String>, crumbs: Vec<Crumb>) -> Layout {
-        let account = self.session.account();
+        let account = self.viewer.person.as_ref();
         let requester = match account {
             None => Requester::Anonymous,
             Some(a) => a.role.map(Requester::Role).unwrap_or(Requester::NoRole),
@@ -113,10 +113,10 @@ impl Chrome {
             menu,
             breadcrumbs,
             flash: self.flash,
-            csrf: self.session.csrf_token().to_string(),
+            csrf: self.viewer.csrf_token.clone(),
             demo: self.demo,
             version: VERSION,
-            password_expires_in_days: account.and_then(|a| a.password_expires_in_days),
+            password_expires_in_days: self.viewer.password_expires_in_days,
         }
     }
 }

@@ -1,55 +1,38 @@
-//! The layers around every route, outermost first: request id, trace span, security headers,
-//! error pages, body limit, timeout, session and CSRF, panic catching.
+//! The layers of our own that every response passes through: the request id, the security
+//! headers, and the error pages. `crate::router` stacks them with the rest.
+
+use std::borrow::Cow;
 
 use askama::Template;
-use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse};
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
-use crate::auth::session::CurrentSession;
 use crate::error::ErrorPage;
+use crate::request::{RequestId, Viewer};
 use crate::state::AppState;
 use crate::web::layout::{Chrome, Crumb, Layout};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
-    let settings = state.settings.clone();
-    routes
-        .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
-        .layer(CatchPanicLayer::custom(|_| {
-            tracing::error!("handler panicked");
-            crate::error::AppError::Internal(anyhow::anyhow!("panic")).into_response()
-        }))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::middleware::sessions))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), render_error_pages))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &Request| {
-                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-                })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(middleware::from_fn_with_state(state.clone(), assign_request_id))
-        .with_state(state)
+/// The span every log line of a request carries: its id, method and path.
+pub fn request_span(req: &Request) -> tracing::Span {
+    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+}
+
+/// A panic in a handler: logged, and answered like any internal error.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    crate::error::AppError::Internal(anyhow::anyhow!("panic")).into_response()
 }
 
 /// Keeps a well-formed `x-request-id` from a trusted proxy (the deployment says one sits in
 /// front: `trust_forwarded_for`), otherwise makes one, and echoes it on the response. A client
 /// reaching the server directly cannot choose the id its requests are logged and audited under.
-async fn assign_request_id(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
+pub async fn assign_request_id(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
     let incoming = req
         .headers()
         .get(REQUEST_ID)
@@ -61,6 +44,7 @@ async fn assign_request_id(State(state): State<AppState>, mut req: Request, next
     };
     let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
     req.headers_mut().insert(REQUEST_ID, value.clone());
+    req.extensions_mut().insert(RequestId(id));
     let mut response = next.run(req).await;
     response.headers_mut().insert(REQUEST_ID, value);
     response
@@ -73,7 +57,7 @@ fn is_sane_request_id(id: &str) -> bool {
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The headers of SECURITY.md "Responses", on every response, error pages included.
-async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -101,7 +85,7 @@ struct ErrorTemplate<'a> {
     layout: Layout,
     status: u16,
     title: &'a str,
-    message: &'a str,
+    message: Cow<'a, str>,
     request_id: &'a str,
     /// For a conflict: the page to reopen (the edit form the stale save came from).
     retry: Option<String>,
@@ -114,7 +98,7 @@ pub struct OwnBody;
 
 /// Gives every error response without an HTML page of its own (our `AppError`s, axum's 404/405,
 /// tower-http's 413 and timeouts, caught panics) the standard Chinese page with the request id.
-async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
     let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
     let path = req.uri().path().to_string();
     let response = next.run(req).await;
@@ -130,9 +114,13 @@ async fn render_error_pages(State(state): State<AppState>, req: Request, next: N
         return response;
     }
     let (title, default_message) = describe(status);
-    let message = response.extensions().get::<ErrorPage>().and_then(|p| p.message).unwrap_or(default_message);
+    let message = response
+        .extensions()
+        .get::<ErrorPage>()
+        .and_then(|p| p.message.clone())
+        .unwrap_or(Cow::Borrowed(default_message));
     let chrome = Chrome {
-        session: response.extensions().get::<CurrentSession>().cloned().unwrap_or_default(),
+        viewer: Viewer::from_extensions(response.extensions()),
         flash: None,
         demo: state.demo,
         path: path.clone(),
@@ -168,6 +156,7 @@ fn describe(status: StatusCode) -> (&'static str, &'static str) {
         StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在,或已被删除。"),
         StatusCode::METHOD_NOT_ALLOWED => ("请求方式不支持", "该页面不支持此请求方式。"),
         StatusCode::CONFLICT => ("数据已被修改", "您提交的内容已被他人修改,请刷新后重试。"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("无法办理", "该操作不符合办理规则,未执行。"),
         StatusCode::PAYLOAD_TOO_LARGE => ("提交内容过大", "提交的内容超过了系统允许的大小。"),
         StatusCode::TOO_MANY_REQUESTS => ("请求过于频繁", "请稍候再试。"),
         StatusCode::SERVICE_UNAVAILABLE => ("服务暂时不可用", "系统繁忙或数据库暂时不可用,请稍后重试。"),
@@ -191,7 +180,7 @@ mod tests {
 
     #[test]
     fn every_error_status_has_a_chinese_title() {
-        for code in [400, 403, 404, 405, 409, 413, 429, 500, 503, 418] {
+        for code in [400, 403, 404, 405, 409, 413, 422, 429, 500, 503, 418] {
             let (title, message) = describe(StatusCode::from_u16(code).unwrap());
             assert!(!title.is_empty() && !message.is_empty());
         }

@@ -3,14 +3,16 @@
 
 use std::collections::HashSet;
 
-use prevention::access::{ROUTES, Role};
+use prevention::access::ROUTES;
 use prevention::db::{DbActor, Scope};
+use prevention::org::Role;
 use reqwest::StatusCode;
 
-use crate::support::{TestApp, TestDb, TestUser};
+use crate::support::departments::{department_id, department_version};
+use crate::support::{TestApp, TestUser};
 
 /// The expectation columns follow this order.
-const ROLES: [Role; 8] = Role::ALL;
+const ROLES: &[Role] = Role::ALL;
 
 /// Where each role's account lives. Partner officers are of the emergency department.
 fn home_region(role: Role) -> &'static str {
@@ -19,25 +21,6 @@ fn home_region(role: Role) -> &'static str {
         Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer | Role::Expert => "210100",
         _ => "",
     }
-}
-
-pub async fn department_id(db: &TestDb, region: &str, kind: &str) -> i64 {
-    let owner = db.owner_pool().await;
-    let mut tx = prevention::db::begin(&owner, DbActor::new(Scope::Province, None)).await.unwrap();
-    sqlx::query_scalar(
-        "SELECT d.id FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.code = $1 AND d.kind = $2",
-    )
-    .bind(region)
-    .bind(kind)
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap()
-}
-
-pub async fn department_version(db: &TestDb, id: i64) -> i32 {
-    let owner = db.owner_pool().await;
-    let mut tx = prevention::db::begin(&owner, DbActor::new(Scope::Province, None)).await.unwrap();
-    sqlx::query_scalar("SELECT version FROM departments WHERE id = $1").bind(id).fetch_one(&mut *tx).await.unwrap()
 }
 
 /// One probe: method, the route's pattern (to check coverage), the concrete path, and the
@@ -231,7 +214,7 @@ async fn every_route_every_role_own_and_other_region() {
 
     let mut covered = HashSet::new();
     let mut failures = Vec::new();
-    for (index, role) in ROLES.into_iter().enumerate() {
+    for (index, role) in ROLES.iter().copied().enumerate() {
         let user = app.login_as(role, home_region(role)).await;
         for probe in probes(role) {
             covered.insert((probe.method, probe.pattern));

@@ -1,8 +1,8 @@
 //! The three administrators' pages: the system administrator's accounts, dormant accounts,
 //! login log and sessions; the security administrator's roles and policy; the auditor's log.
 
-use prevention::access::Role;
-use prevention::departments::DepartmentKind;
+use prevention::org::DepartmentKind;
+use prevention::org::Role;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -13,7 +13,7 @@ async fn audit_count(pool: &PgPool, action: &str) -> i64 {
 }
 
 async fn account_id(pool: &PgPool, username: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM accounts WHERE username = $1").bind(username).fetch_one(pool).await.unwrap()
+    crate::support::accounts::id_of(pool, username).await.0
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@ use std::io::Cursor;
 use std::process::Command;
 
 use calamine::{Reader, Xlsx};
-use prevention::access::Role;
 use prevention::db::{APP_ROLE, OWNER_ROLE};
+use prevention::org::Role;
 use reqwest::StatusCode;
 
-use crate::access::{department_id, department_version};
+use crate::support::departments::{department_id, department_version};
 use crate::support::{TestApp, TestUser, manifest_dir};
 
 async fn edit_department(user: &TestUser, app: &TestApp, id: i64, person: &str, phone: &str) {
@@ -45,7 +45,7 @@ async fn the_auditors_filters_narrow_the_log() {
     assert_eq!(rows_in(&by_region), 0, "nobody of 大连 did anything");
     let future = auditor.get("/audit?from=2099-01-01").await.text().await.unwrap();
     assert!(future.contains("没有符合条件的记录"));
-    let today = prevention::web::time::today();
+    let today = prevention::values::time::today();
     let today_page =
         auditor.get(&format!("/audit?from={today}&to={today}&action=login.failure")).await.text().await.unwrap();
     assert_eq!(rows_in(&today_page), 1, "inclusive calendar days in Asia/Shanghai");
@@ -107,7 +107,7 @@ async fn an_export_holds_the_filtered_rows_masked_and_is_audited() {
     let sheet = workbook.worksheet_range("数据").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert_eq!(cells[0][0], "审计日志");
-    assert!(cells.iter().any(|r| r[0] == "操作:department.update"), "the filters stand above the table");
+    assert!(cells.iter().any(|r| r[0] == "操作:修改成员单位"), "the filters stand above the table, in words");
     let header = cells.iter().position(|r| r[0] == "编号").unwrap();
     let data = &cells[header + 1..];
     assert_eq!(data.len(), 3, "the same rows as the filtered list");

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and CSRF, through the real login form.
 
-use prevention::access::Role;
+use prevention::org::Role;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
 

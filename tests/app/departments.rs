@@ -1,11 +1,11 @@
 //! The region's departments: list, detail, edit with optimistic locking.
 
-use prevention::access::Role;
-use prevention::departments::DepartmentKind;
+use prevention::org::DepartmentKind;
+use prevention::org::Role;
 use reqwest::StatusCode;
 
-use crate::access::{department_id, department_version};
 use crate::support::TestApp;
+use crate::support::departments::{department_id, department_version};
 
 fn rows(html: &str) -> usize {
     html.matches("<td class=\"text-center\"><a href=\"/departments/").count()
@@ -142,7 +142,7 @@ async fn bad_input_comes_back_with_messages_and_nothing_saved() {
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.text().await.unwrap();
     assert!(body.contains("请填写有效的电话号码"));
-    assert!(body.contains("地址不能超过 200 个字符"));
+    assert!(body.contains("不能超过 200 个字符"));
     assert!(body.contains("value=\"钱财\""), "values are kept");
     assert!(body.contains("value=\"12345\""));
     assert!(body.contains("is-invalid"));

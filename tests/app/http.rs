@@ -8,7 +8,7 @@ use prevention::AppError;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use prevention::access::Role;
+use prevention::org::Role;
 
 use crate::support::{TestApp, exec};
 

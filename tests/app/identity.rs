@@ -3,8 +3,8 @@
 
 use std::sync::atomic::Ordering;
 
-use prevention::access::Role;
 use prevention::auth::password::DUMMY_VERIFICATIONS;
+use prevention::org::Role;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -20,15 +20,7 @@ async fn exec(pool: &PgPool, sql: &'static str, username: &str) {
 
 /// Posts the login form from a fresh browser; returns the answer's status and body.
 async fn try_login(app: &TestApp, username: &str, password: &str) -> (u16, String) {
-    let client = new_client();
-    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let token = csrf_token_in(&page).unwrap();
-    let res = client
-        .post(app.url("/login"))
-        .form(&[("csrf", token.as_str()), ("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap();
+    let (_, res) = app.post_login(username, password).await;
     (res.status().as_u16(), res.text().await.unwrap_or_default())
 }
 
@@ -272,7 +264,7 @@ async fn each_event_writes_exactly_one_audit_row() {
             .unwrap();
     assert_eq!((route.as_str(), detail.as_str()), ("/departments", "GET /departments"));
 
-    let id = crate::access::department_id(&app.db, "210100", "finance").await;
+    let id = crate::support::departments::department_id(&app.db, "210100", "finance").await;
     let res = user
         .post_form(
             &format!("/departments/{id}/edit"),
@@ -333,33 +325,34 @@ async fn a_failing_audit_write_rolls_the_change_back() {
     let pool = app.db.app_pool().await;
     let region = prevention::regions::store::find_by_code(&pool, "210100").await.unwrap().unwrap();
     let actor = prevention::auth::Actor {
-        account_id: prevention::accounts::AccountId(1),
+        account_id: prevention::org::AccountId(1),
         username: "x".into(),
         display_name: "x".into(),
         role: Role::CityOfficer,
         region: Some(region),
         department: None,
     };
-    let id = crate::access::department_id(&app.db, "210100", "health").await;
+    let id = crate::support::departments::department_id(&app.db, "210100", "health").await;
     // The audit table refuses the runtime role's insert (in this test's database only).
     crate::support::exec(&app.db.owner_pool().await, "REVOKE INSERT ON audit_log FROM prevention_app").await;
     let audit = prevention::audit::AuditContext::default();
-    let contact = prevention::departments::model::Contact {
-        person: "不应保存".into(),
-        phone: String::new(),
-        address: String::new(),
+    let form = prevention::departments::model::ContactForm {
+        contact_person: "不应保存".into(),
+        version: "1".into(),
+        ..Default::default()
     };
+    let (contact, version) = form.parse().unwrap();
     let result = prevention::departments::store::update_contact(
         &pool,
-        &actor,
+        actor.db(),
         &audit,
         prevention::departments::DepartmentId(id),
-        1,
+        version,
         &contact,
     )
     .await;
     assert!(result.is_err());
-    assert_eq!(crate::access::department_version(&app.db, id).await, 1, "the change was rolled back");
+    assert_eq!(crate::support::departments::department_version(&app.db, id).await, 1, "the change was rolled back");
 }
 
 #[tokio::test]

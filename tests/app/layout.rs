@@ -1,7 +1,7 @@
 //! The page frame: top bar, the role's menu, error pages inside the frame, assets, no inline
 //! script or style.
 
-use prevention::access::Role;
+use prevention::org::Role;
 use reqwest::StatusCode;
 
 use crate::support::TestApp;

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use prevention::access::Role;
 use prevention::config::Settings;
 use prevention::db::local::{Durability, LocalCluster};
 use prevention::db::{APP_ROLE, OWNER_ROLE};
+use prevention::org::Role;
 use prevention::state::AppState;
 use prevention::{AppError, accounts};
 use reqwest::StatusCode;
@@ -53,7 +53,7 @@ async fn a_lost_database_gives_503_pages_and_the_app_recovers_by_itself() {
         display_name: "运维测试".into(),
         role: Some(Role::CityOfficer),
         region_id: Some(region.id),
-        department: Some(prevention::departments::DepartmentKind::Hrss),
+        department: Some(prevention::org::DepartmentKind::Hrss),
         password_hash: prevention::auth::password::hash_blocking(TEST_PASSWORD).unwrap(),
         must_change_password: false,
     };

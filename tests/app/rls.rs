@@ -1,9 +1,10 @@
 //! Row-level security, connected as prevention_app: the second layer of tenant isolation holds
 //! even if a store function forgot its filter.
 
-use prevention::accounts::AccountId;
 use prevention::db::{self, DbActor, Scope};
-use prevention::regions::{self, RegionId};
+use prevention::org::AccountId;
+use prevention::org::RegionId;
+use prevention::regions;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
