@@ -22,6 +22,17 @@ impl Role {
 /// A function of the system a role may or may not use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Permission {
+    /// Every officer: the cycles, the working-day calendar, key industries, plans.
+    ViewReference,
+    /// Province officers: the cycles and the working-day calendar.
+    EditReference,
+    /// City officers: their region's own key industries.
+    KeepKeyIndustries,
+    /// City officers (their city's plan) and province officers (the province's own): write and
+    /// submit implementation plans.
+    WritePlans,
+    /// Province officers: file or return cities' plans, issue the province's, see the overview.
+    ReviewPlans,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -41,9 +52,13 @@ impl Role {
         use Permission::*;
         use Role::*;
         match permission {
-            ViewDepartments | EditDepartments => {
+            ViewReference | ViewDepartments | EditDepartments => {
                 matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer)
             }
+            EditReference => self == ProvinceOfficer,
+            KeepKeyIndustries => self == CityOfficer,
+            WritePlans => matches!(self, CityOfficer | ProvinceOfficer),
+            ReviewPlans => self == ProvinceOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -93,6 +108,25 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/login/totp", Access::Account),
     rule("POST", "/login/totp", Access::Account),
     rule("GET", "/", Access::SignedIn),
+    rule("GET", "/cycles", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/cycles/{year}", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/cycles/{year}/edit", Access::Requires(Permission::EditReference)),
+    rule("POST", "/cycles/{year}/edit", Access::Requires(Permission::EditReference)),
+    rule("GET", "/calendar", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/calendar/{year}/edit", Access::Requires(Permission::EditReference)),
+    rule("POST", "/calendar/{year}/edit", Access::Requires(Permission::EditReference)),
+    rule("GET", "/key-industries", Access::Requires(Permission::ViewReference)),
+    rule("POST", "/key-industries", Access::Requires(Permission::KeepKeyIndustries)),
+    rule("GET", "/key-industries/{id}/delete", Access::Requires(Permission::KeepKeyIndustries)),
+    rule("POST", "/key-industries/{id}/delete", Access::Requires(Permission::KeepKeyIndustries)),
+    rule("GET", "/plans", Access::Requires(Permission::ViewReference)),
+    rule("POST", "/plans/new", Access::Requires(Permission::WritePlans)),
+    rule("GET", "/plans/overview/export", Access::Requires(Permission::ReviewPlans)),
+    rule("GET", "/plans/{id}", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/plans/{id}/edit", Access::Requires(Permission::WritePlans)),
+    rule("POST", "/plans/{id}/edit", Access::Requires(Permission::WritePlans)),
+    rule("POST", "/plans/{id}/transition", Access::Requires(Permission::WritePlans)),
+    rule("GET", "/plans/{id}/compare", Access::Requires(Permission::ViewReference)),
     rule("GET", "/departments", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
@@ -195,7 +229,11 @@ pub struct MenuItem {
 
 pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
+    MenuItem { label: "实施方案", href: "/plans", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
+    MenuItem { label: "行动计划周期", href: "/cycles", access: Access::Requires(Permission::ViewReference) },
+    MenuItem { label: "重点行业", href: "/key-industries", access: Access::Requires(Permission::ViewReference) },
+    MenuItem { label: "工作日历", href: "/calendar", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "账号管理", href: "/admin/accounts", access: Access::Requires(Permission::ManageAccounts) },
     MenuItem { label: "休眠账号", href: "/admin/dormant", access: Access::Requires(Permission::ManageAccounts) },
     MenuItem { label: "登录日志", href: "/admin/login-log", access: Access::Requires(Permission::ManageAccounts) },
@@ -407,7 +445,10 @@ mod tests {
     #[test]
     fn administrators_get_no_business_menu() {
         let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
-        assert_eq!(labels(Requester::Role(Role::CityOfficer)), vec!["工作台", "成员单位", "修改密码", "双因素认证"]);
+        assert_eq!(
+            labels(Requester::Role(Role::CityOfficer)),
+            vec!["工作台", "实施方案", "成员单位", "行动计划周期", "重点行业", "工作日历", "修改密码", "双因素认证"]
+        );
         assert_eq!(
             labels(Requester::Role(Role::SysAdmin)),
             vec!["工作台", "账号管理", "休眠账号", "登录日志", "在线会话", "修改密码", "双因素认证"]

@@ -13,6 +13,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod cycles;
 pub mod db;
@@ -20,7 +21,9 @@ pub mod demo;
 pub mod departments;
 pub mod error;
 pub mod home;
+pub mod key_industries;
 pub mod org;
+pub mod plans;
 pub mod province;
 pub mod ratelimit;
 pub mod regions;
@@ -31,6 +34,7 @@ pub mod state;
 pub mod telemetry;
 pub mod values;
 pub mod web;
+pub mod workflow;
 
 /// Prints a line for the person at the terminal; a closed stdout (a supervisor that stopped
 /// reading) is not worth dying for, unlike `println!`.
@@ -70,6 +74,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/totp", get(auth::second_factor::show_enrolment).post(auth::second_factor::enrol))
         .route("/account/totp/start", post(auth::second_factor::start_enrolment))
         .route("/login/totp", get(auth::second_factor::show_code).post(auth::second_factor::check_code))
+        .merge(cycles::routes())
+        .merge(calendar::routes())
+        .merge(key_industries::routes())
+        .merge(plans::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

@@ -149,7 +149,7 @@ async fn run(
     Ok(())
 }
 
-/// Removes dead sessions every ten minutes. Every instance may run it: the DELETE is idempotent.
+/// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run it: the DELETE is idempotent.
 fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -159,6 +159,9 @@ fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPo
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+            }
+            if let Err(e) = crate::web::once::purge(&pool).await {
+                tracing::warn!(error = %e, "removing old form tokens failed");
             }
         }
     });

@@ -3,6 +3,8 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
+mod plans;
+
 use std::collections::HashSet;
 
 use anyhow::Context;
@@ -39,8 +41,10 @@ const fn account(
 
 pub const ACCOUNTS: &[DemoAccount] = &[
     account("demo_province", "张晓梅", Role::ProvinceOfficer, Some("210000"), None),
+    account("demo_province_2", "李明", Role::ProvinceOfficer, Some("210000"), None),
     account("demo_sy_hrss", "王芳", Role::CityOfficer, Some("210100"), None),
     account("demo_dl_hrss", "刘洋", Role::CityOfficer, Some("210200"), None),
+    account("demo_as_hrss", "杨光", Role::CityOfficer, Some("210300"), None),
     account("demo_prov_emergency", "陈志强", Role::PartnerOfficer, Some("210000"), Some(DepartmentKind::Emergency)),
     account("demo_sy_emergency", "李建国", Role::PartnerOfficer, Some("210100"), Some(DepartmentKind::Emergency)),
     account("demo_dl_health", "赵丽娟", Role::PartnerOfficer, Some("210200"), Some(DepartmentKind::Health)),
@@ -52,6 +56,9 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     account("demo_secadmin", "冯军", Role::SecurityAdmin, None, None),
     account("demo_auditor", "韩雪", Role::Auditor, None, None),
 ];
+
+/// The seed key of the current list of demo accounts.
+const ACCOUNTS_KEY: &str = "accounts:v2";
 
 /// Who the demo's own changes are recorded as.
 fn demo_context() -> AuditContext {
@@ -65,11 +72,18 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         .await?
         .into_iter()
         .collect();
-    if !done.contains("accounts") {
+    // The list grew (a second province officer, 鞍山): a demo seeded earlier gets the new ones.
+    if !done.contains("accounts") || !done.contains(ACCOUNTS_KEY) {
         seed_accounts(owner).await?;
     }
     if !done.contains("department_contacts") {
         seed_department_contacts(owner).await?;
+    }
+    if !done.contains("calendar") {
+        plans::seed_calendar(owner).await?;
+    }
+    if !done.contains("plans") {
+        plans::seed(owner).await?;
     }
     Ok(())
 }
@@ -121,7 +135,12 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
             .await?;
         }
     }
-    sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'accounts')").execute(&mut *tx).await?;
+    sqlx::query!(
+        "INSERT INTO seed_log (entity, key) VALUES ('demo', 'accounts'), ('demo', $1) ON CONFLICT DO NOTHING",
+        ACCOUNTS_KEY
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,8 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::cycles::{self, CycleSummary};
-use crate::db::{self, DbActor};
+use crate::cycles::{self, Cycle};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Chrome, Layout};
@@ -18,24 +17,21 @@ struct HomePage {
     actor_name: String,
     role_label: &'static str,
     region_name: Option<String>,
-    cycles: Vec<CycleSummary>,
-    current_cycle: Option<CycleSummary>,
+    cycles: Vec<Cycle>,
+    current_cycle: Option<Cycle>,
 }
 
 pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
     let account = chrome.viewer.person.clone().ok_or(AppError::SignInRequired)?;
-    // Reference data only: no region rows are read, so the transaction needs no scope.
-    let mut tx = db::begin(&state.pool, DbActor::SYSTEM).await?;
-    let cycles = cycles::store::list(&mut *tx).await?;
-    tx.commit().await?;
+    // Reference data only: no region rows are read, so no scope is needed.
+    let cycles = cycles::store::list(&state.pool).await?;
     let current_cycle = cycles::model::current(&cycles, crate::values::time::today()).cloned();
-    let page = HomePage {
+    render(HomePage {
         layout: chrome.layout("工作台", Vec::new()),
         actor_name: account.display_name.clone(),
         role_label: account.role.map(|r| r.label()).unwrap_or("未分配角色"),
         region_name: account.region.as_ref().map(|r| r.name.clone()),
         cycles,
         current_cycle,
-    };
-    render(page)
+    })
 }

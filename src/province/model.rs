@@ -75,6 +75,15 @@ pub struct Cycle {
     pub key_positions: Vec<String>,
     pub plan_filing_due: NaiveDate,
     pub annual_report_due: MonthDay,
+    /// The cycle's tasks, in order: plans assign them, the annual report answers them.
+    pub tasks: Vec<CycleTask>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleTask {
+    pub key: String,
+    pub title: String,
+    pub summary: String,
 }
 
 /// A yearly deadline such as 12-15.
@@ -215,6 +224,17 @@ struct RawCycle {
     key_positions: Vec<String>,
     plan_filing_due: Spanned<String>,
     annual_report_due: Spanned<String>,
+    #[serde(default)]
+    tasks: Vec<RawTask>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    key: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    summary: String,
 }
 
 fn text(value: &Spanned<String>, what: &str, max: usize) -> Result<String, Problem> {
@@ -353,6 +373,22 @@ impl RawCycle {
                 format!("年度报告截止日「{}」应为 MM-DD 格式的有效日期", self.annual_report_due.get_ref()),
             )
         })?;
+        let mut task_keys = HashSet::new();
+        let mut tasks = Vec::with_capacity(self.tasks.len());
+        for t in &self.tasks {
+            if !is_valid_industry_key(t.key.get_ref()) {
+                return Err((
+                    t.key.span(),
+                    format!("任务标识「{}」应为小写英文字母开头的 2–40 位字母、数字或下划线", t.key.get_ref()),
+                ));
+            }
+            unique(&mut task_keys, &t.key, "任务标识")?;
+            tasks.push(CycleTask {
+                key: t.key.get_ref().clone(),
+                title: text(&t.title, "任务名称", 100)?,
+                summary: t.summary.trim().chars().take(1000).collect(),
+            });
+        }
         Ok(Cycle {
             first_year,
             last_year,
@@ -367,6 +403,7 @@ impl RawCycle {
             key_positions: self.key_positions.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
             plan_filing_due: date(&self.plan_filing_due, "实施方案备案期限")?,
             annual_report_due,
+            tasks,
         })
     }
 }

@@ -41,6 +41,7 @@ pub async fn seed(owner: &PgPool, province: &Province) -> Result<SeedReport, sql
     }
     for cycle in &province.cycles {
         seeder.cycle(&mut tx, cycle).await?;
+        seeder.cycle_tasks(&mut tx, cycle).await?;
     }
     tx.commit().await?;
     Ok(seeder.report)
@@ -187,6 +188,31 @@ impl Seeder {
             sqlx::query!("INSERT INTO cycle_departments (cycle_id, kind) VALUES ($1, $2)", id, kind.as_str())
                 .execute(&mut *db)
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Seeder {
+    /// A cycle's tasks, seeded once under their own key (so a database seeded before tasks
+    /// existed gets them at the next start).
+    async fn cycle_tasks(&mut self, db: &mut PgConnection, c: &Cycle) -> Result<(), sqlx::Error> {
+        if c.tasks.is_empty() || !self.claim(db, "cycle_tasks", &c.first_year.to_string()).await? {
+            return Ok(());
+        }
+        for (position, t) in c.tasks.iter().enumerate() {
+            sqlx::query!(
+                "INSERT INTO cycle_tasks (cycle_id, key, position, title, summary)
+                 SELECT id, $2, $3, $4, $5 FROM cycles WHERE first_year = $1
+                 ON CONFLICT (cycle_id, key) DO NOTHING",
+                c.first_year,
+                t.key,
+                position as i32 + 1,
+                t.title,
+                t.summary
+            )
+            .execute(&mut *db)
+            .await?;
         }
         Ok(())
     }

@@ -6,68 +6,41 @@ use axum::response::{IntoResponse, Response};
 
 const COOKIE: &str = "prevention_flash";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flash {
-    SignedOut,
-    SessionEnded,
-    DepartmentSaved,
-    PasswordChanged,
-    AccountSaved,
-    AccountDisabled,
-    AccountUnlocked,
-    SessionEndedByAdmin,
-    RoleAssigned,
-    PolicySaved,
-    AccountLocked,
+labelled_enum! {
+    /// A message shown once on the page a form's redirect leads to. Its name travels in the
+    /// cookie; its label is the message.
+    pub enum Flash {
+        SignedOut => ("signed_out", "您已安全退出。"),
+        SessionEnded => ("session_ended", "登录已过期,请重新登录。"),
+        DepartmentSaved => ("department_saved", "成员单位信息已保存。"),
+        PasswordChanged => ("password_changed", "密码已修改。您在其他设备上的登录已全部退出。"),
+        AccountSaved => ("account_saved", "账号信息已保存。"),
+        AccountDisabled => ("account_disabled", "账号已停用,其会话已全部结束。"),
+        AccountUnlocked => ("account_unlocked", "账号已解除锁定。"),
+        SessionEndedByAdmin => ("session_ended_by_admin", "会话已强制结束。"),
+        RoleAssigned => ("role_assigned", "角色已分配。"),
+        PolicySaved => ("policy_saved", "安全策略已保存,立即生效。"),
+        AccountLocked => ("account_locked", "当前密码连续输入错误次数过多,账号已锁定,所有登录已退出。请稍后再试或联系系统管理员解锁。"),
+        CycleSaved => ("cycle_saved", "周期信息已保存。"),
+        CalendarSaved => ("calendar_saved", "工作日历已保存。"),
+        KeyIndustryAdded => ("key_industry_added", "本地区重点行业已添加。"),
+        KeyIndustryDeleted => ("key_industry_deleted", "本地区重点行业已删除。"),
+        PlanCreated => ("plan_created", "实施方案草稿已创建,请逐节填写。"),
+        PlanSaved => ("plan_saved", "实施方案已保存。"),
+        PlanSubmitted => ("plan_submitted", "实施方案已提交。"),
+        PlanFiled => ("plan_filed", "实施方案已备案。"),
+        PlanReturned => ("plan_returned", "实施方案已退回,退回理由已通知编制单位。"),
+        PlanIssued => ("plan_issued", "实施方案已印发。"),
+    }
 }
 
 impl Flash {
-    const ALL: [Flash; 11] = [
-        Flash::SignedOut,
-        Flash::SessionEnded,
-        Flash::DepartmentSaved,
-        Flash::PasswordChanged,
-        Flash::AccountSaved,
-        Flash::AccountDisabled,
-        Flash::AccountUnlocked,
-        Flash::SessionEndedByAdmin,
-        Flash::RoleAssigned,
-        Flash::PolicySaved,
-        Flash::AccountLocked,
-    ];
-
     fn key(self) -> &'static str {
-        match self {
-            Flash::SignedOut => "signed_out",
-            Flash::SessionEnded => "session_ended",
-            Flash::DepartmentSaved => "department_saved",
-            Flash::PasswordChanged => "password_changed",
-            Flash::AccountSaved => "account_saved",
-            Flash::AccountDisabled => "account_disabled",
-            Flash::AccountUnlocked => "account_unlocked",
-            Flash::SessionEndedByAdmin => "session_ended_by_admin",
-            Flash::RoleAssigned => "role_assigned",
-            Flash::PolicySaved => "policy_saved",
-            Flash::AccountLocked => "account_locked",
-        }
+        self.as_str()
     }
 
     pub fn message(self) -> &'static str {
-        match self {
-            Flash::SignedOut => "您已安全退出。",
-            Flash::SessionEnded => "登录已过期,请重新登录。",
-            Flash::DepartmentSaved => "成员单位信息已保存。",
-            Flash::PasswordChanged => "密码已修改。您在其他设备上的登录已全部退出。",
-            Flash::AccountSaved => "账号信息已保存。",
-            Flash::AccountDisabled => "账号已停用,其会话已全部结束。",
-            Flash::AccountUnlocked => "账号已解除锁定。",
-            Flash::SessionEndedByAdmin => "会话已强制结束。",
-            Flash::RoleAssigned => "角色已分配。",
-            Flash::PolicySaved => "安全策略已保存,立即生效。",
-            Flash::AccountLocked => {
-                "当前密码连续输入错误次数过多,账号已锁定,所有登录已退出。请稍后再试或联系系统管理员解锁。"
-            }
-        }
+        self.label()
     }
 
     /// The Bootstrap alert style.
@@ -80,8 +53,7 @@ impl Flash {
     }
 
     pub fn from_headers(headers: &axum::http::HeaderMap) -> Option<Flash> {
-        let value = super::cookies::get(headers, COOKIE)?;
-        Self::ALL.into_iter().find(|f| f.key() == value)
+        super::cookies::get(headers, COOKIE).and_then(Flash::parse)
     }
 }
 

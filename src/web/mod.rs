@@ -5,12 +5,14 @@ pub mod assets;
 pub mod client;
 pub mod confirm;
 pub mod cookies;
+pub mod deadline;
 pub mod export;
 pub mod flash;
 pub mod form;
 pub mod health;
 pub mod layout;
 pub mod middleware;
+pub mod once;
 pub mod pagination;
 
 use askama::Template;

@@ -9,6 +9,7 @@ use prevention::org::Role;
 use reqwest::StatusCode;
 
 use crate::support::departments::{department_id, department_version};
+use crate::support::plans;
 use crate::support::{TestApp, TestUser};
 
 /// The expectation columns follow this order.
@@ -58,6 +59,17 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         "POST" if probe.pattern == "/account/totp" || probe.pattern == "/login/totp" => {
             user.post_form(&probe.path, &[("code", "000000")]).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/key-industries" => {
+            user.post_form(&probe.path, &[("cycle", "2026"), ("name", ""), ("divisions", "")]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/plans/new" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("cycle", "2026"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/plans/{id}/transition" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
         "POST" => user.post_form(&probe.path, &[]).await.status().as_u16(),
         other => panic!("no probe for {other}"),
     }
@@ -79,6 +91,17 @@ async fn every_route_every_role_own_and_other_region() {
         .fetch_one(&app.db.app_pool().await)
         .await
         .unwrap();
+    // A 沈阳 key industry and plan ("own" for 沈阳's officers), and 大连's ("other").
+    let target_id = crate::support::accounts::id_of(&app.db.app_pool().await, &target_name).await;
+    let sy_industry = plans::region_key_industry(&app.db, "210100", 2026, "粉尘涉爆", target_id).await;
+    let dl_industry = plans::region_key_industry(&app.db, "210200", 2026, "粉尘涉爆", target_id).await;
+    let sy_plan = plans::draft(&app.db, "210100", 2021, target_id).await;
+    plans::versions(&app.db, "210100", sy_plan, 2, target_id).await;
+    let dl_plan = plans::draft(&app.db, "210200", 2021, target_id).await;
+    let officers = [200, 200, 200, 200, 403, 403, 403, 403];
+    let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
+    let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
+    let city_other = [403, 404, 403, 403, 403, 403, 403, 403];
     let sys = [403, 403, 403, 403, 403, 200, 403, 403];
     let sys_redirect = [403, 403, 403, 403, 403, 303, 403, 403];
     let sec = [403, 403, 403, 403, 403, 403, 200, 403];
@@ -166,6 +189,127 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/departments/{id}/unmask",
                 path: format!("/departments/{dl_emergency}/unmask"),
                 expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/cycles", path: "/cycles".into(), expect: officers },
+            Probe { method: "GET", pattern: "/cycles/{year}", path: "/cycles/2021".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/cycles/{year}/edit",
+                path: "/cycles/2021/edit".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/cycles/{year}/edit",
+                path: "/cycles/2021/edit".into(),
+                expect: province_only,
+            },
+            Probe { method: "GET", pattern: "/calendar", path: "/calendar?year=2026".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/calendar/{year}/edit",
+                path: "/calendar/2026/edit".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/calendar/{year}/edit",
+                path: "/calendar/2026/edit".into(),
+                expect: province_only,
+            },
+            Probe { method: "GET", pattern: "/key-industries", path: "/key-industries".into(), expect: officers },
+            Probe { method: "POST", pattern: "/key-industries", path: "/key-industries".into(), expect: city_only },
+            Probe {
+                method: "GET",
+                pattern: "/key-industries/{id}/delete",
+                path: format!("/key-industries/{sy_industry}/delete"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/key-industries/{id}/delete",
+                path: format!("/key-industries/{dl_industry}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/key-industries/{id}/delete",
+                path: format!("/key-industries/{dl_industry}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/key-industries/{id}/delete",
+                path: format!("/key-industries/{sy_industry}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/plans", path: "/plans".into(), expect: officers },
+            Probe { method: "GET", pattern: "/plans/{id}", path: format!("/plans/{sy_plan}"), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}",
+                path: format!("/plans/{dl_plan}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/edit",
+                path: format!("/plans/{sy_plan}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/edit",
+                path: format!("/plans/{dl_plan}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/edit",
+                path: format!("/plans/{sy_plan}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/edit",
+                path: format!("/plans/{dl_plan}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/transition",
+                path: format!("/plans/{sy_plan}/transition"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/transition",
+                path: format!("/plans/{dl_plan}/transition"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/compare",
+                path: format!("/plans/{sy_plan}/compare"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/compare",
+                path: format!("/plans/{dl_plan}/compare"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/overview/export",
+                path: "/plans/overview/export".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/new",
+                path: "/plans/new".into(),
+                expect: [303, 303, 403, 403, 403, 403, 403, 403],
             },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),

@@ -101,3 +101,31 @@ async fn demo_accounts_do_not_outlive_demo_mode() {
     assert_eq!(res.headers()["location"], "/login");
     owner.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_has_plans_in_every_state() {
+    let app = TestApp::spawn_demo().await;
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let overview = province.get("/plans?cycle=2021").await.text().await.unwrap();
+    let row = |name: &str| overview.split(&format!("<td>{name}</td>")).nth(1).unwrap().split("</tr>").next().unwrap().to_string();
+    assert!(row("沈阳市").contains("已备案") && row("沈阳市").contains("按期"));
+    assert!(row("大连市").contains("已报备"), "returned, then resubmitted");
+    assert!(row("鞍山市").contains("逾期"));
+    assert!(row("省本级").contains("已印发"));
+    assert!(row("抚顺市").contains("未编制"));
+    let drafts = province.get("/plans?cycle=2026").await.text().await.unwrap();
+    assert_eq!(drafts.matches("status-draft").count(), 2, "沈阳 and 大连 drafting 2026–2030");
+
+    let dalian = app.login("demo_dl_hrss", DEMO_PASSWORD).await.unwrap();
+    let page = dalian.get("/plans?cycle=2021").await.text().await.unwrap();
+    let link = page.split("href=\"/plans/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let plan = dalian.get(&format!("/plans/{link}")).await.text().await.unwrap();
+    assert!(plan.contains("请细化并明确完成时限"), "the return's reason");
+    assert!(plan.contains("第 2 版"));
+    let compare = dalian.get(&format!("/plans/{link}/compare")).await.text().await.unwrap();
+    assert!(compare.contains("处不同") && !compare.contains("共 0 处不同"));
+    let industries = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap().get("/key-industries?cycle=2026").await;
+    assert!(industries.text().await.unwrap().contains("粉尘涉爆"));
+    let calendar = province.get("/calendar?year=2025").await.text().await.unwrap();
+    assert!(calendar.contains("国庆节、中秋节") && calendar.contains("2025-10-11"));
+}

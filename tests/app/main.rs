@@ -16,6 +16,7 @@ mod http;
 mod identity;
 mod layout;
 mod operations;
+mod plans;
 mod province;
 mod rls;
 mod second_factor;

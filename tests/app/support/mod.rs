@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod departments;
+pub mod plans;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,364 @@
+//! Implementation plans (实施方案), task 1 of DOMAIN.md: a region's plan for a cycle in sections
+//! (guiding ideas; goals with indicator rows; key industries; the division of work by task and
+//! department; safeguards; the signed document's number and date), moving through the shared
+//! workflow: a city submits (报备) and the province files (备案) or returns it with a reason; the
+//! province's own plan is submitted by one province officer and issued (印发) by another. The
+//! province sees every region's standing on one overview, late filings marked.
+
+pub mod model;
+pub mod store;
+pub mod views;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use self::model::{Plan, PlanAction, PlanForm, PlanId, Standing, is_late, may_edit, may_write};
+use self::store::{By, Done, OverviewLine, TransitionError};
+use self::views::{ComparePage, DetailPage, EditPage, IndexPage, OverviewPage};
+use crate::audit::export::{self, ExportJob};
+use crate::audit::{Action, AuditContext};
+use crate::auth::Actor;
+use crate::cycles::{self, Cycle};
+use crate::db::{self, Scope};
+use crate::error::{AppError, WriteError};
+use crate::key_industries::{self, model::KeyIndustry};
+use crate::state::AppState;
+use crate::values::time;
+use crate::web::export::{Cell, Column, Kind};
+use crate::web::flash::{self, Flash};
+use crate::web::form::FieldErrors;
+use crate::web::layout::Chrome;
+use crate::web::once::FormToken;
+use crate::web::pagination::lenient_u32;
+use crate::web::render;
+use crate::workflow::{Refusal, history, versions};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(index))
+        .route("/plans/new", post(create))
+        .route("/plans/overview/export", get(export_overview))
+        .route("/plans/{id}", get(detail))
+        .route("/plans/{id}/edit", get(edit).post(save))
+        .route("/plans/{id}/transition", post(transition))
+        .route("/plans/{id}/compare", get(compare))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexQuery {
+    #[serde(default, deserialize_with = "lenient_u32")]
+    pub cycle: Option<u32>,
+    /// Overview filters: a standing (`not_started`, `draft` …) and the timing (`late`, `on_time`).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub timing: Option<String>,
+}
+
+/// The cycles, and the one asked for (else today's).
+async fn cycles_and_pick(state: &AppState, asked: Option<u32>) -> Result<(Vec<Cycle>, Cycle), AppError> {
+    let cycles = cycles::store::list(&state.pool).await?;
+    let cycle =
+        cycles::model::pick(&cycles, asked.map(|y| y as i32), time::today()).cloned().ok_or(AppError::NotFound)?;
+    Ok((cycles, cycle))
+}
+
+/// 实施方案: for a region's officers their plan of the cycle; for province officers the overview
+/// of every region.
+async fn index(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Query(query): Query<IndexQuery>,
+) -> Result<Response, AppError> {
+    let (cycles, cycle) = cycles_and_pick(&state, query.cycle).await?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    if actor.db().scope == Scope::Province {
+        let lines = store::overview(&mut tx, cycle.id).await?;
+        tx.commit().await?;
+        return render(OverviewPage::new(&chrome, &cycles, &cycle, lines, &query));
+    }
+    let region = actor.region.clone().ok_or(AppError::Forbidden)?;
+    let plans = store::of_region(&mut tx, region.id).await?;
+    tx.commit().await?;
+    let plan = plans.into_iter().find(|p| p.cycle_id == cycle.id);
+    render(IndexPage::new(&chrome, &cycles, &cycle, region.clone(), plan, may_write(&actor, &region)))
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(default)]
+    cycle: String,
+    #[serde(default)]
+    form_token: String,
+}
+
+/// Starts the actor's region's plan for a cycle (a double click makes one).
+async fn create(
+    State(state): State<AppState>,
+    actor: Actor,
+    audit: AuditContext,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, AppError> {
+    let token = FormToken::parse(&form.form_token)?;
+    let region = actor.region.clone().ok_or(AppError::Forbidden)?;
+    if !may_write(&actor, &region) {
+        return Err(AppError::Forbidden);
+    }
+    let cycles = cycles::store::list(&state.pool).await?;
+    let cycle = cycles.iter().find(|c| c.first_year.to_string() == form.cycle.trim()).ok_or(AppError::NotFound)?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let by = By { account: actor.account_id, name: &actor.display_name };
+    let done = store::create(&mut tx, &audit, &by, &token, &region, cycle).await?;
+    tx.commit().await?;
+    Ok(match done {
+        Done::Now(url) => flash::redirect_with(&url, Flash::PlanCreated),
+        Done::Before(url) => flash::redirect(&url),
+    })
+}
+
+/// A plan with what its pages need beside it: its cycle and the key industries its region may
+/// choose from.
+struct Loaded {
+    plan: Plan,
+    cycle: Cycle,
+    industries: Vec<KeyIndustry>,
+    timeline: Vec<history::TimelineLine>,
+    versions: Vec<versions::Version>,
+}
+
+async fn load(state: &AppState, actor: &Actor, id: PlanId) -> Result<Loaded, AppError> {
+    let cycles = cycles::store::list(&state.pool).await?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let plan = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let cycle = cycles.into_iter().find(|c| c.id == plan.cycle_id).ok_or(AppError::NotFound)?;
+    let industries = key_industries::store::of_region(&mut tx, plan.region.id, cycle.id).await?;
+    let entries = history::of(&mut tx, model::KIND, id.0).await?;
+    let versions = versions::list(&mut tx, model::KIND, id.0).await?;
+    tx.commit().await?;
+    let timeline = history::timeline::<model::PlanStatus, PlanAction>(&entries);
+    Ok(Loaded { plan, cycle, industries, timeline, versions })
+}
+
+/// The name of a key-industry reference, or the reference itself when it is gone.
+fn namer(industries: &[KeyIndustry]) -> impl Fn(&str) -> String + '_ {
+    move |reference: &str| {
+        industries
+            .iter()
+            .find(|k| k.reference == reference)
+            .map(|k| k.name.clone())
+            .unwrap_or_else(|| reference.to_string())
+    }
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    render(DetailPage::new(&chrome, &actor, l.plan, &l.cycle, &l.industries, l.timeline, l.versions, Vec::new(), None))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    if !may_edit(&actor, &l.plan) {
+        return Err(AppError::Forbidden);
+    }
+    let form = PlanForm::from(&l.plan);
+    render(EditPage::new(&chrome, &l.plan, &l.cycle, &l.industries, form, FieldErrors::default()))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<PlanId>,
+    Form(form): Form<PlanForm>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    if !may_write(&actor, &l.plan.region) {
+        return Err(AppError::Forbidden);
+    }
+    let references: Vec<String> = l.industries.iter().map(|k| k.reference.clone()).collect();
+    let (input, version) = match form.parse(&l.cycle, &references) {
+        Ok(parsed) => parsed,
+        Err(errors) => return render(EditPage::new(&chrome, &l.plan, &l.cycle, &l.industries, form, errors)),
+    };
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    store::update(&mut tx, &audit, &l.plan, version, &input, &l.cycle, &namer(&l.industries)).await?;
+    tx.commit().await?;
+    Ok(flash::redirect_with(&format!("/plans/{id}"), Flash::PlanSaved))
+}
+
+#[derive(Deserialize)]
+struct TransitionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    form_token: String,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    Path(id): Path<PlanId>,
+    Form(form): Form<TransitionForm>,
+) -> Result<Response, AppError> {
+    let token = FormToken::parse(&form.form_token)?;
+    let action = PlanAction::parse(form.action.trim()).ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
+    let l = load(&state, &actor, id).await?;
+    // Writing a region's plan is its own officers' business; the province reviews.
+    if action == PlanAction::Submit && !may_write(&actor, &l.plan.region) {
+        return Err(AppError::Forbidden);
+    }
+    if comment_too_long(&form.comment) {
+        return Err(AppError::Refused("理由不能超过 2000 个字符。".into()));
+    }
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let by = By { account: actor.account_id, name: &actor.display_name };
+    let names = namer(&l.industries);
+    let outcome =
+        store::transition(&mut tx, &audit, &by, actor.role, &token, id, action, &form.comment, &l.cycle, &names).await;
+    let problem = match outcome {
+        Ok(done) => {
+            tx.commit().await?;
+            return Ok(match done {
+                Done::Now(url) => flash::redirect_with(&url, flash_of(action)),
+                Done::Before(url) => flash::redirect(&url),
+            });
+        }
+        Err(TransitionError::Refused(Refusal::Role)) => return Err(AppError::Forbidden),
+        Err(TransitionError::Refused(refusal)) => vec![refusal.message().to_string()],
+        Err(TransitionError::Incomplete(problems)) => problems,
+        Err(TransitionError::Write(WriteError::NotFound)) => return Err(AppError::NotFound),
+        Err(TransitionError::Write(e)) => return Err(e.into()),
+    };
+    tx.rollback().await?;
+    render(DetailPage::new(
+        &chrome,
+        &actor,
+        l.plan,
+        &l.cycle,
+        &l.industries,
+        l.timeline,
+        l.versions,
+        problem,
+        Some(form.comment),
+    ))
+}
+
+fn comment_too_long(comment: &str) -> bool {
+    comment.trim().chars().count() > 2000
+}
+
+fn flash_of(action: PlanAction) -> Flash {
+    match action {
+        PlanAction::Submit => Flash::PlanSubmitted,
+        PlanAction::File => Flash::PlanFiled,
+        PlanAction::Return => Flash::PlanReturned,
+        PlanAction::Issue => Flash::PlanIssued,
+    }
+}
+
+#[derive(Deserialize)]
+struct CompareQuery {
+    #[serde(default, deserialize_with = "lenient_u32")]
+    a: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    b: Option<u32>,
+}
+
+/// Two frozen versions side by side (by default the last two).
+async fn compare(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<PlanId>,
+    Query(q): Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    let last = l.versions.last().map(|v| v.version_no).ok_or(AppError::NotFound)?;
+    let b = q.b.map(|v| v as i32).unwrap_or(last);
+    let a = q.a.map(|v| v as i32).unwrap_or((b - 1).max(1));
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let before = versions::snapshot(&mut tx, model::KIND, id.0, a).await?.ok_or(AppError::NotFound)?;
+    let after = versions::snapshot(&mut tx, model::KIND, id.0, b).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    render(ComparePage::new(&chrome, &l.plan, &l.cycle, &l.versions, a, b, versions::compare(&before, &after)))
+}
+
+const OVERVIEW_COLUMNS: &[Column] = &[
+    Column::new("地区", Kind::Text, 12.0),
+    Column::new("状态", Kind::Text, 10.0),
+    Column::new("是否逾期", Kind::Text, 10.0),
+    Column::new("首次报备时间", Kind::DateTime, 20.0),
+    Column::new("备案(印发)时间", Kind::DateTime, 20.0),
+];
+
+/// The overview as Excel, with its filters.
+async fn export_overview(
+    State(state): State<AppState>,
+    actor: Actor,
+    audit: AuditContext,
+    Query(query): Query<IndexQuery>,
+) -> Result<Response, AppError> {
+    let (_, cycle) = cycles_and_pick(&state, query.cycle).await?;
+    let filter = views::OverviewFilter::from_query(&query);
+    let job = ExportJob {
+        title: "实施方案报备情况",
+        filters: filter.describe(&cycle),
+        columns: OVERVIEW_COLUMNS,
+        action: Action::ExportPlans,
+        described: filter.to_query_string(&cycle),
+        unmasked: false,
+    };
+    let (pool, db_actor) = (state.pool.clone(), actor.db());
+    let cycle_id = cycle.id;
+    // Fifteen regions: one page; the shared helper still audits and streams it.
+    export::export_pages(
+        &state.pool,
+        &audit,
+        job,
+        |after: Option<usize>| {
+            let (pool, filter, cycle) = (pool.clone(), filter.clone(), cycle.clone());
+            async move {
+                if after.is_some() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = db::begin(&pool, db_actor).await?;
+                let lines = store::overview(&mut tx, cycle_id).await?;
+                tx.commit().await?;
+                Ok(lines.into_iter().filter(|l| filter.keeps(l, &cycle)).map(|l| (l, cycle.clone())).collect())
+            }
+        },
+        |_: &(OverviewLine, Cycle)| 0usize,
+        |(l, cycle)| {
+            let standing = l.plan.as_ref().map_or(Standing::NotStarted, |p| Standing::At(p.status));
+            let late = l.plan.as_ref().is_some_and(|p| is_late(p.first_submitted_at, &cycle));
+            vec![
+                l.region.name.clone().into(),
+                standing.label().into(),
+                if late { "逾期" } else { "" }.into(),
+                l.plan.as_ref().and_then(|p| p.first_submitted_at).map(Cell::DateTime).unwrap_or(Cell::Empty),
+                l.plan.as_ref().and_then(|p| p.decided_at).map(Cell::DateTime).unwrap_or(Cell::Empty),
+            ]
+        },
+    )
+    .await
+}

@@ -1,0 +1,70 @@
+//! Plans and key industries for tests, made through their stores in the province's scope.
+
+use prevention::audit::AuditContext;
+use prevention::cycles::{self, Cycle};
+use prevention::db::{self, DbActor, Scope};
+use prevention::key_industries::model::KeyIndustryForm;
+use prevention::org::AccountId;
+use prevention::plans::model::PlanId;
+use prevention::plans::store::{self, By, Done};
+use prevention::web::once::{FormToken, new_token};
+use prevention::workflow::versions::{self, Snapshot};
+
+use super::TestDb;
+
+const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
+
+pub async fn cycle(db: &TestDb, first_year: i32) -> Cycle {
+    let pool = db.app_pool().await;
+    let cycles = cycles::store::list(&pool).await.expect("cycles");
+    cycles.into_iter().find(|c| c.first_year == first_year).expect("the cycle exists")
+}
+
+/// A draft plan of the region `code` for the cycle starting in `first_year`, made by `by`.
+pub async fn draft(db: &TestDb, code: &str, first_year: i32, by: AccountId) -> PlanId {
+    let pool = db.app_pool().await;
+    let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
+    let cycle = cycle(db, first_year).await;
+    let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
+    let token = FormToken::parse(&new_token()).expect("token");
+    let done =
+        store::create(&mut tx, &AuditContext::default(), &By { account: by, name: "测试" }, &token, &region, &cycle)
+            .await
+            .expect("create the plan");
+    tx.commit().await.expect("commit");
+    let Done::Now(url) = done else { panic!("a new plan") };
+    PlanId(url.trim_start_matches("/plans/").parse().expect("id"))
+}
+
+/// Freezes `n` versions of a plan (as if submitted `n` times), each with one changed field.
+pub async fn versions(db: &TestDb, code: &str, plan: PlanId, n: i32, by: AccountId) {
+    let pool = db.app_pool().await;
+    let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
+    let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
+    for i in 1..=n {
+        let s = Snapshot::new(1).field("guiding_ideas", "指导思想", format!("第 {i} 稿"));
+        versions::freeze(&mut tx, region.id, "plan", plan.0, &s, by, "测试").await.expect("freeze");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// A key industry of the region `code` for the cycle starting in `first_year`; its id.
+pub async fn region_key_industry(db: &TestDb, code: &str, first_year: i32, name: &str, by: AccountId) -> i64 {
+    let pool = db.app_pool().await;
+    let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
+    let cycle = cycle(db, first_year).await;
+    let form = KeyIndustryForm { name: name.into(), divisions: "C30, C31".into(), cycle: first_year.to_string() };
+    let input = form.parse().expect("a valid industry");
+    let id = prevention::key_industries::store::create(
+        &pool,
+        PROVINCE,
+        &AuditContext::default(),
+        region.id,
+        cycle.id,
+        by,
+        &input,
+    )
+    .await
+    .expect("create");
+    id.0
+}
