@@ -22,9 +22,13 @@ pub struct Settings {
     pub pool_size: u32,
     pub pool_acquire_timeout_secs: u64,
     pub request_timeout_secs: u64,
+    /// The same for an upload (a 20 MB file over a slow intranet link).
+    pub upload_timeout_secs: u64,
     /// The longest one SQL statement may run (named reports may ask for longer).
     pub statement_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// The largest attachment a user may upload (upload routes take this much more).
+    pub attachment_max_bytes: usize,
     pub local_db_dir: PathBuf,
     pub province_file: PathBuf,
     pub static_dir: PathBuf,
@@ -59,8 +63,10 @@ impl Default for Settings {
             pool_size: 10,
             pool_acquire_timeout_secs: 5,
             request_timeout_secs: 30,
+            upload_timeout_secs: 600,
             statement_timeout_secs: 10,
             body_limit_bytes: 2 * 1024 * 1024,
+            attachment_max_bytes: 20 * 1024 * 1024,
             local_db_dir: PathBuf::from(".prevention/pg"),
             province_file: PathBuf::from("config/liaoning.toml"),
             static_dir: PathBuf::from("static"),
@@ -91,8 +97,10 @@ impl fmt::Debug for Settings {
             .field("pool_size", &self.pool_size)
             .field("pool_acquire_timeout_secs", &self.pool_acquire_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("upload_timeout_secs", &self.upload_timeout_secs)
             .field("statement_timeout_secs", &self.statement_timeout_secs)
             .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("attachment_max_bytes", &self.attachment_max_bytes)
             .field("local_db_dir", &self.local_db_dir)
             .field("province_file", &self.province_file)
             .field("static_dir", &self.static_dir)
@@ -112,6 +120,11 @@ impl fmt::Debug for Settings {
 }
 
 impl Settings {
+    /// What an upload request may carry in all: the file and the form around it.
+    pub fn upload_body_limit(&self) -> usize {
+        self.attachment_max_bytes + 1024 * 1024
+    }
+
     /// Loads the layered settings, with files looked up under `base` (normally the working
     /// directory).
     pub fn load(base: &Path) -> Result<Settings, figment::Error> {
@@ -131,6 +144,10 @@ impl Settings {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn upload_timeout(&self) -> Duration {
+        Duration::from_secs(self.upload_timeout_secs)
     }
 
     pub fn acquire_timeout(&self) -> Duration {

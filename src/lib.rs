@@ -11,6 +11,7 @@ pub mod macros;
 
 pub mod access;
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -48,14 +49,10 @@ macro_rules! say {
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::map_request_body::MapRequestBodyLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use crate::error::AppError;
@@ -108,9 +105,9 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), web::middleware::security_headers))
         // Any 4xx/5xx without a page of its own gets the Chinese error page.
         .layer(from_fn_with_state(state.clone(), web::middleware::render_error_pages))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
-        .layer(MapRequestBodyLayer::new(axum::body::Body::new))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
+        // body_limit_bytes for every body; upload routes take a file's worth more.
+        .layer(from_fn_with_state(state.clone(), web::middleware::body_limit))
+        .layer(from_fn_with_state(state.clone(), web::middleware::time_limit))
         // The session, the client's address and CSRF on unsafe methods.
         .layer(from_fn_with_state(state.clone(), auth::middleware::sessions))
         .layer(CatchPanicLayer::custom(web::middleware::panic_response))

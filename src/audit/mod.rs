@@ -50,6 +50,8 @@ labelled_enum! {
         PlanUpdate => ("plan.update", "修改实施方案"),
         PlanTransition => ("plan.transition", "实施方案流转"),
         ExportPlans => ("export.plans", "导出实施方案报备情况"),
+        AttachmentAdd => ("attachment.add", "上传附件"),
+        AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),
         AuditSearch => ("audit.search", "检索审计日志"),
         ExportAuditLog => ("export.audit_log", "导出审计日志"),

@@ -100,6 +100,17 @@ async fn check_csrf(state: &AppState, req: Request, current: &CurrentSession) ->
             return Err(AppError::CsrfRejected);
         }
     }
+    // An upload is multipart: this layer cannot read its body, so the upload's handler checks
+    // the form's token itself (attachments::upload::receive) before it reads anything else.
+    // Only upload routes may be posted so; the Origin/Referer rule above still applied.
+    if is_multipart(headers) {
+        return if crate::web::middleware::is_upload(req.method(), req.uri().path()) && current.0.is_some() {
+            Ok(req)
+        } else {
+            tracing::warn!("refused: multipart body outside an upload route");
+            Err(AppError::CsrfRejected)
+        };
+    }
     let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
     let (req, token) = match header_token {
         Some(token) => (req, Some(token)),
@@ -127,6 +138,13 @@ fn prelogin_token_valid(state: &AppState, headers: &HeaderMap, token: &str) -> b
     let Some(cookie) = prelogin::cookie_from(headers, &state.settings) else { return false };
     let max_age = state.settings.session_idle_timeout_secs as i64;
     prelogin::verify(&state.prelogin_key, &cookie, token, chrono::Utc::now().timestamp(), max_age)
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
 /// Reads the `csrf` field of a URL-encoded form and puts the body back for the handler.

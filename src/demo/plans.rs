@@ -9,11 +9,12 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::demo_context;
+use crate::attachments::{self, samples, upload::Received};
 use crate::cycles::{self, Cycle};
 use crate::db::{self, DbActor, Scope};
 use crate::key_industries::{self, model::KeyIndustryForm};
 use crate::org::{AccountId, Region};
-use crate::plans::model::{PlanAction, PlanForm, PlanId};
+use crate::plans::model::{ATTACHMENT_KINDS, PlanAction, PlanForm, PlanId};
 use crate::plans::store::{self, By, Done, TransitionError};
 use crate::regions;
 use crate::web::once::{FormToken, new_token};
@@ -136,6 +137,11 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         let Done::Now(url) = done else { continue };
         let id = PlanId(url.trim_start_matches("/plans/").parse().context("plan id")?);
         fill(owner, id, cycle, &region, 0).await?;
+        // Plans that go on to be submitted carry their signed document; the drafts show it missing.
+        if let Some((_, _, first, _)) = story.steps.first() {
+            let before = shanghai(first)? - chrono::Duration::hours(2);
+            attach_signed_document(owner, id, cycle, &region, &writer, before).await?;
+        }
         for (round, (action, by, when, comment)) in story.steps.iter().enumerate() {
             if *action == PlanAction::Submit && round > 0 {
                 fill(owner, id, cycle, &region, round).await?;
@@ -228,10 +234,46 @@ async fn fill(owner: &PgPool, id: PlanId, cycle: &Cycle, region: &Region, round:
     Ok(())
 }
 
+/// The signed plan as the city scanned it: a one-page PDF naming the plan and its number.
+async fn attach_signed_document(
+    owner: &PgPool,
+    id: PlanId,
+    cycle: &Cycle,
+    region: &Region,
+    writer: &(AccountId, String),
+    when: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let plan = store::find(&mut tx, id, true).await?.context("演示方案")?;
+    let title = format!("{}工伤预防实施方案({})", region.name, cycle.years());
+    let pdf = samples::document(&[title.as_str(), plan.document_number.as_str(), "(演示文件:盖章扫描件)"]);
+    let kind = ATTACHMENT_KINDS[0];
+    let file = Received::from_bytes(kind, &format!("{title}(盖章).pdf"), &pdf)
+        .map_err(|e| anyhow::anyhow!("演示附件: {e}"))?;
+    let ctx = demo_context();
+    let by = attachments::store::Actor { ctx: &ctx, account: writer.0, name: &writer.1 };
+    let file = attachments::store::attach(&mut tx, &plan.owner(), plan.status.as_str(), file, &by).await?;
+    sqlx::query!("UPDATE attachments SET uploaded_at = $2 WHERE id = $1", file.0, when).execute(&mut *tx).await?;
+    sqlx::query!(
+        "UPDATE workflow_history SET occurred_at = $2 WHERE record_kind = 'plan' AND record_id = $1 AND action = 'attach'",
+        id.0,
+        when
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A demo time, written as in Asia/Shanghai.
+fn shanghai(when: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    let at = chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M").context("演示时间")?;
+    Ok(chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(at, chrono::Utc) - chrono::Duration::hours(8))
+}
+
 /// Dates the last transition of the plan (and what it set) to `when` in Asia/Shanghai.
 async fn backdate(owner: &PgPool, id: PlanId, action: PlanAction, when: &str) -> anyhow::Result<()> {
-    let at = chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M").context("演示时间")?;
-    let at = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(at, chrono::Utc) - chrono::Duration::hours(8);
+    let at = shanghai(when)?;
     let mut tx = db::begin(owner, PROVINCE).await?;
     sqlx::query!(
         "UPDATE workflow_history SET occurred_at = $3

@@ -71,7 +71,7 @@ impl KeyIndustryForm {
         let name = p.required::<Text<50>>("name", &self.name);
         let mut divisions: Vec<String> = Vec::new();
         let mut bad = None;
-        for raw in self.divisions.split(|c: char| c == ',' || c == ',' || c == '、' || c.is_whitespace()) {
+        for raw in self.divisions.split(|c: char| c == ',' || c == '\u{FF0C}' || c == '、' || c.is_whitespace()) {
             if raw.trim().is_empty() {
                 continue;
             }
@@ -103,6 +103,9 @@ mod tests {
         let input = form.parse().unwrap();
         assert_eq!(input.name.as_str(), "粉尘涉爆");
         assert_eq!(input.divisions, ["C30", "C31", "C32"]);
+        // A Chinese keyboard types the full-width comma.
+        let full_width = KeyIndustryForm { divisions: "C30\u{FF0C}C31".into(), ..form.clone() };
+        assert_eq!(full_width.parse().unwrap().divisions, ["C30", "C31"]);
         let bad = KeyIndustryForm { divisions: "C3".into(), ..form.clone() };
         assert!(bad.parse().unwrap_err().get("divisions").unwrap().contains("「C3」"));
         let none = KeyIndustryForm { divisions: " ".into(), ..form };

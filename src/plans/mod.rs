@@ -10,28 +10,31 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use self::model::{Plan, PlanAction, PlanForm, PlanId, Standing, is_late, may_edit, may_write};
+use self::model::{ATTACHMENT_KINDS, Plan, PlanAction, PlanForm, PlanId, Standing, is_late, may_edit, may_write};
 use self::store::{By, Done, OverviewLine, TransitionError};
-use self::views::{ComparePage, DetailPage, EditPage, IndexPage, OverviewPage};
+use self::views::{ComparePage, DetailPage, EditPage, Feedback, IndexPage, OverviewPage, PrintPage};
+use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
+use crate::auth::session::CurrentSession;
 use crate::cycles::{self, Cycle};
 use crate::db::{self, Scope};
 use crate::error::{AppError, WriteError};
 use crate::key_industries::{self, model::KeyIndustry};
 use crate::state::AppState;
 use crate::values::time;
+use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
-use crate::web::layout::Chrome;
+use crate::web::layout::{Chrome, Crumb};
 use crate::web::once::FormToken;
 use crate::web::pagination::lenient_u32;
 use crate::web::render;
@@ -46,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/edit", get(edit).post(save))
         .route("/plans/{id}/transition", post(transition))
         .route("/plans/{id}/compare", get(compare))
+        .route("/plans/{id}/print", get(print))
+        .route("/plans/{id}/attachments", attachments::upload::route(upload))
+        .route("/plans/{id}/attachments/{file}", get(download))
+        .route("/plans/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,14 +128,15 @@ async fn create(
     })
 }
 
-/// A plan with what its pages need beside it: its cycle and the key industries its region may
-/// choose from.
-struct Loaded {
-    plan: Plan,
-    cycle: Cycle,
-    industries: Vec<KeyIndustry>,
-    timeline: Vec<history::TimelineLine>,
-    versions: Vec<versions::Version>,
+/// A plan with what its pages need beside it: its cycle, the key industries its region may
+/// choose from, its history, versions and files.
+pub struct Loaded {
+    pub plan: Plan,
+    pub cycle: Cycle,
+    pub industries: Vec<KeyIndustry>,
+    pub timeline: Vec<history::TimelineLine>,
+    pub versions: Vec<versions::Version>,
+    pub attachments: Vec<Attachment>,
 }
 
 async fn load(state: &AppState, actor: &Actor, id: PlanId) -> Result<Loaded, AppError> {
@@ -139,9 +147,10 @@ async fn load(state: &AppState, actor: &Actor, id: PlanId) -> Result<Loaded, App
     let industries = key_industries::store::of_region(&mut tx, plan.region.id, cycle.id).await?;
     let entries = history::of(&mut tx, model::KIND, id.0).await?;
     let versions = versions::list(&mut tx, model::KIND, id.0).await?;
+    let attachments = attachments::store::list(&mut tx, &plan.owner()).await?;
     tx.commit().await?;
     let timeline = history::timeline::<model::PlanStatus, PlanAction>(&entries);
-    Ok(Loaded { plan, cycle, industries, timeline, versions })
+    Ok(Loaded { plan, cycle, industries, timeline, versions, attachments })
 }
 
 /// The name of a key-industry reference, or the reference itself when it is gone.
@@ -162,7 +171,7 @@ async fn detail(
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let l = load(&state, &actor, id).await?;
-    render(DetailPage::new(&chrome, &actor, l.plan, &l.cycle, &l.industries, l.timeline, l.versions, Vec::new(), None))
+    render(DetailPage::new(&chrome, &actor, l, Feedback::default(), state.settings.attachment_max_bytes))
 }
 
 async fn edit(
@@ -250,16 +259,13 @@ async fn transition(
         Err(TransitionError::Write(e)) => return Err(e.into()),
     };
     tx.rollback().await?;
+    drop(names);
     render(DetailPage::new(
         &chrome,
         &actor,
-        l.plan,
-        &l.cycle,
-        &l.industries,
-        l.timeline,
-        l.versions,
-        problem,
-        Some(form.comment),
+        l,
+        Feedback { problems: problem, comment: form.comment, upload: None },
+        state.settings.attachment_max_bytes,
     ))
 }
 
@@ -274,6 +280,150 @@ fn flash_of(action: PlanAction) -> Flash {
         PlanAction::Return => Flash::PlanReturned,
         PlanAction::Issue => Flash::PlanIssued,
     }
+}
+
+/// The plan on A4 as an official document, for signature and seal.
+async fn print(State(state): State<AppState>, actor: Actor, Path(id): Path<PlanId>) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    render(PrintPage::new(&actor, &l.plan, &l.cycle, &l.industries))
+}
+
+/// Why an upload or a removal cannot happen to this plan now, if it cannot.
+fn files_refusal(actor: &Actor, plan: &Plan) -> Result<Option<String>, AppError> {
+    if !may_write(actor, &plan.region) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((!plan.status.is_open()).then(|| format!("实施方案{},附件不能再增删。", plan.status.label())))
+}
+
+/// Receives a file for the plan (multipart: csrf, kind, file). A refused file re-renders the
+/// page with the reason beside the upload form; nothing is stored.
+async fn upload(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    session: CurrentSession,
+    Path(id): Path<PlanId>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, id).await?;
+    if let Some(refusal) = files_refusal(&actor, &l.plan)? {
+        return render(DetailPage::new(
+            &chrome,
+            &actor,
+            l,
+            Feedback::upload(refusal),
+            state.settings.attachment_max_bytes,
+        ));
+    }
+    let max = state.settings.attachment_max_bytes as u64;
+    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max).await {
+        Ok(file) => file,
+        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
+        Err(e) => {
+            tracing::info!(reason = %e, "upload refused");
+            return render(DetailPage::new(
+                &chrome,
+                &actor,
+                l,
+                Feedback::upload(e.to_string()),
+                state.settings.attachment_max_bytes,
+            ));
+        }
+    };
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    // Submitted meanwhile? The locked row decides.
+    let plan = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
+    if let Some(refusal) = files_refusal(&actor, &plan)? {
+        tx.rollback().await?;
+        return render(DetailPage::new(
+            &chrome,
+            &actor,
+            l,
+            Feedback::upload(refusal),
+            state.settings.attachment_max_bytes,
+        ));
+    }
+    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
+    attachments::store::attach(&mut tx, &plan.owner(), plan.status.as_str(), file, &by).await?;
+    tx.commit().await?;
+    Ok(flash::redirect_with(&format!("/plans/{id}#attachments"), Flash::AttachmentAdded))
+}
+
+/// A plan's file, to whoever may see the plan (another region's plan, and so its files, is 404).
+async fn download(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, file)): Path<(PlanId, AttachmentId)>,
+) -> Result<Response, AppError> {
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let plan = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let owner = plan.owner();
+    let attachment = attachments::store::find(&mut tx, &owner, file).await?.ok_or(AppError::NotFound)?;
+    let content = attachments::store::spool(&mut tx, &owner, attachment.id).await?;
+    tx.commit().await?;
+    Ok(attachments::store::download(&attachment, content))
+}
+
+/// The plan and one of its files, for a removal.
+async fn file_of(
+    state: &AppState,
+    actor: &Actor,
+    id: PlanId,
+    file: AttachmentId,
+) -> Result<(Loaded, Attachment), AppError> {
+    let l = load(state, actor, id).await?;
+    let attachment = l.attachments.iter().find(|a| a.id == file).cloned().ok_or(AppError::NotFound)?;
+    Ok((l, attachment))
+}
+
+async fn confirm_remove(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path((id, file)): Path<(PlanId, AttachmentId)>,
+) -> Result<Response, AppError> {
+    let (l, attachment) = file_of(&state, &actor, id, file).await?;
+    if let Some(refusal) = files_refusal(&actor, &l.plan)? {
+        return Err(AppError::Refused(refusal.into()));
+    }
+    let record = format!("{} {}", l.plan.region.name, l.cycle.years());
+    render(ConfirmPage::new(
+        &chrome,
+        vec![Crumb::link("实施方案", "/plans"), Crumb::link(record, format!("/plans/{id}"))],
+        "删除附件",
+        format!(
+            "确定删除附件「{}」({},{})吗?删除后不能恢复,删除记录保留在办理记录和审计日志中。",
+            attachment.file_name,
+            attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind),
+            attachment.size()
+        ),
+        format!("/plans/{id}/attachments/{file}/delete"),
+        "删除",
+        format!("/plans/{id}#attachments"),
+    ))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    actor: Actor,
+    audit: AuditContext,
+    Path((id, file)): Path<(PlanId, AttachmentId)>,
+) -> Result<Response, AppError> {
+    let (_, attachment) = file_of(&state, &actor, id, file).await?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let plan = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
+    if let Some(refusal) = files_refusal(&actor, &plan)? {
+        return Err(AppError::Refused(refusal.into()));
+    }
+    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
+    let label = attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind);
+    if !attachments::store::detach(&mut tx, &plan.owner(), plan.status.as_str(), &label, &attachment, &by).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(flash::redirect_with(&format!("/plans/{id}#attachments"), Flash::AttachmentRemoved))
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::attachments::{ANY_TYPE, Attachment, AttachmentKind, Owner, SIGNED_DOCUMENT_TYPES, missing_required};
 use crate::auth::Actor;
 use crate::cycles::{Cycle, CycleId, CycleTaskId};
 use crate::org::{DepartmentKind, Region, RegionLevel, Role};
@@ -19,8 +20,20 @@ id_type!(
     pub PlanId
 );
 
-/// The record kind in the shared history and versions.
+/// The record kind in the shared history, versions and attachments.
 pub const KIND: &str = "plan";
+
+/// The documents a plan takes: the signed and sealed plan as issued, required before it is
+/// submitted, and anything else the region wants the province to see.
+pub const ATTACHMENT_KINDS: &[AttachmentKind] = &[
+    AttachmentKind {
+        key: "signed_document",
+        label: "正式印发文件(盖章扫描件)",
+        required: true,
+        types: SIGNED_DOCUMENT_TYPES,
+    },
+    AttachmentKind { key: "other", label: "其他材料", required: false, types: ANY_TYPE },
+];
 
 labelled_enum! {
     pub enum PlanStatus {
@@ -147,6 +160,13 @@ pub struct Plan {
     pub tasks: Vec<PlanTask>,
 }
 
+impl Plan {
+    /// The plan as the owner of its attachments.
+    pub fn owner(&self) -> Owner {
+        Owner { kind: KIND, id: self.id.0, region: self.region.id }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     pub id: i64,
@@ -226,7 +246,7 @@ impl Standing {
 }
 
 /// What a plan still lacks before it may be submitted (empty when complete).
-pub fn submission_problems(plan: &Plan, cycle: &Cycle) -> Vec<String> {
+pub fn submission_problems(plan: &Plan, cycle: &Cycle, attachments: &[Attachment]) -> Vec<String> {
     let mut problems = Vec::new();
     if plan.guiding_ideas.trim().is_empty() {
         problems.push("请填写指导思想".to_string());
@@ -250,6 +270,9 @@ pub fn submission_problems(plan: &Plan, cycle: &Cycle) -> Vec<String> {
     }
     if plan.document_number.trim().is_empty() || plan.issued_on.is_none() {
         problems.push("请填写印发文件的文号和印发日期".to_string());
+    }
+    for label in missing_required(ATTACHMENT_KINDS, attachments) {
+        problems.push(format!("请上传{label}"));
     }
     problems
 }
@@ -686,15 +709,33 @@ mod tests {
     }
 
     #[test]
-    fn a_submission_needs_every_section_and_every_task() {
+    fn a_submission_needs_every_section_every_task_and_the_signed_document() {
         let c = cycle();
-        assert!(submission_problems(&plan(S::Draft), &c).is_empty());
+        let signed = signed_document();
+        assert!(submission_problems(&plan(S::Draft), &c, std::slice::from_ref(&signed)).is_empty());
         let mut p = plan(S::Draft);
         p.tasks.pop();
         p.document_number.clear();
-        let problems = submission_problems(&p, &c);
+        let problems = submission_problems(&p, &c, std::slice::from_ref(&signed));
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("开展培训"));
+        let mut other = signed.clone();
+        other.kind = "other".into();
+        let problems = submission_problems(&plan(S::Draft), &c, &[other]);
+        assert_eq!(problems, ["请上传正式印发文件(盖章扫描件)"]);
+    }
+
+    fn signed_document() -> Attachment {
+        Attachment {
+            id: crate::attachments::AttachmentId(1),
+            kind: "signed_document".into(),
+            file_name: "实施方案.pdf".into(),
+            file_type: crate::attachments::FileType::Pdf,
+            size_bytes: 1000,
+            sha256: vec![0; 32],
+            uploader_name: "王芳".into(),
+            uploaded_at: Utc::now(),
+        }
     }
 
     #[test]

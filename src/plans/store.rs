@@ -7,9 +7,10 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 
 use super::model::{
-    Indicator, KIND, Plan, PlanAction, PlanId, PlanInput, PlanStatus, PlanTask, snapshot, submission_problems,
-    transitions,
+    ATTACHMENT_KINDS, Indicator, KIND, Plan, PlanAction, PlanId, PlanInput, PlanStatus, PlanTask, snapshot,
+    submission_problems, transitions,
 };
+use crate::attachments;
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::cycles::{Cycle, CycleId};
 use crate::error::WriteError;
@@ -420,11 +421,12 @@ pub async fn transition(
     )
     .map_err(TransitionError::Refused)?;
     if action == PlanAction::Submit {
-        let problems = submission_problems(&plan, cycle);
+        let files = attachments::store::list(tx, &plan.owner()).await?;
+        let problems = submission_problems(&plan, cycle, &files);
         if !problems.is_empty() {
             return Err(TransitionError::Incomplete(problems));
         }
-        let frozen: Snapshot = snapshot(&plan, cycle, names);
+        let frozen: Snapshot = attachments::in_version(snapshot(&plan, cycle, names), ATTACHMENT_KINDS, &files);
         versions::freeze(tx, plan.region.id, KIND, id.0, &frozen, by.account, by.name).await?;
         sqlx::query!(
             "UPDATE plans SET status = $2, first_submitted_at = coalesce(first_submitted_at, now()),

@@ -3,20 +3,23 @@
 use askama::Template;
 use chrono::Utc;
 
-use super::IndexQuery;
 use super::model::{
-    Plan, PlanAction, PlanForm, Standing, is_late, may_edit, may_write, submission_problems, transitions,
+    ATTACHMENT_KINDS, Plan, PlanAction, PlanForm, PlanStatus, Standing, is_late, may_edit, may_write,
+    submission_problems, transitions,
 };
 use super::store::{OverviewLine, PlanLine};
+use super::{IndexQuery, Loaded};
+use crate::attachments::{self, KindGroup};
 use crate::auth::Actor;
 use crate::cycles::Cycle;
 use crate::key_industries::model::KeyIndustry;
-use crate::org::{DepartmentKind, Region};
+use crate::org::{DepartmentKind, Region, RegionLevel};
 use crate::values::time;
 use crate::web::deadline::{self, DueStatus};
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb, Layout};
 use crate::web::once;
+use crate::web::print::{PrintDoc, official_date};
 use crate::workflow::history::TimelineLine;
 use crate::workflow::versions::{Comparison, Version};
 use crate::workflow::{available, needs_comment};
@@ -258,6 +261,23 @@ pub struct ActionButton {
     pub danger: bool,
 }
 
+/// What the detail page shows after an action that did not go through.
+#[derive(Default)]
+pub struct Feedback {
+    /// Why a transition failed (else the page lists what a submission still needs).
+    pub problems: Vec<String>,
+    /// The reason typed, kept for another try.
+    pub comment: String,
+    /// Why an upload was refused, shown beside the upload form.
+    pub upload: Option<String>,
+}
+
+impl Feedback {
+    pub fn upload(message: String) -> Feedback {
+        Feedback { upload: Some(message), ..Feedback::default() }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "plans/detail.html")]
 pub struct DetailPage {
@@ -280,27 +300,24 @@ pub struct DetailPage {
     pub versions: Vec<(i32, String, String)>,
     pub comment: String,
     pub form_token: String,
+    pub files: Vec<KindGroup>,
+    /// The plan's URL, under which its files are.
+    pub files_base: String,
+    pub upload_kinds: Vec<Choice>,
+    pub upload_error: Option<String>,
+    pub max_size: String,
 }
 
 impl DetailPage {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        chrome: &Chrome,
-        actor: &Actor,
-        plan: Plan,
-        cycle: &Cycle,
-        industries: &[KeyIndustry],
-        timeline: Vec<TimelineLine>,
-        versions: Vec<Version>,
-        failed: Vec<String>,
-        comment: Option<String>,
-    ) -> DetailPage {
+    /// `max_upload`: the attachment size limit, named beside the upload form.
+    pub fn new(chrome: &Chrome, actor: &Actor, l: Loaded, feedback: Feedback, max_upload: usize) -> DetailPage {
+        let Loaded { plan, cycle, industries, timeline, versions, attachments } = l;
         let title = format!("{}工伤预防实施方案({})", plan.region.name, cycle.years());
         let editable = may_edit(actor, &plan);
-        let problems = if !failed.is_empty() {
-            failed
+        let problems = if !feedback.problems.is_empty() {
+            feedback.problems
         } else if editable {
-            submission_problems(&plan, cycle)
+            submission_problems(&plan, &cycle, &attachments)
         } else {
             Vec::new()
         };
@@ -314,32 +331,6 @@ impl DetailPage {
                 danger: a == PlanAction::Return,
             })
             .collect();
-        let mine = |d: DepartmentKind| {
-            matches!(actor.role, crate::org::Role::PartnerOfficer | crate::org::Role::AgencyOfficer)
-                && actor.department == Some(d)
-        };
-        let tasks = plan
-            .tasks
-            .iter()
-            .map(|t| TaskLine {
-                task: cycle.task(t.cycle_task_id).map(|c| c.title.clone()).unwrap_or_default(),
-                department: t.department.label(),
-                measures: t.measures.clone(),
-                deadline: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                mine: mine(t.department),
-            })
-            .collect();
-        let industries = plan
-            .industries
-            .iter()
-            .map(|r| {
-                industries
-                    .iter()
-                    .find(|k| &k.reference == r)
-                    .map(|k| k.name.clone())
-                    .unwrap_or_else(|| "(已删除)".into())
-            })
-            .collect();
         let asks_comment = actions.iter().any(|a| a.needs_comment);
         DetailPage {
             asks_comment,
@@ -349,10 +340,10 @@ impl DetailPage {
             ),
             cycle_label: cycle.years(),
             filing_due: cycle.plan_filing_due.to_string(),
-            late: is_late(plan.first_submitted_at, cycle),
-            due: plan.first_submitted_at.is_none().then(|| filing_due(cycle).label()),
-            industries,
-            tasks,
+            late: is_late(plan.first_submitted_at, &cycle),
+            due: plan.first_submitted_at.is_none().then(|| filing_due(&cycle).label()),
+            industries: industry_names(&plan, &industries),
+            tasks: task_lines(&plan, &cycle, actor),
             editable,
             actions,
             problems,
@@ -361,18 +352,124 @@ impl DetailPage {
                 .into_iter()
                 .map(|v| (v.version_no, v.account_name, time::minutes(&v.frozen_at)))
                 .collect(),
-            comment: comment.unwrap_or_default(),
+            comment: feedback.comment,
             form_token: once::new_token(),
+            files: attachments::group(ATTACHMENT_KINDS, &attachments),
+            files_base: format!("/plans/{}", plan.id),
+            upload_kinds: ATTACHMENT_KINDS
+                .iter()
+                .map(|k| Choice::new(k.key, format!("{}({})", k.label, attachments::detect::names(k.types))))
+                .collect(),
+            upload_error: feedback.upload,
+            max_size: attachments::human_size(max_upload as i64),
             plan,
         }
     }
 
     fn percent(&self, value: &Option<rust_decimal::Decimal>) -> String {
-        value.map(|v| format!("{}%", v.normalize())).unwrap_or_else(|| "未填写".into())
+        percent(value)
     }
 
     fn date(&self, value: &Option<chrono::NaiveDate>) -> String {
-        value.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())
+        date(value)
+    }
+}
+
+fn percent(value: &Option<rust_decimal::Decimal>) -> String {
+    value.map(|v| format!("{}%", v.normalize())).unwrap_or_else(|| "未填写".into())
+}
+
+fn date(value: &Option<chrono::NaiveDate>) -> String {
+    value.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())
+}
+
+/// The plan's key industries by name.
+fn industry_names(plan: &Plan, industries: &[KeyIndustry]) -> Vec<String> {
+    plan.industries
+        .iter()
+        .map(|r| {
+            industries.iter().find(|k| &k.reference == r).map(|k| k.name.clone()).unwrap_or_else(|| "(已删除)".into())
+        })
+        .collect()
+}
+
+/// The plan's tasks as its pages show them, the viewer's own department's marked.
+fn task_lines(plan: &Plan, cycle: &Cycle, actor: &Actor) -> Vec<TaskLine> {
+    let mine = |d: DepartmentKind| {
+        matches!(actor.role, crate::org::Role::PartnerOfficer | crate::org::Role::AgencyOfficer)
+            && actor.department == Some(d)
+    };
+    plan.tasks
+        .iter()
+        .map(|t| TaskLine {
+            task: cycle.task(t.cycle_task_id).map(|c| c.title.clone()).unwrap_or_default(),
+            department: t.department.label(),
+            measures: t.measures.clone(),
+            deadline: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            mine: mine(t.department),
+        })
+        .collect()
+}
+
+/// The plan on A4: the whole plan as an official document, its tasks as a table.
+#[derive(Template)]
+#[template(path = "plans/print.html")]
+pub struct PrintPage {
+    pub doc: PrintDoc,
+    pub plan: Plan,
+    pub cycle_label: String,
+    pub accident_rate: String,
+    pub training_coverage: String,
+    pub training_due: String,
+    pub industries: Vec<String>,
+    pub tasks: Vec<TaskLine>,
+}
+
+impl PrintPage {
+    pub fn new(actor: &Actor, plan: &Plan, cycle: &Cycle, industries: &[KeyIndustry]) -> PrintPage {
+        let issuer = issuing_body(&plan.region);
+        let reviewer = match plan.region.level {
+            RegionLevel::Province => Vec::new(),
+            _ => vec!["省人力资源社会保障厅备案意见(盖章)".to_string()],
+        };
+        let mut seals = vec![format!("{issuer}(盖章)")];
+        seals.extend(reviewer);
+        PrintPage {
+            doc: PrintDoc {
+                mark: draft_mark(plan.status).to_string(),
+                title: format!("{}工伤预防实施方案({})", plan.region.name, cycle.years()),
+                document_number: plan.document_number.clone(),
+                issuer,
+                date: plan.issued_on.map(official_date).unwrap_or_default(),
+                back: format!("/plans/{}", plan.id),
+                seals,
+            },
+            cycle_label: cycle.years(),
+            accident_rate: percent(&plan.accident_rate_reduction_percent),
+            training_coverage: percent(&plan.training_coverage_percent),
+            training_due: plan.training_coverage_due.map(official_date).unwrap_or_else(|| "未填写".into()),
+            industries: industry_names(plan, industries),
+            tasks: task_lines(plan, cycle, actor),
+            plan: plan.clone(),
+        }
+    }
+}
+
+/// What a printed plan says it is not yet.
+fn draft_mark(status: PlanStatus) -> &'static str {
+    match status {
+        PlanStatus::Draft => "草稿",
+        PlanStatus::Returned => "退回修改稿",
+        PlanStatus::Submitted => "报备稿(未备案)",
+        PlanStatus::Filed | PlanStatus::Issued => "",
+    }
+}
+
+/// Who issues a region's plan: the province's department, or a city's bureau.
+fn issuing_body(region: &Region) -> String {
+    match region.level {
+        RegionLevel::Province => format!("{}人力资源和社会保障厅", region.name),
+        _ => format!("{}人力资源和社会保障局", region.name),
     }
 }
 

@@ -17,6 +17,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 use crate::error::AppError;
 use crate::values::{mask, time};
+use crate::web::workdir;
 
 /// How a column's values are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +111,7 @@ impl Export {
         columns: &[Column],
         unmasked: bool,
     ) -> Result<Export, ExportError> {
-        Self::new_in(&default_work_dir(), title, filename, filters, columns, unmasked)
+        Self::new_in(&workdir::default_dir(), title, filename, filters, columns, unmasked)
     }
 
     /// Like [`Export::new`], with the work files in `dir` (made private to this user if new;
@@ -123,7 +124,10 @@ impl Export {
         columns: &[Column],
         unmasked: bool,
     ) -> Result<Export, ExportError> {
-        private_work_dir(dir)?;
+        workdir::ensure_private(dir).map_err(|e| match e {
+            workdir::WorkDirError::Io(e) => ExportError::Io(e),
+            workdir::WorkDirError::Unsafe(path) => ExportError::UnsafeDir(path),
+        })?;
         let mut workbook = Workbook::new();
         workbook.set_tempdir(dir)?;
         let bold = Format::new().set_bold();
@@ -235,46 +239,32 @@ impl From<ExportError> for AppError {
     }
 }
 
-/// The server's own folder for export work files: `<temp>/prevention-<uid>`.
-pub fn default_work_dir() -> PathBuf {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
-    std::env::temp_dir().join(format!("prevention-{uid}"))
-}
-
-/// Makes `dir` (mode 0700) if missing; refuses it if it is a link, not a folder, someone
-/// else's, or open to group or others, since a shared temporary folder lets anyone create it
-/// first.
-pub fn private_work_dir(dir: &Path) -> Result<(), ExportError> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-    match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::DirBuilder::new().mode(0o700).create(dir)?;
-        }
-        Err(e) => return Err(e.into()),
-        Ok(meta) => {
-            // SAFETY: geteuid has no preconditions and cannot fail.
-            let uid = unsafe { libc::geteuid() };
-            if meta.file_type().is_symlink() || !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
-                return Err(ExportError::UnsafeDir(dir.to_path_buf()));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `attachment` with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987.
+/// `attachment` for a workbook named `filename` (without extension).
 pub fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
-    let ascii = if ascii.is_empty() { "export".to_string() } else { ascii };
-    let encoded: String = format!("{filename}.xlsx")
+    attachment_disposition(&format!("{filename}.xlsx"), "export.xlsx")
+}
+
+/// `attachment` with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987:
+/// browsers that read `filename*` save `name` as it is; the others get the ASCII letters of it
+/// (or `fallback` when it has none).
+pub fn attachment_disposition(name: &str, fallback: &str) -> String {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let ascii: String = stem.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+    let ascii = if ascii.is_empty() {
+        fallback.to_string()
+    } else if ext.is_empty() {
+        ascii
+    } else {
+        format!("{ascii}.{}", ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+    };
+    let encoded: String = name
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect();
-    format!("attachment; filename=\"{ascii}.xlsx\"; filename*=UTF-8''{encoded}")
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
@@ -290,6 +280,14 @@ mod tests {
         assert_eq!(
             content_disposition("预算"),
             "attachment; filename=\"export.xlsx\"; filename*=UTF-8''%E9%A2%84%E7%AE%97.xlsx"
+        );
+        assert_eq!(
+            attachment_disposition("沈阳市实施方案(盖章).pdf", "attachment.pdf"),
+            "attachment; filename=\"attachment.pdf\"; filename*=UTF-8''%E6%B2%88%E9%98%B3%E5%B8%82%E5%AE%9E%E6%96%BD%E6%96%B9%E6%A1%88%28%E7%9B%96%E7%AB%A0%29.pdf"
+        );
+        assert_eq!(
+            attachment_disposition("plan-v2.docx", "a.docx"),
+            "attachment; filename=\"plan-v2.docx\"; filename*=UTF-8''plan-v2.docx"
         );
     }
 }

@@ -31,6 +31,8 @@ labelled_enum! {
         PlanFiled => ("plan_filed", "实施方案已备案。"),
         PlanReturned => ("plan_returned", "实施方案已退回,退回理由已通知编制单位。"),
         PlanIssued => ("plan_issued", "实施方案已印发。"),
+        AttachmentAdded => ("attachment_added", "附件已上传。"),
+        AttachmentRemoved => ("attachment_removed", "附件已删除。"),
     }
 }
 

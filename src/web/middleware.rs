@@ -54,6 +54,47 @@ fn is_sane_request_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Upload routes, by the convention every feature follows: a record's files are posted to
+/// `/…/{id}/attachments`. They take a multipart body (its CSRF token checked by the handler),
+/// a larger body and a longer time.
+pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST && path.ends_with("/attachments")
+}
+
+/// Answers 503 when a request takes longer than the settings allow (uploads get longer). Only
+/// the time until the response starts counts: a download streams on from its spooled file.
+pub async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+    let limit = if is_upload(req.method(), req.uri().path()) {
+        state.settings.upload_timeout()
+    } else {
+        state.settings.request_timeout()
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "request timed out");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Refuses a body over the limit (`body_limit_bytes`, or `upload_body_limit` on upload routes):
+/// at once when its declared length says so, else where it is read, which then answers 413.
+pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+    let limit = if is_upload(req.method(), req.uri().path()) {
+        state.settings.upload_body_limit()
+    } else {
+        state.settings.body_limit_bytes
+    };
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}
+
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The headers of SECURITY.md "Responses", on every response, error pages included.

@@ -14,6 +14,8 @@ pub mod layout;
 pub mod middleware;
 pub mod once;
 pub mod pagination;
+pub mod print;
+pub mod workdir;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

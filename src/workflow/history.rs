@@ -90,13 +90,30 @@ pub struct TimelineLine {
     pub action: String,
     pub from: String,
     pub to: String,
+    /// The status changed (an attached file leaves it as it was).
+    pub moved: bool,
     pub comment: String,
+    /// What the comment is: a reason, or the file attached or removed.
+    pub comment_label: &'static str,
 }
+
+/// Steps the shared mechanisms write into a record's history beside its own actions (the
+/// status stays what it was).
+pub const ATTACH: &str = "attach";
+pub const DETACH: &str = "detach";
 
 /// The timeline of a record whose statuses are `S` and actions `A`, newest first.
 pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine> {
     fn label<T: Labelled>(name: &str) -> String {
-        T::all().iter().find(|v| v.name() == name).map(|v| v.text().to_string()).unwrap_or_else(|| name.to_string())
+        match name {
+            ATTACH => "上传附件".to_string(),
+            DETACH => "删除附件".to_string(),
+            _ => T::all()
+                .iter()
+                .find(|v| v.name() == name)
+                .map(|v| v.text().to_string())
+                .unwrap_or_else(|| name.to_string()),
+        }
     }
     entries
         .iter()
@@ -107,7 +124,9 @@ pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine
             action: label::<A>(&e.action),
             from: label::<S>(&e.from_status),
             to: label::<S>(&e.to_status),
+            moved: e.from_status != e.to_status,
             comment: e.comment.clone(),
+            comment_label: if matches!(e.action.as_str(), ATTACH | DETACH) { "文件" } else { "理由" },
         })
         .collect()
 }
@@ -145,6 +164,11 @@ mod tests {
             ("报备", "草稿", "已报备")
         );
         assert_eq!(lines[1].comment, "第一次");
+        assert!(lines[0].moved && lines[1].comment_label == "理由");
+        let mut attached = entry(ATTACH, 1);
+        attached.to_status = "draft".into();
+        let line = &timeline::<S, A>(&[attached])[0];
+        assert_eq!((line.action.as_str(), line.moved, line.comment_label), ("上传附件", false, "文件"));
         assert_eq!(
             past_steps::<A>(&[entry("send", 1), entry("gone", 2)]),
             vec![PastStep { action: A::Send, by: AccountId(1) }]

@@ -70,6 +70,10 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
         }
+        // Not a PDF: an officer who may upload gets the page back with the reason.
+        "POST" if probe.pattern == "/plans/{id}/attachments" => {
+            user.upload(&probe.path, "signed_document", "说明.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
         "POST" => user.post_form(&probe.path, &[]).await.status().as_u16(),
         other => panic!("no probe for {other}"),
     }
@@ -98,6 +102,10 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_plan = plans::draft(&app.db, "210100", 2021, target_id).await;
     plans::versions(&app.db, "210100", sy_plan, 2, target_id).await;
     let dl_plan = plans::draft(&app.db, "210200", 2021, target_id).await;
+    let pdf = prevention::attachments::samples::pdf(2048);
+    let sy_file = plans::attachment(&app.db, "210100", sy_plan, "signed_document", &pdf, target_id).await;
+    let sy_doomed = plans::attachment(&app.db, "210100", sy_plan, "other", &pdf, target_id).await;
+    let dl_file = plans::attachment(&app.db, "210200", dl_plan, "signed_document", &pdf, target_id).await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -301,6 +309,72 @@ async fn every_route_every_role_own_and_other_region() {
             },
             Probe {
                 method: "GET",
+                pattern: "/plans/{id}/print",
+                path: format!("/plans/{sy_plan}/print"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/print",
+                path: format!("/plans/{dl_plan}/print"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/attachments",
+                path: format!("/plans/{sy_plan}/attachments"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/attachments",
+                path: format!("/plans/{dl_plan}/attachments"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/attachments/{file}",
+                path: format!("/plans/{sy_plan}/attachments/{sy_file}"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/attachments/{file}",
+                path: format!("/plans/{dl_plan}/attachments/{dl_file}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/attachments/{file}",
+                path: format!("/plans/{sy_plan}/attachments/{dl_file}"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/attachments/{file}/delete",
+                path: format!("/plans/{sy_plan}/attachments/{sy_file}/delete"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/plans/{id}/attachments/{file}/delete",
+                path: format!("/plans/{dl_plan}/attachments/{dl_file}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/attachments/{file}/delete",
+                path: format!("/plans/{dl_plan}/attachments/{dl_file}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/plans/{id}/attachments/{file}/delete",
+                path: format!("/plans/{sy_plan}/attachments/{sy_doomed}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
                 pattern: "/plans/overview/export",
                 path: "/plans/overview/export".into(),
                 expect: province_only,
@@ -385,6 +459,9 @@ async fn every_route_every_role_own_and_other_region() {
     assert_eq!(person(sy_emergency).fetch_one(&mut *tx).await.unwrap(), "矩阵测试");
     assert_eq!(person(province_finance).fetch_one(&mut *tx).await.unwrap(), "矩阵测试");
     assert_eq!(person(dl_emergency).fetch_one(&mut *tx).await.unwrap(), "");
+    let files: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM attachments ORDER BY id").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(files, [sy_file, dl_file], "only 沈阳's officer removed a file, and only 沈阳's");
 }
 
 #[tokio::test]

@@ -107,7 +107,9 @@ async fn the_demo_has_plans_in_every_state() {
     let app = TestApp::spawn_demo().await;
     let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
     let overview = province.get("/plans?cycle=2021").await.text().await.unwrap();
-    let row = |name: &str| overview.split(&format!("<td>{name}</td>")).nth(1).unwrap().split("</tr>").next().unwrap().to_string();
+    let row = |name: &str| {
+        overview.split(&format!("<td>{name}</td>")).nth(1).unwrap().split("</tr>").next().unwrap().to_string()
+    };
     assert!(row("沈阳市").contains("已备案") && row("沈阳市").contains("按期"));
     assert!(row("大连市").contains("已报备"), "returned, then resubmitted");
     assert!(row("鞍山市").contains("逾期"));
@@ -124,6 +126,16 @@ async fn the_demo_has_plans_in_every_state() {
     assert!(plan.contains("第 2 版"));
     let compare = dalian.get(&format!("/plans/{link}/compare")).await.text().await.unwrap();
     assert!(compare.contains("处不同") && !compare.contains("共 0 处不同"));
+    // Its signed document, a PDF that names the plan, downloads.
+    let file = plan.split(&format!("href=\"/plans/{link}/attachments/")).nth(1).unwrap().split('"').next().unwrap();
+    let res = dalian.get(&format!("/plans/{link}/attachments/{file}")).await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n"));
+    let drafting = dalian.get("/plans?cycle=2026").await.text().await.unwrap();
+    let draft = drafting.split("href=\"/plans/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let draft = dalian.get(&format!("/plans/{draft}")).await.text().await.unwrap();
+    assert!(draft.contains("缺少,须上传") && draft.contains("请上传正式印发文件"), "a draft shows what it lacks");
     let industries = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap().get("/key-industries?cycle=2026").await;
     assert!(industries.text().await.unwrap().contains("粉尘涉爆"));
     let calendar = province.get("/calendar?year=2025").await.text().await.unwrap();

@@ -155,6 +155,17 @@ async fn bodies_over_the_limit_are_refused() {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_security_headers(res.headers());
     assert!(res.text().await.unwrap().contains("提交内容过大"));
+    // Without a declared length (chunked), the body is cut off where it is read.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..8).map(|_| Ok(vec![b'x'; 512])).collect();
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod admins;
+mod attachments;
 mod auditor;
 mod auth;
 mod catalog;

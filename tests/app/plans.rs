@@ -10,7 +10,7 @@ use prevention::org::{DepartmentKind, Role};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::support::{TestApp, TestUser, csrf_token_in};
+use crate::support::{TestApp, TestUser, csrf_token_in, province_rows, province_values};
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
@@ -26,7 +26,7 @@ fn form_token_in(html: &str) -> String {
 }
 
 /// Starts the actor's region's plan for the 2021–2025 cycle from the plans page.
-async fn start_plan(user: &TestUser) -> i64 {
+pub async fn start_plan(user: &TestUser) -> i64 {
     let page = user.get("/plans?cycle=2021").await.text().await.unwrap();
     assert!(page.contains("编制实施方案") || page.contains("编制省本级实施方案"), "offered to start one");
     let res = user.post_form("/plans/new", &[("cycle", "2021"), ("form_token", &form_token_in(&page))]).await;
@@ -36,52 +36,53 @@ async fn start_plan(user: &TestUser) -> i64 {
 
 /// (task row id, cycle task id) of a plan, in order.
 async fn task_rows(pool: &PgPool, plan: i64) -> Vec<(i64, i64)> {
-    let mut tx = prevention::db::begin(pool, PROVINCE).await.unwrap();
-    let rows = sqlx::query_as("SELECT id, cycle_task_id FROM plan_tasks WHERE plan_id = $1 ORDER BY position")
-        .bind(plan)
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    rows
+    province_rows(pool, "SELECT id, cycle_task_id FROM plan_tasks WHERE plan_id = $1 ORDER BY position", plan).await
+}
+
+async fn signed_documents(pool: &PgPool, plan: i64) -> usize {
+    let sql = "SELECT id FROM attachments WHERE record_kind = 'plan' AND record_id = $1 AND kind = 'signed_document'";
+    province_values::<i64>(pool, sql, plan).await.len()
 }
 
 async fn plan_version(pool: &PgPool, plan: i64) -> i32 {
-    let mut tx = prevention::db::begin(pool, PROVINCE).await.unwrap();
-    let v = sqlx::query_scalar("SELECT version FROM plans WHERE id = $1").bind(plan).fetch_one(&mut *tx).await.unwrap();
-    tx.commit().await.unwrap();
-    v
+    province_values(pool, "SELECT version FROM plans WHERE id = $1", plan).await[0]
 }
 
-async fn history_rows(pool: &PgPool, plan: i64) -> Vec<(String, String, String)> {
-    let mut tx = prevention::db::begin(pool, PROVINCE).await.unwrap();
-    let rows = sqlx::query_as(
-        "SELECT action, to_status, comment FROM workflow_history WHERE record_kind = 'plan' AND record_id = $1 ORDER BY id",
-    )
-    .bind(plan)
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    rows
+/// The plan's workflow steps (files attached and removed left out).
+pub async fn history_rows(pool: &PgPool, plan: i64) -> Vec<(String, String, String)> {
+    let sql = "SELECT action, to_status, comment FROM workflow_history
+               WHERE record_kind = 'plan' AND record_id = $1 AND action NOT IN ('attach', 'detach') ORDER BY id";
+    province_rows(pool, sql, plan).await
+}
+
+/// Uploads the signed plan document (a PDF) from the plan's page.
+pub async fn attach_signed_document(user: &TestUser, plan: i64) -> reqwest::Response {
+    let pdf = prevention::attachments::samples::pdf(4096);
+    user.upload(&format!("/plans/{plan}/attachments"), "signed_document", "实施方案(盖章).pdf", pdf).await
+}
+
+/// Fills every section and attaches the signed document once: a plan ready to submit.
+pub async fn fill(app: &TestApp, user: &TestUser, plan: i64, deadline: &str, department: &str) -> reqwest::Response {
+    if signed_documents(&app.db.app_pool().await, plan).await == 0 {
+        assert_eq!(attach_signed_document(user, plan).await.status(), StatusCode::SEE_OTHER, "the signed document");
+    }
+    fill_sections(app, user, plan, deadline, department).await
 }
 
 /// Fills every section; `deadline` goes to the first task row (so versions can differ there).
-async fn fill(app: &TestApp, user: &TestUser, plan: i64, deadline: &str, department: &str) -> reqwest::Response {
+pub async fn fill_sections(
+    app: &TestApp,
+    user: &TestUser,
+    plan: i64,
+    deadline: &str,
+    department: &str,
+) -> reqwest::Response {
     let pool = app.db.app_pool().await;
     let rows = task_rows(&pool, plan).await;
     let version = plan_version(&pool, plan).await.to_string();
     // The indicator row the form shows again, as a browser posts it back.
-    let indicator: Option<i64> = {
-        let mut tx = prevention::db::begin(&pool, PROVINCE).await.unwrap();
-        let id = sqlx::query_scalar("SELECT id FROM plan_indicators WHERE plan_id = $1")
-            .bind(plan)
-            .fetch_optional(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        id
-    };
+    let indicator: Option<i64> =
+        province_values(&pool, "SELECT id FROM plan_indicators WHERE plan_id = $1", plan).await.first().copied();
     let mut fields: Vec<(String, String)> = vec![
         ("guiding_ideas".into(), "以人民为中心,把工伤预防作为工伤保险优先事项。".into()),
         ("accident_rate_reduction_percent".into(), "20".into()),
@@ -110,7 +111,7 @@ async fn fill(app: &TestApp, user: &TestUser, plan: i64, deadline: &str, departm
 }
 
 /// Posts a workflow action from the plan's page (with its one-time token).
-async fn act(user: &TestUser, plan: i64, action: &str, comment: &str) -> reqwest::Response {
+pub async fn act(user: &TestUser, plan: i64, action: &str, comment: &str) -> reqwest::Response {
     let page = user.get(&format!("/plans/{plan}")).await.text().await.unwrap();
     let token = form_token_in(&page);
     user.post_form(

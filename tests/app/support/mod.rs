@@ -123,6 +123,30 @@ pub async fn exec(pool: &PgPool, sql: &str) {
     sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+const PROVINCE: prevention::db::DbActor =
+    prevention::db::DbActor { scope: prevention::db::Scope::Province, account_id: None };
+
+/// The rows of `sql` (one parameter, `$1`), read in the province's scope, where row-level
+/// security shows every region.
+pub async fn province_rows<T>(pool: &PgPool, sql: &'static str, id: i64) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut tx = prevention::db::begin(pool, PROVINCE).await.expect("begin");
+    let rows = sqlx::query_as(sql).bind(id).fetch_all(&mut *tx).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    tx.commit().await.expect("commit");
+    rows
+}
+
+/// The one-column rows of `sql` (one parameter, `$1`), read in the province's scope.
+pub async fn province_values<T>(pool: &PgPool, sql: &'static str, id: i64) -> Vec<T>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    let rows: Vec<(T,)> = province_rows(pool, sql, id).await;
+    rows.into_iter().map(|(v,)| v).collect()
+}
+
 pub fn random_suffix() -> String {
     let mut rng = rand::rng();
     (0..12).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)])).collect()
@@ -382,5 +406,15 @@ impl TestUser {
         let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         self.client.post(self.url(path)).form(&all).send().await.expect("request")
+    }
+
+    /// Uploads a file as our upload forms do: the CSRF token, the kind, then the file.
+    pub async fn upload(&self, path: &str, kind: &str, file_name: &str, content: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(content).file_name(file_name.to_string());
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf.clone())
+            .text("kind", kind.to_string())
+            .part("file", part);
+        self.client.post(self.url(path)).multipart(form).send().await.expect("request")
     }
 }

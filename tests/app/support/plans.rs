@@ -68,3 +68,32 @@ pub async fn region_key_industry(db: &TestDb, code: &str, first_year: i32, name:
     .expect("create");
     id.0
 }
+
+/// A file attached to a plan through the store (as an upload would), of the given kind; its id.
+pub async fn attachment(db: &TestDb, code: &str, plan: PlanId, kind: &str, content: &[u8], by: AccountId) -> i64 {
+    use prevention::attachments::{self, Owner, upload::Received};
+    use sha2::Digest;
+    use std::io::Write;
+    let pool = db.app_pool().await;
+    let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
+    let kind =
+        prevention::plans::model::ATTACHMENT_KINDS.iter().find(|k| k.key == kind).copied().expect("a plan's kind");
+    let mut file = tempfile::tempfile().expect("temporary file");
+    file.write_all(content).expect("write");
+    let file_type = attachments::detect::detect(&mut file, content.len() as u64).expect("read").expect("a known type");
+    let received = Received {
+        kind,
+        file_name: format!("测试附件.{}", file_type.extension()),
+        file_type,
+        size: content.len() as u64,
+        sha256: sha2::Sha256::digest(content).into(),
+        file,
+    };
+    let owner = Owner { kind: "plan", id: plan.0, region: region.id };
+    let ctx = AuditContext::default();
+    let actor = attachments::store::Actor { ctx: &ctx, account: by, name: "测试" };
+    let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
+    let id = attachments::store::attach(&mut tx, &owner, "draft", received, &actor).await.expect("attach");
+    tx.commit().await.expect("commit");
+    id.0
+}
