@@ -58,7 +58,7 @@ impl From<WriteError> for AppError {
             WriteError::NotFound => AppError::NotFound,
             WriteError::Stale => AppError::Conflict,
             WriteError::Duplicate(constraint) => {
-                AppError::Refused(format!("与已有记录重复({constraint}),未保存。").into())
+                AppError::Refused(format!("与已有记录重复（{constraint}），未保存。").into())
             }
             WriteError::Refused(message) => AppError::Refused(message),
             WriteError::Database(e) => AppError::from(e),
@@ -149,10 +149,10 @@ impl AppError {
 
     fn message(&self) -> Option<Cow<'static, str>> {
         match self {
-            AppError::CsrfRejected => Some("页面已过期或请求来源不明,请返回上一页刷新后重试。".into()),
-            AppError::TooManyRequests => Some("登录尝试过于频繁,请一分钟后再试。".into()),
+            AppError::CsrfRejected => Some("页面已过期或请求来源不明，请返回上一页刷新后重试。".into()),
+            AppError::TooManyRequests => Some("登录尝试过于频繁，请一分钟后再试。".into()),
             AppError::Conflict => Some(
-                "您编辑期间,这条记录已被他人修改。为避免覆盖他人的修改,本次内容未保存。请重新打开编辑页面,核对后再提交。"
+                "您编辑期间，这条记录已被他人修改。为避免覆盖他人的修改，本次内容未保存。请重新打开编辑页面，核对后再提交。"
                     .into(),
             ),
             AppError::Refused(message) => Some(message.clone()),

@@ -129,14 +129,14 @@ enum UserAction {
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| {
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("未知角色「{s}」,可选: {}", all.join(", "))
+        format!("未知角色「{s}」，可选：{}", all.join(", "))
     })
 }
 
 fn parse_department(s: &str) -> Result<DepartmentKind, String> {
     DepartmentKind::parse(s).ok_or_else(|| {
         let all: Vec<_> = DepartmentKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("未知部门类型「{s}」,可选: {}", all.join(", "))
+        format!("未知部门类型「{s}」，可选：{}", all.join(", "))
     })
 }
 
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
     let settings = match Settings::load(Path::new(".")) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("错误: 配置有误: {e}");
+            eprintln!("错误：配置有误：{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -153,14 +153,14 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("错误: 无法启动运行时: {e}");
+            eprintln!("错误：无法启动运行时：{e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli.command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误: {e:#}");
+            eprintln!("错误：{e:#}");
             ExitCode::FAILURE
         }
     }
@@ -186,17 +186,17 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let outcome = match &database.targets.owner {
         Some(owner) => server::migrate_and_seed(owner.clone(), &province).await,
-        None => Err(anyhow::anyhow!("迁移需要属主角色连接:请配置 PREVENTION_OWNER_DATABASE_URL")),
+        None => Err(anyhow::anyhow!("迁移需要属主角色连接：请配置 PREVENTION_OWNER_DATABASE_URL")),
     };
     database.close().await;
     outcome?;
-    println!("数据库已迁移到最新版本,省份配置文件已导入。");
+    println!("数据库已迁移到最新版本，省份配置文件已导入。");
     Ok(())
 }
 
 async fn manage_local_db(action: DbAction, settings: &Settings) -> anyhow::Result<()> {
     if !settings.uses_local_cluster() {
-        bail!("已配置外部数据库(PREVENTION_DATABASE_URL),db 命令只管理本地私有数据库");
+        bail!("已配置外部数据库（PREVENTION_DATABASE_URL），db 命令只管理本地私有数据库");
     }
     let cluster = LocalCluster::locate(&settings.local_db_dir, Durability::Durable)?;
     match action {
@@ -204,7 +204,7 @@ async fn manage_local_db(action: DbAction, settings: &Settings) -> anyhow::Resul
             let started = server::start_cluster(&cluster).await?;
             cluster.ensure_database(local::DATABASE).await?;
             let verb = if started { "已启动" } else { "已在运行" };
-            println!("本地数据库{verb}: {}", cluster.dir().display());
+            println!("本地数据库{verb}：{}", cluster.dir().display());
         }
         DbAction::Stop => {
             let c = cluster.clone();
@@ -217,7 +217,7 @@ async fn manage_local_db(action: DbAction, settings: &Settings) -> anyhow::Resul
                 Status::Stopped => "已停止",
                 Status::NotInitialised => "未初始化",
             };
-            println!("本地数据库{status}: {}", cluster.dir().display());
+            println!("本地数据库{status}：{}", cluster.dir().display());
         }
         DbAction::Url { owner } => {
             let role = if owner { OWNER_ROLE } else { APP_ROLE };
@@ -264,7 +264,7 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
         match action {
             UserAction::Create { role, region, department, .. } => {
                 let Some((username, display_name, given)) = create else {
-                    bail!("内部错误:账号参数未经检查")
+                    bail!("内部错误：账号参数未经检查")
                 };
                 let (password, generated) = match given {
                     Some(p) => {
@@ -288,20 +288,20 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
                         WriteError::Duplicate(_) => anyhow::anyhow!("用户名「{}」已被使用", account.username),
                         other => other.into(),
                     })?;
-                let place = region.map(|r| format!(",{}", r.name)).unwrap_or_default();
-                println!("已创建账号 {}({}{place})", account.username, role.label());
+                let place = region.map(|r| format!("，{}", r.name)).unwrap_or_default();
+                println!("已创建账号 {}（{}{place}）", account.username, role.label());
                 if generated {
                     print_one_time(&password);
                 }
             }
             UserAction::ResetPassword { username } => {
                 let password = commands::reset_password(&pool, &ctx, &username, policy.password_history).await?;
-                println!("已重置用户 {username} 的密码,其会话已全部结束。");
+                println!("已重置用户 {username} 的密码，其会话已全部结束。");
                 print_one_time(&password);
             }
             UserAction::Disable { username } => {
                 commands::disable(&pool, &ctx, &username).await?;
-                println!("已停用用户 {username},其会话已全部结束。");
+                println!("已停用用户 {username}，其会话已全部结束。");
             }
             UserAction::Unlock { username } => {
                 commands::unlock(&pool, &ctx, &username).await?;
@@ -331,7 +331,7 @@ async fn purge_audit(settings: &Settings, days: u32) -> anyhow::Result<()> {
             .targets
             .owner
             .clone()
-            .context("清理审计日志需要属主角色连接:请配置 PREVENTION_OWNER_DATABASE_URL")?;
+            .context("清理审计日志需要属主角色连接：请配置 PREVENTION_OWNER_DATABASE_URL")?;
         let pool = prevention::db::connect_owner(owner).await?;
         let deleted = prevention::audit::purge(&pool, &AuditContext::command_line(), days).await?;
         pool.close().await;
@@ -344,6 +344,6 @@ async fn purge_audit(settings: &Settings, days: u32) -> anyhow::Result<()> {
 }
 
 fn print_one_time(password: &str) {
-    println!("一次性密码: {password}");
-    println!("请通过安全渠道交给本人;首次登录后必须修改。");
+    println!("一次性密码：{password}");
+    println!("请通过安全渠道交给本人；首次登录后必须修改。");
 }

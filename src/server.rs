@@ -33,7 +33,7 @@ impl Database {
         }
         if !settings.owner_database_url.trim().is_empty() {
             anyhow::bail!(
-                "配置了 PREVENTION_OWNER_DATABASE_URL 却没有配置 PREVENTION_DATABASE_URL:请同时配置两者,或都不配置以使用本地私有数据库"
+                "配置了 PREVENTION_OWNER_DATABASE_URL 却没有配置 PREVENTION_DATABASE_URL：请同时配置两者，或都不配置以使用本地私有数据库"
             );
         }
         let cluster = LocalCluster::locate(&settings.local_db_dir, Durability::Durable)?;
@@ -103,7 +103,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let began = Instant::now();
     if demo && !settings.uses_local_cluster() {
         anyhow::bail!(
-            "--demo 只能在本地私有数据库上运行,不能连接已配置的数据库(PREVENTION_DATABASE_URL):演示数据不得写入正式库"
+            "--demo 只能在本地私有数据库上运行，不能连接已配置的数据库（PREVENTION_DATABASE_URL）：演示数据不得写入正式库"
         );
     }
     let province = province::load(&settings.province_file)?;
@@ -137,7 +137,7 @@ async fn run(
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, ready_ms = began.elapsed().as_millis() as u64, "ready");
-    crate::say!("工伤预防管理平台已启动: http://{address}/  (Ctrl-C 停止)");
+    crate::say!("工伤预防管理平台已启动：http://{address}/（按 Ctrl-C 停止）");
     if demo {
         crate::demo::print_logins();
     }

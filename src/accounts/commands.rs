@@ -68,7 +68,7 @@ pub async fn update_profile(
         && (region_code != before.region_code() || department != before.department)
     {
         return Err(WriteError::refused(format!(
-            "该账号已分配角色「{}」,其地区和部门只能由安全管理员在分配角色时调整",
+            "该账号已分配角色「{}」，其地区和部门只能由安全管理员在分配角色时调整",
             role.label()
         )));
     }

@@ -193,7 +193,7 @@ async fn confirm_disable(
         &chrome,
         account_crumbs(&account),
         "停用账号",
-        format!("停用后,{}({})将无法登录,其所有会话立即结束。确定停用吗?", account.display_name, account.username),
+        format!("停用后，{}（{}）将无法登录，其所有会话立即结束。确定停用吗？", account.display_name, account.username),
         format!("/admin/accounts/{id}/disable"),
         "确定停用",
         format!("/admin/accounts/{id}"),
@@ -233,7 +233,7 @@ async fn confirm_reset(
         account_crumbs(&account),
         "重置密码",
         format!(
-            "将为{}({})生成新的一次性密码,原密码失效,其所有会话立即结束。确定重置吗?",
+            "将为{}（{}）生成新的一次性密码，原密码失效，其所有会话立即结束。确定重置吗？",
             account.display_name, account.username
         ),
         format!("/admin/accounts/{id}/reset-password"),

@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn anything_else_is_nothing() {
         assert_eq!(kind(b"MZ\x90\x00 a Windows program".to_vec()), None);
-        assert_eq!(kind("这是一个文本文件,不是 PDF".as_bytes().to_vec()), None);
+        assert_eq!(kind("这是一个文本文件，不是 PDF".as_bytes().to_vec()), None);
         assert_eq!(kind(samples::zip(&[("hello.txt", b"hi")])), None, "a plain zip");
         assert_eq!(kind(samples::ole("Something")), None, "an OLE file of another kind");
         assert_eq!(kind(Vec::new()), None);

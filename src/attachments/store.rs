@@ -177,7 +177,7 @@ pub async fn attach(
     file: Received,
     by: &Actor<'_>,
 ) -> Result<AttachmentId, sqlx::Error> {
-    let note = format!("{}:{}({})", file.kind.label, file.file_name, super::human_size(file.size as i64));
+    let note = format!("{}：{}（{}）", file.kind.label, file.file_name, super::human_size(file.size as i64));
     let sha = hex::encode(file.sha256);
     let id = save(tx, owner, file, by.account, by.name).await?;
     in_history(tx, owner, status, history::ATTACH, &note, by).await?;
@@ -198,7 +198,7 @@ pub async fn detach(
     if !remove(tx, owner, attachment.id).await? {
         return Ok(false);
     }
-    let note = format!("{kind_label}:{}", attachment.file_name);
+    let note = format!("{kind_label}：{}", attachment.file_name);
     in_history(tx, owner, status, history::DETACH, &note, by).await?;
     let event = Event::new(Action::AttachmentRemove)
         .object(owner.kind, owner.id)

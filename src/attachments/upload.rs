@@ -73,14 +73,14 @@ pub enum UploadError {
     UnknownKind,
     #[error("请选择要上传的文件")]
     NoFile,
-    #[error("文件超过 {0} 的上限,未保存")]
+    #[error("文件超过 {0} 的上限，未保存")]
     TooLarge(String),
-    #[error("只接受 {0} 文件(按文件内容判断,不看扩展名),这个文件不是,未保存")]
+    #[error("只接受 {0} 文件（按文件内容判断，不看扩展名），这个文件不是，未保存")]
     WrongType(String),
     /// The request passed the upload routes' body limit before the file was counted.
-    #[error("上传的内容超过了允许的大小,未保存")]
+    #[error("上传的内容超过了允许的大小，未保存")]
     BodyTooLarge,
-    #[error("上传中断或表单有误,请重新上传")]
+    #[error("上传中断或表单有误，请重新上传")]
     Broken,
     #[error("服务器暂存文件失败")]
     Io(#[from] std::io::Error),

@@ -265,7 +265,7 @@ pub async fn purge(owner: &sqlx::PgPool, ctx: &AuditContext, days: u32) -> Resul
 
 #[derive(Debug, thiserror::Error)]
 pub enum PurgeError {
-    #[error("审计日志至少保留 {MIN_RETENTION_DAYS} 天,不能清理 {0} 天以内的记录")]
+    #[error("审计日志至少保留 {MIN_RETENTION_DAYS} 天，不能清理 {0} 天以内的记录")]
     TooYoung(u32),
     #[error(transparent)]
     Database(#[from] sqlx::Error),

@@ -35,7 +35,7 @@ impl PasswordPage {
     /// What a new password must be, beside its field.
     fn rules(&self) -> String {
         format!(
-            "至少 {} 个字符,包含大写字母、小写字母、数字、其他字符中的至少三类;不能包含用户名,不能是常见密码,不能与最近 {} 次的密码相同。",
+            "至少 {} 个字符，包含大写字母、小写字母、数字、其他字符中的至少三类；不能包含用户名，不能是常见密码，不能与最近 {} 次的密码相同。",
             self.min_length, self.history
         )
     }
@@ -64,9 +64,9 @@ fn page(
     let reason = if demo_exempt {
         None
     } else if account.person.role.is_none() {
-        Some("您的账号尚未分配角色。请联系安全管理员分配角色;在此之前只能修改密码。")
+        Some("您的账号尚未分配角色。请联系安全管理员分配角色；在此之前只能修改密码。")
     } else if account.must_change_password {
-        Some("首次登录、密码被重置或密码已过期:请先设置新密码,然后才能使用其他功能。")
+        Some("首次登录、密码被重置或密码已过期：请先设置新密码，然后才能使用其他功能。")
     } else {
         None
     };

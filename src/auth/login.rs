@@ -207,7 +207,7 @@ pub async fn record_failure(
     let locked = store::record_failed_login(&mut tx, account, policy).await?;
     audit::record(&mut tx, ctx, Event::new(Action::LoginFailure).failed().detail(why)).await?;
     if locked {
-        let detail = format!("连续 {} 次登录失败,锁定 {} 分钟", policy.lockout_threshold, policy.lockout_minutes);
+        let detail = format!("连续 {} 次登录失败，锁定 {} 分钟", policy.lockout_threshold, policy.lockout_minutes);
         audit::record(&mut tx, ctx, Event::new(Action::AccountLock).object("account", account).detail(detail)).await?;
         store::end_pending_sessions(&mut tx, account).await?;
     }
@@ -257,7 +257,7 @@ fn refuse(chrome: &Chrome, form: &LoginForm, username: String, refusal: LoginRef
 
 /// What a locked account is told, wherever it is refused.
 pub fn locked_message(minutes: i64) -> String {
-    format!("连续登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试或联系系统管理员解锁")
+    format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系系统管理员解锁")
 }
 
 pub async fn logout(

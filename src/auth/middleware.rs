@@ -223,7 +223,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     let refused = match response.status() {
         StatusCode::FORBIDDEN => Some(requested),
         StatusCode::NOT_FOUND if is_record_route(&path) && matches!(requester, Requester::Role(_)) => {
-            Some(format!("{requested}(记录不存在或不在本人权限范围内)"))
+            Some(format!("{requested}（记录不存在或不在本人权限范围内）"))
         }
         _ => None,
     };

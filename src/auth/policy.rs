@@ -74,7 +74,7 @@ impl SecurityPolicy {
             return Err("密码不能包含用户名".to_string());
         }
         if is_common_password(password, username) {
-            return Err("密码过于常见,容易被猜中,请换一个".to_string());
+            return Err("密码过于常见，容易被猜中，请换一个".to_string());
         }
         Ok(())
     }
@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(p.check_new_password("wangfang", "WangFang#2026x"), Err("密码不能包含用户名".to_string()));
         assert_eq!(
             p.check_new_password("wangfang", "Password123!"),
-            Err("密码过于常见,容易被猜中,请换一个".to_string())
+            Err("密码过于常见，容易被猜中，请换一个".to_string())
         );
         assert_eq!(p.check_new_password("wangfang", "Gongshang#Yufang7"), Ok(()));
         assert!(p.check_new_password("wangfang", &"Aa1#".repeat(33)).is_err(), "over 128 characters");

@@ -120,7 +120,7 @@ pub async fn check_code(
         let why = if by_recovery_code { "恢复码错误" } else { "动态口令错误" };
         return match record_failure(&state, &audit, account.person.id, &policy, why).await? {
             Some(minutes) => refuse_locked(&state, &chrome, &session, minutes).await,
-            None => code_page(&chrome, Some("动态口令或恢复码不正确,或已使用过".to_string()), false),
+            None => code_page(&chrome, Some("动态口令或恢复码不正确，或已使用过".to_string()), false),
         };
     }
     if !store::admit_sign_in(&mut tx, account.person.id, true).await? {
@@ -255,7 +255,7 @@ pub async fn enrol(
     };
     let Some(step) = totp::verify(&pending, &form.code, now_unix(), None) else {
         let mut errors = FieldErrors::default();
-        errors.add("code", "动态口令不正确,请核对手机时间后重新输入");
+        errors.add("code", "动态口令不正确，请核对手机时间后重新输入");
         let view = EnrolView {
             username: &account.person.username,
             enabled: replacing,

@@ -107,10 +107,10 @@ fn parse_days(
         let line = line.trim();
         let (date, name) = line.split_once(char::is_whitespace).map_or((line, ""), |(d, rest)| (d, rest.trim()));
         let problem = match Date::parse(date) {
-            Err(_) => Some(format!("第 {} 行「{line}」:日期无效,请按 2026-10-01 国庆节 的格式填写", n + 1)),
-            Ok(d) if d.0.year() != year => Some(format!("第 {} 行:{} 不在 {year} 年", n + 1, d.0)),
-            Ok(d) if days.iter().any(|x| x.day == d.0) => Some(format!("第 {} 行:{} 重复", n + 1, d.0)),
-            Ok(_) if name.chars().count() > 50 => Some(format!("第 {} 行:名称不能超过 50 个字符", n + 1)),
+            Err(_) => Some(format!("第 {} 行「{line}」：日期无效，请按 2026-10-01 国庆节 的格式填写", n + 1)),
+            Ok(d) if d.0.year() != year => Some(format!("第 {} 行：{} 不在 {year} 年", n + 1, d.0)),
+            Ok(d) if days.iter().any(|x| x.day == d.0) => Some(format!("第 {} 行：{} 重复", n + 1, d.0)),
+            Ok(_) if name.chars().count() > 50 => Some(format!("第 {} 行：名称不能超过 50 个字符", n + 1)),
             Ok(d) => {
                 days.push(CalendarDay { day: d.0, holiday, name: name.to_string() });
                 None

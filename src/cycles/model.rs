@@ -58,7 +58,7 @@ pub struct MonthDay {
 
 impl MonthDay {
     pub fn parse(raw: &str) -> Result<MonthDay, ValueError> {
-        let message = ValueError::new("请按 月-日 填写,如 12-15");
+        let message = ValueError::new("请按 月-日 填写，如 12-15");
         let (m, d) = raw.trim().split_once('-').ok_or(message.clone())?;
         let (month, day) =
             (m.trim().parse().map_err(|_| message.clone())?, d.trim().parse().map_err(|_| message.clone())?);
@@ -214,7 +214,7 @@ impl CycleForm {
         p.check(
             "key_positions",
             key_positions.iter().all(|k| k.chars().count() <= 50) && key_positions.len() <= 20,
-            "每行一个岗位,每个不超过 50 个字符,最多 20 个",
+            "每行一个岗位，每个不超过 50 个字符，最多 20 个",
         );
         let mut departments = vec![DepartmentKind::Hrss];
         for raw in &self.department {
@@ -267,7 +267,7 @@ fn parse_tasks(p: &mut FormParser, ids: &[String], titles: &[String], summaries:
             None => None,
             Some(Ok(id)) => Some(id),
             Some(Err(_)) => {
-                p.check("tasks", false, "表单已损坏,请重新打开编辑页面");
+                p.check("tasks", false, "表单已损坏，请重新打开编辑页面");
                 ok = false;
                 continue;
             }
@@ -275,7 +275,7 @@ fn parse_tasks(p: &mut FormParser, ids: &[String], titles: &[String], summaries:
         match (Text::<100>::parse(title), Text::<1000>::parse(summary)) {
             (Ok(title), Ok(summary)) => tasks.push(TaskInput { id, title, summary }),
             _ => {
-                p.check("tasks", false, "任务名称不超过 100 个字符,说明不超过 1000 个字符");
+                p.check("tasks", false, "任务名称不超过 100 个字符，说明不超过 1000 个字符");
                 ok = false;
             }
         }

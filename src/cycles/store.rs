@@ -128,7 +128,7 @@ async fn save_tasks(tx: &mut PgConnection, before: &Cycle, input: &CycleInput) -
     let kept: Vec<i64> = input.tasks.iter().filter_map(|t| t.id.map(|id| id.0)).collect();
     for id in &kept {
         if before.task(CycleTaskId(*id)).is_none() {
-            return Err(WriteError::refused("表单中的任务不属于该周期,请重新打开编辑页面"));
+            return Err(WriteError::refused("表单中的任务不属于该周期，请重新打开编辑页面"));
         }
     }
     let removed =
@@ -137,7 +137,7 @@ async fn save_tasks(tx: &mut PgConnection, before: &Cycle, input: &CycleInput) -
             .await;
     match removed {
         Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23503") => {
-            return Err(WriteError::refused("有任务已在实施方案中分工,不能删除;如需调整,请修改其名称和说明"));
+            return Err(WriteError::refused("有任务已在实施方案中分工，不能删除；如需调整，请修改其名称和说明"));
         }
         other => {
             other?;

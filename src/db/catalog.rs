@@ -9,9 +9,9 @@ pub const SYSTEM_TABLES: &[&str] = &["accounts", "sessions", "login_log", "audit
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("拒绝启动,数据库权限配置不安全:\n{}", .0.join("\n"))]
+    #[error("拒绝启动，数据库权限配置不安全：\n{}", .0.join("\n"))]
     Unsafe(Vec<String>),
-    #[error("读取数据库目录失败: {0}")]
+    #[error("读取数据库目录失败：{0}")]
     Query(#[from] sqlx::Error),
 }
 
@@ -26,7 +26,7 @@ pub async fn check(pool: &PgPool) -> Result<(), CatalogError> {
     .fetch_one(pool)
     .await?;
     if role.superuser {
-        problems.push(format!("- 运行时角色 {} 是超级用户(superuser)", role.name));
+        problems.push(format!("- 运行时角色 {} 是超级用户（superuser）", role.name));
     }
     if role.bypass_rls {
         problems.push(format!("- 运行时角色 {} 具有 BYPASSRLS 权限", role.name));
@@ -109,7 +109,7 @@ pub async fn check(pool: &PgPool) -> Result<(), CatalogError> {
     .fetch_all(pool)
     .await?;
     for table in unprotected {
-        problems.push(format!("- 地区数据表 {table} 未启用并强制行级安全(RLS)或没有策略"));
+        problems.push(format!("- 地区数据表 {table} 未启用并强制行级安全（RLS）或没有策略"));
     }
 
     if problems.is_empty() { Ok(()) } else { Err(CatalogError::Unsafe(problems)) }

@@ -32,18 +32,18 @@ const PORT: u16 = 5432;
 #[derive(Debug, thiserror::Error)]
 pub enum LocalDbError {
     #[error(
-        "找不到 PostgreSQL 服务端程序(initdb、pg_ctl):请安装 PostgreSQL(如 apt-get install postgresql),或配置 PREVENTION_DATABASE_URL 使用外部数据库"
+        "找不到 PostgreSQL 服务端程序（initdb、pg_ctl）：请安装 PostgreSQL（如 apt-get install postgresql），或配置 PREVENTION_DATABASE_URL 使用外部数据库"
     )]
     BinariesNotFound,
-    #[error("以 root 运行时需要系统用户 postgres 来运行数据库,但找不到该用户")]
+    #[error("以 root 运行时需要系统用户 postgres 来运行数据库，但找不到该用户")]
     NoPostgresUser,
-    #[error("无法准备数据库目录 {path}: {source}")]
+    #[error("无法准备数据库目录 {path}：{source}")]
     Folder { path: PathBuf, source: std::io::Error },
-    #[error("运行 {program} 失败: {detail}")]
+    #[error("运行 {program} 失败：{detail}")]
     Command { program: String, detail: String },
-    #[error("连接本地数据库失败: {0}")]
+    #[error("连接本地数据库失败：{0}")]
     Connect(#[from] sqlx::Error),
-    #[error("拒绝使用数据库目录 {path}:{why}")]
+    #[error("拒绝使用数据库目录 {path}：{why}")]
     Unsafe { path: PathBuf, why: &'static str },
 }
 
@@ -261,7 +261,7 @@ impl LocalCluster {
                 detail = format!("exit status {}", out.status);
             }
             if program == "pg_ctl" {
-                detail.push_str(&format!("(日志: {})", self.dir.join("postgres.log").display()));
+                detail.push_str(&format!("（日志：{}）", self.dir.join("postgres.log").display()));
             }
             Err(LocalDbError::Command { program: program.to_string(), detail })
         }
@@ -301,7 +301,7 @@ pub fn prepare_folder(dir: &Path, run_as: Option<(u32, u32)>) -> Result<(), Loca
             }
             let made_by_us = dir.join(LOCK_FILE).exists() || fs::read_dir(dir).map_err(folder_error)?.next().is_none();
             if !made_by_us {
-                return Err(refuse("不是本程序创建的目录(其中没有 launcher.lock,且不为空)"));
+                return Err(refuse("不是本程序创建的目录（其中没有 launcher.lock，且不为空）"));
             }
         }
     }

@@ -228,13 +228,13 @@ pub fn demo_totp_secret(username: &str) -> String {
 /// Prints the demo logins for the person who started the demo.
 pub fn print_logins() {
     crate::say!();
-    crate::say!("演示账号(密码均为 {DEMO_PASSWORD}):");
+    crate::say!("演示账号（密码均为 {DEMO_PASSWORD}）：");
     for a in ACCOUNTS {
         let region = a.region.map(|c| format!(" {c}")).unwrap_or_default();
         crate::say!("  {:<22} {}({}{region})", a.username, a.name, a.role.label());
     }
     crate::say!();
-    crate::say!("三员账号还需动态口令(TOTP)。把下面的密钥加入任一身份验证器,或运行 oathtool --totp -b 密钥:");
+    crate::say!("三员账号还需动态口令（TOTP）。把下面的密钥加入任一身份验证器，或运行 oathtool --totp -b 密钥：");
     for a in ACCOUNTS.iter().filter(|a| a.role.is_administrator()) {
         crate::say!("  {:<22} {}", a.username, demo_totp_secret(a.username));
     }

@@ -95,7 +95,7 @@ const STORIES: &[Story] = &[
                 PlanAction::Return,
                 "demo_province",
                 "2021-07-02 09:20",
-                "任务分工中应急管理、卫生健康部门的工作措施过于笼统,请细化并明确完成时限后重新报备。",
+                "任务分工中应急管理、卫生健康部门的工作措施过于笼统，请细化并明确完成时限后重新报备。",
             ),
             (PlanAction::Submit, "demo_dl_hrss", "2021-07-09 14:05", ""),
         ],
@@ -158,8 +158,8 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             store::transition(&mut tx, &ctx, &by_ref, role, &token()?, id, *action, comment, cycle, &names)
                 .await
                 .map_err(|e| match e {
-                    TransitionError::Refused(r) => anyhow::anyhow!("演示流转被拒绝: {}", r.message()),
-                    TransitionError::Incomplete(p) => anyhow::anyhow!("演示方案不完整: {}", p.join(";")),
+                    TransitionError::Refused(r) => anyhow::anyhow!("演示流转被拒绝：{}", r.message()),
+                    TransitionError::Incomplete(p) => anyhow::anyhow!("演示方案不完整：{}", p.join(";")),
                     TransitionError::Write(e) => anyhow::anyhow!(e),
                 })?;
             tx.commit().await?;
@@ -192,7 +192,7 @@ async fn fill(owner: &PgPool, id: PlanId, cycle: &Cycle, region: &Region, round:
     let partners: Vec<_> = cycle.departments.iter().filter(|d| d.is_partner()).collect();
     let mut form = PlanForm::from(&plan);
     form.guiding_ideas = format!(
-        "坚持以人民为中心的发展思想,完善工伤保险“预防、补偿、康复”三位一体制度体系,把工伤预防作为工伤保险优先事项,结合{city}产业特点,切实降低工伤事故发生率。"
+        "坚持以人民为中心的发展思想，完善工伤保险“预防、补偿、康复”三位一体制度体系，把工伤预防作为工伤保险优先事项，结合{city}产业特点，切实降低工伤事故发生率。"
     );
     form.indicator_id = plan.indicators.iter().map(|i| i.id.to_string()).collect();
     if form.indicator_name.is_empty() {
@@ -212,13 +212,13 @@ async fn fill(owner: &PgPool, id: PlanId, cycle: &Cycle, region: &Region, round:
         let department = if i == 0 { crate::org::DepartmentKind::Hrss } else { *partners[i % partners.len()] };
         form.task_department[i] = department.as_str().to_string();
         form.task_measures[i] = if round == 0 {
-            format!("{}牵头,{}。", department.label(), title)
+            format!("{}牵头，{}。", department.label(), title)
         } else {
-            format!("{}牵头,{};每季度调度一次进展,年底形成书面总结报送人社部门。", department.label(), title)
+            format!("{}牵头，{}；每季度调度一次进展，年底形成书面总结报送人社部门。", department.label(), title)
         };
         form.task_deadline[i] = format!("{}-12-31", cycle.first_year + (i as i32 % 5));
     }
-    form.safeguards = "加强组织领导,建立部门联动工作机制;严格基金监管,确保工伤预防费依法合规使用;建立长效机制,推动工伤预防工作日常化、规范化。".into();
+    form.safeguards = "加强组织领导，建立部门联动工作机制；严格基金监管，确保工伤预防费依法合规使用；建立长效机制，推动工伤预防工作日常化、规范化。".into();
     form.document_number = match region.code.as_str() {
         "210000" => format!("辽人社〔{}〕12号", cycle.first_year),
         "210100" => format!("沈人社发〔{}〕8号", cycle.first_year),
@@ -227,7 +227,7 @@ async fn fill(owner: &PgPool, id: PlanId, cycle: &Cycle, region: &Region, round:
     };
     form.issued_on = format!("{}-05-10", cycle.first_year);
     let references: Vec<String> = industries.iter().map(|k| k.reference.clone()).collect();
-    let (input, version) = form.parse(cycle, &references).map_err(|e| anyhow::anyhow!("演示方案内容无效: {e:?}"))?;
+    let (input, version) = form.parse(cycle, &references).map_err(|e| anyhow::anyhow!("演示方案内容无效：{e:?}"))?;
     let names = |r: &str| r.to_string();
     store::update(&mut tx, &demo_context(), &plan, version, &input, cycle, &names).await?;
     tx.commit().await?;
@@ -245,11 +245,11 @@ async fn attach_signed_document(
 ) -> anyhow::Result<()> {
     let mut tx = db::begin(owner, PROVINCE).await?;
     let plan = store::find(&mut tx, id, true).await?.context("演示方案")?;
-    let title = format!("{}工伤预防实施方案({})", region.name, cycle.years());
-    let pdf = samples::document(&[title.as_str(), plan.document_number.as_str(), "(演示文件:盖章扫描件)"]);
+    let title = format!("{}工伤预防实施方案（{}）", region.name, cycle.years());
+    let pdf = samples::document(&[title.as_str(), plan.document_number.as_str(), "（演示文件：盖章扫描件）"]);
     let kind = ATTACHMENT_KINDS[0];
-    let file = Received::from_bytes(kind, &format!("{title}(盖章).pdf"), &pdf)
-        .map_err(|e| anyhow::anyhow!("演示附件: {e}"))?;
+    let file = Received::from_bytes(kind, &format!("{title}（盖章）.pdf"), &pdf)
+        .map_err(|e| anyhow::anyhow!("演示附件：{e}"))?;
     let ctx = demo_context();
     let by = attachments::store::Actor { ctx: &ctx, account: writer.0, name: &writer.1 };
     let file = attachments::store::attach(&mut tx, &plan.owner(), plan.status.as_str(), file, &by).await?;
@@ -324,7 +324,7 @@ async fn seed_key_industries(owner: &PgPool, cycles: &[Cycle]) -> anyhow::Result
         let region = regions::store::find_by_code(owner, code).await?.context("演示地区")?;
         let by = account(owner, username).await?;
         let form = KeyIndustryForm { name: name.into(), divisions: divisions.into(), cycle: "2026".into() };
-        let input = form.parse().map_err(|e| anyhow::anyhow!("演示重点行业无效: {e:?}"))?;
+        let input = form.parse().map_err(|e| anyhow::anyhow!("演示重点行业无效：{e:?}"))?;
         key_industries::store::create(owner, PROVINCE, &demo_context(), region.id, cycle.id, by.0, &input).await?;
     }
     Ok(())

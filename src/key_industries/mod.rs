@@ -133,7 +133,7 @@ async fn confirm_delete(
         &chrome,
         vec![Crumb::link("重点行业", "/key-industries")],
         "删除本地区重点行业",
-        format!("确定删除本地区重点行业「{name}」吗?已写入实施方案的不能删除。"),
+        format!("确定删除本地区重点行业「{name}」吗？已写入实施方案的不能删除。"),
         format!("/key-industries/{id}/delete"),
         "确定删除",
         "/key-industries".to_string(),

@@ -43,7 +43,7 @@ pub fn parse_division(raw: &str) -> Result<String, ValueError> {
     if b.len() == 3 && (b'A'..=b'T').contains(&b[0]) && b[1].is_ascii_digit() && b[2].is_ascii_digit() {
         Ok(code)
     } else {
-        Err(ValueError::owned(format!("行业大类代码「{}」应为门类字母加两位数字,如 C26", raw.trim())))
+        Err(ValueError::owned(format!("行业大类代码「{}」应为门类字母加两位数字，如 C26", raw.trim())))
     }
 }
 
@@ -84,7 +84,7 @@ impl KeyIndustryForm {
         if let Some(message) = bad {
             p.check("divisions", false, message);
         } else {
-            p.check("divisions", (1..=40).contains(&divisions.len()), "请填写 1 至 40 个行业大类代码,如 C30, C31");
+            p.check("divisions", (1..=40).contains(&divisions.len()), "请填写 1 至 40 个行业大类代码，如 C30, C31");
         }
         p.finish(|| Some(KeyIndustryInput { name: name?, divisions }))
     }

@@ -122,7 +122,7 @@ pub async fn delete(
     .fetch_one(&mut *tx)
     .await?;
     if used {
-        return Err(WriteError::refused("该重点行业已写入实施方案,不能删除"));
+        return Err(WriteError::refused("该重点行业已写入实施方案，不能删除"));
     }
     let gone = sqlx::query!(
         "DELETE FROM region_key_industries WHERE id = $1 AND ($2::bigint IS NULL OR region_id = $2) RETURNING name",

@@ -293,7 +293,7 @@ fn files_refusal(actor: &Actor, plan: &Plan) -> Result<Option<String>, AppError>
     if !may_write(actor, &plan.region) {
         return Err(AppError::Forbidden);
     }
-    Ok((!plan.status.is_open()).then(|| format!("实施方案{},附件不能再增删。", plan.status.label())))
+    Ok((!plan.status.is_open()).then(|| format!("实施方案{}，附件不能再增删。", plan.status.label())))
 }
 
 /// Receives a file for the plan (multipart: csrf, kind, file). A refused file re-renders the
@@ -394,7 +394,7 @@ async fn confirm_remove(
         vec![Crumb::link("实施方案", "/plans"), Crumb::link(record, format!("/plans/{id}"))],
         "删除附件",
         format!(
-            "确定删除附件「{}」({},{})吗?删除后不能恢复,删除记录保留在办理记录和审计日志中。",
+            "确定删除附件「{}」（{}，{}）吗？删除后不能恢复，删除记录保留在办理记录和审计日志中。",
             attachment.file_name,
             attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind),
             attachment.size()
@@ -458,7 +458,7 @@ const OVERVIEW_COLUMNS: &[Column] = &[
     Column::new("状态", Kind::Text, 10.0),
     Column::new("是否逾期", Kind::Text, 10.0),
     Column::new("首次报备时间", Kind::DateTime, 20.0),
-    Column::new("备案(印发)时间", Kind::DateTime, 20.0),
+    Column::new("备案（印发）时间", Kind::DateTime, 20.0),
 ];
 
 /// The overview as Excel, with its filters.

@@ -28,7 +28,7 @@ pub const KIND: &str = "plan";
 pub const ATTACHMENT_KINDS: &[AttachmentKind] = &[
     AttachmentKind {
         key: "signed_document",
-        label: "正式印发文件(盖章扫描件)",
+        label: "正式印发文件（盖章扫描件）",
         required: true,
         types: SIGNED_DOCUMENT_TYPES,
     },
@@ -262,7 +262,7 @@ pub fn submission_problems(plan: &Plan, cycle: &Cycle, attachments: &[Attachment
     }
     for task in &cycle.tasks {
         if !plan.tasks.iter().any(|t| t.cycle_task_id == task.id && !t.measures.trim().is_empty()) {
-            problems.push(format!("任务「{}」尚未分工(至少一行,写明责任部门和措施)", task.title));
+            problems.push(format!("任务「{}」尚未分工（至少一行，写明责任部门和措施）", task.title));
         }
     }
     if plan.safeguards.trim().is_empty() {
@@ -286,10 +286,10 @@ pub fn snapshot(plan: &Plan, cycle: &Cycle, industry_names: &(dyn Fn(&str) -> St
         .field("guiding_ideas", "指导思想", &plan.guiding_ideas)
         .field(
             "accident_rate_reduction_percent",
-            "重点行业工伤事故发生率降低目标(%)",
+            "重点行业工伤事故发生率降低目标（%）",
             percent(plan.accident_rate_reduction_percent),
         )
-        .field("training_coverage_percent", "重点岗位培训覆盖率目标(%)", percent(plan.training_coverage_percent))
+        .field("training_coverage_percent", "重点岗位培训覆盖率目标（%）", percent(plan.training_coverage_percent))
         .field("training_coverage_due", "培训覆盖完成时间", date(plan.training_coverage_due))
         .field(
             "industries",
@@ -489,7 +489,7 @@ impl PlanForm {
                     p.check(
                         "indicators",
                         false,
-                        format!("第 {} 行指标:须填写指标名称(100 字以内)和目标值(50 字以内)", i + 1),
+                        format!("第 {} 行指标：须填写指标名称（100 字以内）和目标值（50 字以内）", i + 1),
                     );
                     ok = false;
                 }
@@ -523,7 +523,10 @@ impl PlanForm {
                     p.check(
                         "tasks",
                         false,
-                        format!("第 {} 行分工:请选择任务和本周期的责任部门,措施不超过 2000 字,时限为有效日期", i + 1),
+                        format!(
+                            "第 {} 行分工：请选择任务和本周期的责任部门，措施不超过 2000 字，时限为有效日期",
+                            i + 1
+                        ),
                     );
                     ok = false;
                 }
@@ -722,7 +725,7 @@ mod tests {
         let mut other = signed.clone();
         other.kind = "other".into();
         let problems = submission_problems(&plan(S::Draft), &c, &[other]);
-        assert_eq!(problems, ["请上传正式印发文件(盖章扫描件)"]);
+        assert_eq!(problems, ["请上传正式印发文件（盖章扫描件）"]);
     }
 
     fn signed_document() -> Attachment {

@@ -459,11 +459,11 @@ pub async fn transition(
     };
     history::record(tx, &step).await?;
     let detail = format!(
-        "{}:{} → {}{}",
+        "{}：{} → {}{}",
         action.label(),
         plan.status.label(),
         to.label(),
-        if comment.trim().is_empty() { String::new() } else { format!(";理由:{}", comment.trim()) }
+        if comment.trim().is_empty() { String::new() } else { format!("；理由：{}", comment.trim()) }
     );
     let event = Event::new(Action::PlanTransition).object(KIND, id).detail(detail);
     audit::record(tx, ctx, event).await?;

@@ -312,7 +312,7 @@ impl DetailPage {
     /// `max_upload`: the attachment size limit, named beside the upload form.
     pub fn new(chrome: &Chrome, actor: &Actor, l: Loaded, feedback: Feedback, max_upload: usize) -> DetailPage {
         let Loaded { plan, cycle, industries, timeline, versions, attachments } = l;
-        let title = format!("{}工伤预防实施方案({})", plan.region.name, cycle.years());
+        let title = format!("{}工伤预防实施方案（{}）", plan.region.name, cycle.years());
         let editable = may_edit(actor, &plan);
         let problems = if !feedback.problems.is_empty() {
             feedback.problems
@@ -358,7 +358,7 @@ impl DetailPage {
             files_base: format!("/plans/{}", plan.id),
             upload_kinds: ATTACHMENT_KINDS
                 .iter()
-                .map(|k| Choice::new(k.key, format!("{}({})", k.label, attachments::detect::names(k.types))))
+                .map(|k| Choice::new(k.key, format!("{}（{}）", k.label, attachments::detect::names(k.types))))
                 .collect(),
             upload_error: feedback.upload,
             max_size: attachments::human_size(max_upload as i64),
@@ -388,7 +388,7 @@ fn industry_names(plan: &Plan, industries: &[KeyIndustry]) -> Vec<String> {
     plan.industries
         .iter()
         .map(|r| {
-            industries.iter().find(|k| &k.reference == r).map(|k| k.name.clone()).unwrap_or_else(|| "(已删除)".into())
+            industries.iter().find(|k| &k.reference == r).map(|k| k.name.clone()).unwrap_or_else(|| "（已删除）".into())
         })
         .collect()
 }
@@ -430,14 +430,14 @@ impl PrintPage {
         let issuer = issuing_body(&plan.region);
         let reviewer = match plan.region.level {
             RegionLevel::Province => Vec::new(),
-            _ => vec!["省人力资源社会保障厅备案意见(盖章)".to_string()],
+            _ => vec!["省人力资源社会保障厅备案意见（盖章）".to_string()],
         };
-        let mut seals = vec![format!("{issuer}(盖章)")];
+        let mut seals = vec![format!("{issuer}（盖章）")];
         seals.extend(reviewer);
         PrintPage {
             doc: PrintDoc {
                 mark: draft_mark(plan.status).to_string(),
-                title: format!("{}工伤预防实施方案({})", plan.region.name, cycle.years()),
+                title: format!("{}工伤预防实施方案（{}）", plan.region.name, cycle.years()),
                 document_number: plan.document_number.clone(),
                 issuer,
                 date: plan.issued_on.map(official_date).unwrap_or_default(),
@@ -460,7 +460,7 @@ fn draft_mark(status: PlanStatus) -> &'static str {
     match status {
         PlanStatus::Draft => "草稿",
         PlanStatus::Returned => "退回修改稿",
-        PlanStatus::Submitted => "报备稿(未备案)",
+        PlanStatus::Submitted => "报备稿（未备案）",
         PlanStatus::Filed | PlanStatus::Issued => "",
     }
 }
@@ -547,7 +547,7 @@ impl EditPage {
             measures: String::new(),
             deadline: String::new(),
         }));
-        let title = format!("编辑实施方案:{} {}", plan.region.name, cycle.years());
+        let title = format!("编辑实施方案：{} {}", plan.region.name, cycle.years());
         EditPage {
             layout: chrome.layout(
                 title,
@@ -564,7 +564,7 @@ impl EditPage {
                 .iter()
                 .map(|k| {
                     (
-                        Choice::new(k.reference.clone(), format!("{}({})", k.name, k.division_list())),
+                        Choice::new(k.reference.clone(), format!("{}（{}）", k.name, k.division_list())),
                         form.industry.contains(&k.reference),
                     )
                 })
@@ -613,7 +613,7 @@ impl ComparePage {
                 .map(|v| {
                     Choice::new(
                         v.version_no.to_string(),
-                        format!("第 {} 版({} {})", v.version_no, v.account_name, time::minutes(&v.frozen_at)),
+                        format!("第 {} 版（{} {}）", v.version_no, v.account_name, time::minutes(&v.frozen_at)),
                     )
                 })
                 .collect(),

@@ -115,9 +115,9 @@ pub struct ProvinceFileError {
 impl fmt::Display for ProvinceFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            write!(f, "省份配置文件 {}: {}", self.path.display(), self.message)
+            write!(f, "省份配置文件 {}：{}", self.path.display(), self.message)
         } else {
-            write!(f, "省份配置文件 {} 第 {} 行: {}", self.path.display(), self.line, self.message)
+            write!(f, "省份配置文件 {} 第 {} 行：{}", self.path.display(), self.line, self.message)
         }
     }
 }
@@ -129,7 +129,7 @@ pub fn load(path: &Path) -> Result<Province, ProvinceFileError> {
     let text = std::fs::read_to_string(path).map_err(|e| ProvinceFileError {
         path: path.to_path_buf(),
         line: 0,
-        message: format!("无法读取: {e}"),
+        message: format!("无法读取：{e}"),
     })?;
     parse(&text, path)
 }
@@ -248,7 +248,7 @@ fn text(value: &Spanned<String>, what: &str, max: usize) -> Result<String, Probl
 
 fn date(value: &Spanned<String>, what: &str) -> Result<NaiveDate, Problem> {
     NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d")
-        .map_err(|_| (value.span(), format!("{what}「{}」不是有效日期(格式 YYYY-MM-DD)", value.get_ref())))
+        .map_err(|_| (value.span(), format!("{what}「{}」不是有效日期（格式 YYYY-MM-DD）", value.get_ref())))
 }
 
 fn unique<'a>(seen: &mut HashSet<&'a str>, value: &'a Spanned<String>, what: &str) -> Result<(), Problem> {
@@ -303,7 +303,7 @@ impl RawFile {
                 if !is_valid_division_code(d.code.get_ref()) {
                     return Err((
                         d.code.span(),
-                        format!("行业大类代码「{}」应为门类字母加两位数字,如 C26", d.code.get_ref()),
+                        format!("行业大类代码「{}」应为门类字母加两位数字，如 C26", d.code.get_ref()),
                     ));
                 }
                 unique(&mut division_codes, &d.code, "行业大类代码")?;
@@ -361,7 +361,7 @@ impl RawCycle {
             departments.push(kind);
         }
         if !departments.contains(&DepartmentKind::Hrss) {
-            return Err((self.name.span(), "周期的成员单位必须包含人力资源社会保障部门(hrss)".to_string()));
+            return Err((self.name.span(), "周期的成员单位必须包含人力资源社会保障部门（hrss）".to_string()));
         }
         let percent = *self.accident_rate_reduction_percent.get_ref();
         if percent > 100 {

@@ -13,7 +13,7 @@ use crate::web::form::FieldErrors;
 pub enum RoleRefusal {
     #[error("不能给自己的账号分配管理员角色")]
     OwnAdministratorRole,
-    #[error("{0}。账号的地区或部门与该角色不符,请先请系统管理员调整账号信息。")]
+    #[error("{0}。账号的地区或部门与该角色不符，请先请系统管理员调整账号信息。")]
     Assignment(AssignmentError),
 }
 

@@ -76,13 +76,13 @@ impl PolicyPage {
     pub fn new(chrome: &Chrome, form: PolicyForm, version: i32, errors: FieldErrors) -> Self {
         let field = |name, label, value: &String| PolicyField { name, label, value: value.clone() };
         let fields = vec![
-            field("password_min_length", "密码最小长度(字符)", &form.password_min_length),
-            field("password_max_age_days", "密码有效期(天)", &form.password_max_age_days),
+            field("password_min_length", "密码最小长度（字符）", &form.password_min_length),
+            field("password_max_age_days", "密码有效期（天）", &form.password_max_age_days),
             field("password_history", "不得重复使用的历史密码数", &form.password_history),
-            field("lockout_threshold", "连续登录失败锁定阈值(次)", &form.lockout_threshold),
-            field("lockout_minutes", "锁定时长(分钟)", &form.lockout_minutes),
-            field("session_idle_timeout_minutes", "会话空闲超时(分钟)", &form.session_idle_timeout_minutes),
-            field("session_absolute_timeout_hours", "会话最长时间(小时)", &form.session_absolute_timeout_hours),
+            field("lockout_threshold", "连续登录失败锁定阈值（次）", &form.lockout_threshold),
+            field("lockout_minutes", "锁定时长（分钟）", &form.lockout_minutes),
+            field("session_idle_timeout_minutes", "会话空闲超时（分钟）", &form.session_idle_timeout_minutes),
+            field("session_absolute_timeout_hours", "会话最长时间（小时）", &form.session_absolute_timeout_hours),
         ];
         PolicyPage {
             layout: chrome.layout("安全策略", vec![Crumb::here("安全策略")]),

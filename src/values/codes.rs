@@ -49,12 +49,12 @@ impl CreditCode {
         let values: Option<Vec<u32>> =
             code.bytes().map(|b| CREDIT_ALPHABET.iter().position(|c| *c == b).map(|p| p as u32)).collect();
         let Some(values) = values else {
-            return Err(ValueError::new("统一社会信用代码只能由数字和大写字母组成(不含 I、O、S、V、Z)"));
+            return Err(ValueError::new("统一社会信用代码只能由数字和大写字母组成（不含 I、O、S、V、Z）"));
         };
         let sum: u32 = values[..17].iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
         let check = (31 - sum % 31) % 31;
         if values[17] != check {
-            return Err(ValueError::new("统一社会信用代码校验位不正确,请核对"));
+            return Err(ValueError::new("统一社会信用代码校验位不正确，请核对"));
         }
         Ok(CreditCode(code))
     }
@@ -87,7 +87,7 @@ impl IdCardNumber {
             && bytes[..17].iter().all(u8::is_ascii_digit)
             && (bytes[17].is_ascii_digit() || bytes[17] == b'X');
         if !shaped {
-            return Err(ValueError::new("身份证号码应为 18 位,前 17 位为数字,最后一位为数字或 X"));
+            return Err(ValueError::new("身份证号码应为 18 位，前 17 位为数字，最后一位为数字或 X"));
         }
         let birth = NaiveDate::parse_from_str(&number[6..14], "%Y%m%d").ok().filter(|d| {
             let year = chrono::Datelike::year(d);
@@ -98,7 +98,7 @@ impl IdCardNumber {
         }
         let sum: u32 = bytes[..17].iter().zip(ID_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
         if ID_CHECK[(sum % 11) as usize] != bytes[17] {
-            return Err(ValueError::new("身份证号码校验位不正确,请核对"));
+            return Err(ValueError::new("身份证号码校验位不正确，请核对"));
         }
         Ok(IdCardNumber(number))
     }
@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(CreditCode::parse(" 9144030071526726xg ").unwrap().as_str(), "9144030071526726XG");
         assert_eq!(
             CreditCode::parse("9144030071526726XH").unwrap_err().to_string(),
-            "统一社会信用代码校验位不正确,请核对"
+            "统一社会信用代码校验位不正确，请核对"
         );
         assert!(CreditCode::parse("9144030071526726X").unwrap_err().to_string().contains("18 位"));
         assert!(CreditCode::parse("9144030071526726IG").unwrap_err().to_string().contains("不含 I"));

@@ -28,7 +28,7 @@ impl Money {
             return Err(ValueError::new("金额不能为负数"));
         }
         if amount.round_dp(2) != amount {
-            return Err(ValueError::new("金额最多保留两位小数(到分)"));
+            return Err(ValueError::new("金额最多保留两位小数（到分）"));
         }
         if amount >= limit() {
             return Err(ValueError::new("金额过大"));
@@ -45,7 +45,7 @@ impl Money {
     pub fn parse_wan(raw: &str) -> Result<Money, ValueError> {
         let wan = parse_number(raw, "万元")?;
         if wan.round_dp(6) != wan {
-            return Err(ValueError::new("以万元填写时最多保留六位小数(到分)"));
+            return Err(ValueError::new("以万元填写时最多保留六位小数（到分）"));
         }
         Self::from_yuan(wan * Decimal::from(10_000))
     }
@@ -122,7 +122,7 @@ fn parse_number(raw: &str, unit: &str) -> Result<Decimal, ValueError> {
         && text.matches('.').count() <= 1;
     match Decimal::from_str(&text) {
         Ok(d) if plain => Ok(d),
-        _ => Err(ValueError::owned(format!("请填写金额(单位:{unit}),如 1234.56"))),
+        _ => Err(ValueError::owned(format!("请填写金额（单位：{unit}），如 1234.56"))),
     }
 }
 

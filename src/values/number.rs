@@ -15,7 +15,7 @@ impl Version {
     pub fn parse(raw: &str) -> Result<Version, ValueError> {
         match raw.trim().parse::<i32>() {
             Ok(v) if v >= 0 => Ok(Version(v)),
-            _ => Err(ValueError::new("表单已损坏,请重新打开编辑页面")),
+            _ => Err(ValueError::new("表单已损坏，请重新打开编辑页面")),
         }
     }
 }
@@ -44,7 +44,7 @@ impl Percent {
         let plain = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
         let value = Decimal::from_str(text).ok().filter(|_| plain);
         match value {
-            None => Err(ValueError::new("请填写百分比数值,如 20 或 12.5")),
+            None => Err(ValueError::new("请填写百分比数值，如 20 或 12.5")),
             Some(v) if v > Decimal::from(100) => Err(ValueError::new("百分比不能超过 100")),
             Some(v) if v.round_dp(2) != v => Err(ValueError::new("百分比最多保留两位小数")),
             Some(v) => Ok(Percent(v)),

@@ -14,7 +14,7 @@ impl Phone {
         if is_valid(phone) {
             Ok(Phone(phone.to_string()))
         } else {
-            Err(ValueError::new("请填写有效的电话号码,如 13812345678 或 024-23456789"))
+            Err(ValueError::new("请填写有效的电话号码，如 13812345678 或 024-23456789"))
         }
     }
 

@@ -42,7 +42,7 @@ impl Date {
             .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
             .filter(|d| (1900..=2100).contains(&chrono::Datelike::year(d)))
             .map(Date)
-            .ok_or(ValueError::new("请填写有效日期,如 2026-12-15"))
+            .ok_or(ValueError::new("请填写有效日期，如 2026-12-15"))
     }
 }
 

@@ -138,10 +138,10 @@ impl Export {
         sheet.write_string_with_format(0, 0, title, &bold)?;
         let mut row = 1;
         for (name, value) in filters {
-            sheet.write_string(row, 0, format!("{name}:{value}"))?;
+            sheet.write_string(row, 0, format!("{name}：{value}"))?;
             row += 1;
         }
-        sheet.write_string(row, 0, format!("导出时间:{}", time::seconds(&Utc::now())))?;
+        sheet.write_string(row, 0, format!("导出时间：{}", time::seconds(&Utc::now())))?;
         row += 2;
         for (i, c) in columns.iter().enumerate() {
             sheet.set_column_width(i as u16, c.width)?;
@@ -282,8 +282,8 @@ mod tests {
             "attachment; filename=\"export.xlsx\"; filename*=UTF-8''%E9%A2%84%E7%AE%97.xlsx"
         );
         assert_eq!(
-            attachment_disposition("沈阳市实施方案(盖章).pdf", "attachment.pdf"),
-            "attachment; filename=\"attachment.pdf\"; filename*=UTF-8''%E6%B2%88%E9%98%B3%E5%B8%82%E5%AE%9E%E6%96%BD%E6%96%B9%E6%A1%88%28%E7%9B%96%E7%AB%A0%29.pdf"
+            attachment_disposition("沈阳市实施方案（盖章）.pdf", "attachment.pdf"),
+            "attachment; filename=\"attachment.pdf\"; filename*=UTF-8''%E6%B2%88%E9%98%B3%E5%B8%82%E5%AE%9E%E6%96%BD%E6%96%B9%E6%A1%88%EF%BC%88%E7%9B%96%E7%AB%A0%EF%BC%89.pdf"
         );
         assert_eq!(
             attachment_disposition("plan-v2.docx", "a.docx"),

@@ -106,7 +106,7 @@ impl FormParser {
             Some(value) => Ok(value),
             None => {
                 let mut errors = self.errors;
-                errors.add("form", "表单内容不完整,请重新填写");
+                errors.add("form", "表单内容不完整，请重新填写");
                 Err(errors)
             }
         }

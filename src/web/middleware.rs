@@ -181,7 +181,7 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page failed to render");
-            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{title}(请求编号 {request_id})"))
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{title}（请求编号 {request_id}）"))
                 .into_response()
         }
     };
@@ -192,16 +192,16 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
 
 fn describe(status: StatusCode) -> (&'static str, &'static str) {
     match status {
-        StatusCode::BAD_REQUEST => ("请求有误", "提交的内容无法处理,请检查后重试。"),
-        StatusCode::FORBIDDEN => ("无权访问", "您没有执行此操作的权限。如需开通,请联系本单位的系统管理员。"),
-        StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在,或已被删除。"),
+        StatusCode::BAD_REQUEST => ("请求有误", "提交的内容无法处理，请检查后重试。"),
+        StatusCode::FORBIDDEN => ("无权访问", "您没有执行此操作的权限。如需开通，请联系本单位的系统管理员。"),
+        StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在，或已被删除。"),
         StatusCode::METHOD_NOT_ALLOWED => ("请求方式不支持", "该页面不支持此请求方式。"),
-        StatusCode::CONFLICT => ("数据已被修改", "您提交的内容已被他人修改,请刷新后重试。"),
-        StatusCode::UNPROCESSABLE_ENTITY => ("无法办理", "该操作不符合办理规则,未执行。"),
+        StatusCode::CONFLICT => ("数据已被修改", "您提交的内容已被他人修改，请刷新后重试。"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("无法办理", "该操作不符合办理规则，未执行。"),
         StatusCode::PAYLOAD_TOO_LARGE => ("提交内容过大", "提交的内容超过了系统允许的大小。"),
         StatusCode::TOO_MANY_REQUESTS => ("请求过于频繁", "请稍候再试。"),
-        StatusCode::SERVICE_UNAVAILABLE => ("服务暂时不可用", "系统繁忙或数据库暂时不可用,请稍后重试。"),
-        s if s.is_server_error() => ("系统错误", "系统处理请求时出错,已记录日志。请将下方的请求编号告知系统管理员。"),
+        StatusCode::SERVICE_UNAVAILABLE => ("服务暂时不可用", "系统繁忙或数据库暂时不可用，请稍后重试。"),
+        s if s.is_server_error() => ("系统错误", "系统处理请求时出错，已记录日志。请将下方的请求编号告知系统管理员。"),
         _ => ("请求未能完成", "请返回上一页后重试。"),
     }
 }

@@ -25,7 +25,7 @@ impl FormToken {
         if token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
             Ok(FormToken(token.to_string()))
         } else {
-            Err(AppError::Refused("页面已过期,请刷新页面后重新提交。".into()))
+            Err(AppError::Refused("页面已过期，请刷新页面后重新提交。".into()))
         }
     }
 

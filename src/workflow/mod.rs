@@ -46,9 +46,9 @@ impl Refusal {
     pub fn message(self) -> &'static str {
         match self {
             Refusal::Role => "您的角色不能执行此操作。",
-            Refusal::State => "该记录的状态已经改变(可能已被他人处理),此操作未执行。请刷新后查看当前状态。",
+            Refusal::State => "该记录的状态已经改变（可能已被他人处理），此操作未执行。请刷新后查看当前状态。",
             Refusal::CommentRequired => "请填写理由。",
-            Refusal::SameActor => "此步骤须由另一位工作人员办理(不能由提交人本人办理)。",
+            Refusal::SameActor => "此步骤须由另一位工作人员办理（不能由提交人本人办理）。",
         }
     }
 }

@@ -289,7 +289,7 @@ mod tests {
     fn plan(target: &str, rows: Vec<Row>) -> Snapshot {
         Snapshot::new(1)
             .field("guiding", "指导思想", "以人民为中心")
-            .field("target", "事故率降低目标(%)", target)
+            .field("target", "事故率降低目标（%）", target)
             .table("tasks", "任务分工", &["任务", "责任部门", "措施", "完成时限"], rows)
     }
 

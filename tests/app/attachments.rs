@@ -51,7 +51,7 @@ async fn files_are_typed_by_their_content_and_others_refused_with_a_message() {
     exe.extend(vec![0u8; 4096]);
     let message = refusal(upload(&city, plan, "signed_document", "实施方案.pdf", exe).await).await;
     assert!(message.contains("只接受 PDF、OFD、Word(DOCX) 文件"), "{message}");
-    let text = "这是一份文本文件,不是 PDF。".as_bytes().to_vec();
+    let text = "这是一份文本文件，不是 PDF。".as_bytes().to_vec();
     let message = refusal(upload(&city, plan, "other", "说明.pdf", text).await).await;
     assert!(message.contains("PDF") && message.contains("PNG") && message.contains("不看扩展名"), "{message}");
     let doc = samples::of(FileType::Doc);
@@ -90,8 +90,8 @@ async fn files_are_typed_by_their_content_and_others_refused_with_a_message() {
 
     // The page lists them by kind, the required kind no longer missing.
     let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
-    assert!(page.contains("正式印发文件(盖章扫描件)") && page.contains("方案.docx.pdf"));
-    assert!(!page.contains("缺少,须上传"), "the signed document is there");
+    assert!(page.contains("正式印发文件（盖章扫描件）") && page.contains("方案.docx.pdf"));
+    assert!(!page.contains("缺少，须上传"), "the signed document is there");
 }
 
 #[tokio::test]
@@ -104,7 +104,7 @@ async fn a_file_over_the_limit_is_refused_with_a_message() {
     let res = upload(&city, plan, "signed_document", "方案.pdf", samples::pdf(100_000)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "exactly the limit is allowed");
     let message = refusal(upload(&city, plan, "signed_document", "方案.pdf", samples::pdf(100_001)).await).await;
-    assert_eq!(message, "文件超过 100 KB 的上限,未保存");
+    assert_eq!(message, "文件超过 100 KB 的上限，未保存");
     // Far beyond the upload routes' body limit: refused before it is read, with the error page.
     let res = upload(&city, plan, "other", "大.pdf", samples::pdf(3_000_000)).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -124,7 +124,7 @@ async fn a_20_mb_file_comes_back_byte_for_byte() {
     let plan = start_plan(&city).await;
     let content = samples::pdf(20 * 1024 * 1024);
     let sent = Sha256::digest(&content);
-    let res = upload(&city, plan, "signed_document", "沈阳市工伤预防实施方案(盖章).pdf", content).await;
+    let res = upload(&city, plan, "signed_document", "沈阳市工伤预防实施方案（盖章）.pdf", content).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id = file_ids(&pool, plan).await[0];
     let chunks: Vec<i64> =
@@ -202,7 +202,7 @@ async fn files_are_removed_only_while_the_plan_is_open_and_removals_are_kept() {
     let sql = "SELECT action, comment FROM workflow_history WHERE record_kind = 'plan' AND record_id = $1 ORDER BY id";
     let steps: Vec<(String, String)> = province_rows(&pool, sql, plan).await;
     assert_eq!(steps[0].0, "attach");
-    assert_eq!(steps[1], ("detach".to_string(), "其他材料:照片.png".to_string()));
+    assert_eq!(steps[1], ("detach".to_string(), "其他材料：照片.png".to_string()));
     let audited: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'attachment.%' ORDER BY id")
             .fetch_all(&pool)
@@ -210,14 +210,14 @@ async fn files_are_removed_only_while_the_plan_is_open_and_removals_are_kept() {
             .unwrap();
     assert_eq!(audited, ["attachment.add", "attachment.remove"]);
     let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
-    assert!(page.contains("删除附件") && page.contains("其他材料:照片.png"), "on the timeline");
+    assert!(page.contains("删除附件") && page.contains("其他材料：照片.png"), "on the timeline");
 
     // Without the signed document the plan cannot be submitted.
     assert_eq!(upload(&city, plan, "other", "x.pdf", samples::pdf(600)).await.status(), 303);
     let filled = fill_sections(&app, &city, plan, "2021-12-31", "emergency").await;
     assert_eq!(filled.status(), StatusCode::SEE_OTHER);
     let res = act(&city, plan, "submit", "").await;
-    assert!(res.text().await.unwrap().contains("请上传正式印发文件(盖章扫描件)"));
+    assert!(res.text().await.unwrap().contains("请上传正式印发文件（盖章扫描件）"));
     assert!(history_rows(&pool, plan).await.is_empty(), "not submitted");
 
     // With it, submitted: the version holds the files, and they can no longer change.
@@ -227,16 +227,16 @@ async fn files_are_removed_only_while_the_plan_is_open_and_removals_are_kept() {
     let doomed = format!("/plans/{plan}/attachments/{}/delete", ids[0]);
     let res = city.post_form(&doomed, &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("实施方案已报备,附件不能再增删"));
+    assert!(res.text().await.unwrap().contains("实施方案已报备，附件不能再增删"));
     assert_eq!(city.get(&doomed).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let message = refusal(upload(&city, plan, "other", "补充.pdf", samples::pdf(700)).await).await;
-    assert_eq!(message, "实施方案已报备,附件不能再增删。");
+    assert_eq!(message, "实施方案已报备，附件不能再增删。");
     assert_eq!(file_ids(&pool, plan).await, ids, "nothing changed after submission");
     let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
     assert!(!page.contains("enctype=\"multipart/form-data\""), "no upload form on a submitted plan");
     let sql = "SELECT snapshot::text FROM record_versions WHERE record_kind = 'plan' AND record_id = $1";
     let frozen = province_values::<String>(&pool, sql, plan).await.concat();
-    assert!(frozen.contains("实施方案(盖章).pdf") && frozen.contains("\"attachments\""), "{frozen}");
+    assert!(frozen.contains("实施方案（盖章）.pdf") && frozen.contains("\"attachments\""), "{frozen}");
 }
 
 #[tokio::test]
@@ -278,12 +278,12 @@ async fn the_print_view_is_the_plan_on_a4_without_the_menu() {
     let page = res.text().await.unwrap();
     assert!(!page.contains("class=\"sidebar") && !page.contains("/logout"), "no menu");
     assert!(page.contains(r#"class="print-toolbar no-print""#), "the toolbar does not print");
-    assert!(page.contains("<h1 class=\"doc-title\">沈阳市工伤预防实施方案("), "the title");
+    assert!(page.contains("<h1 class=\"doc-title\">沈阳市工伤预防实施方案（"), "the title");
     assert!(page.contains("沈人社发〔2021〕8号"), "the document number");
     assert!(page.contains("2021年6月1日"), "the date as documents write it");
     assert!(page.contains("降低20%") && page.contains("达到100%"), "the plan's figures");
     assert!(page.contains("第 1 项任务的措施") && page.contains("应急管理"), "its tasks as a table");
-    assert!(page.contains("沈阳市人力资源和社会保障局(盖章)") && page.contains("备案意见(盖章)"), "seal boxes");
+    assert!(page.contains("沈阳市人力资源和社会保障局（盖章）") && page.contains("备案意见（盖章）"), "seal boxes");
     assert!(page.contains(r#"<p class="doc-mark">草稿</p>"#), "a draft says so");
     assert!(page.contains(r#"href="/static/css/print.css""#));
     let css = city.get("/static/css/print.css").await.text().await.unwrap();

@@ -107,7 +107,7 @@ async fn an_export_holds_the_filtered_rows_masked_and_is_audited() {
     let sheet = workbook.worksheet_range("数据").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert_eq!(cells[0][0], "审计日志");
-    assert!(cells.iter().any(|r| r[0] == "操作:修改成员单位"), "the filters stand above the table, in words");
+    assert!(cells.iter().any(|r| r[0] == "操作：修改成员单位"), "the filters stand above the table, in words");
     let header = cells.iter().position(|r| r[0] == "编号").unwrap();
     let data = &cells[header + 1..];
     assert_eq!(data.len(), 3, "the same rows as the filtered list");

@@ -45,8 +45,8 @@ async fn creates_a_city_officer_with_a_one_time_password() {
         user_create(&db, &["sy_wangfang", "--role", "city_officer", "--region", "210100", "--name", "王芳"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("已创建账号 sy_wangfang(市人力资源社会保障局,沈阳市)"), "{stdout}");
-    let password = stdout.lines().find_map(|l| l.strip_prefix("一次性密码: ")).unwrap().trim().to_string();
+    assert!(stdout.contains("已创建账号 sy_wangfang（市人力资源社会保障局，沈阳市）"), "{stdout}");
+    let password = stdout.lines().find_map(|l| l.strip_prefix("一次性密码：")).unwrap().trim().to_string();
 
     let pool = db.app_pool().await;
     let row = sqlx::query(
@@ -168,7 +168,7 @@ async fn the_operators_account_commands_are_audited() {
     // A reset prints a new one-time password that must be changed.
     let out = user(&db, &["reset-password", "op_target"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let password = text(&out.stdout).lines().find_map(|l| l.strip_prefix("一次性密码: ")).unwrap().trim().to_string();
+    let password = text(&out.stdout).lines().find_map(|l| l.strip_prefix("一次性密码：")).unwrap().trim().to_string();
     let (hash, must_change): (String, bool) =
         sqlx::query_as("SELECT password_hash, must_change_password FROM accounts WHERE username = 'op_target'")
             .fetch_one(&pool)

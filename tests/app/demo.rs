@@ -135,7 +135,7 @@ async fn the_demo_has_plans_in_every_state() {
     let drafting = dalian.get("/plans?cycle=2026").await.text().await.unwrap();
     let draft = drafting.split("href=\"/plans/").nth(1).unwrap().split('"').next().unwrap().to_string();
     let draft = dalian.get(&format!("/plans/{draft}")).await.text().await.unwrap();
-    assert!(draft.contains("缺少,须上传") && draft.contains("请上传正式印发文件"), "a draft shows what it lacks");
+    assert!(draft.contains("缺少，须上传") && draft.contains("请上传正式印发文件"), "a draft shows what it lacks");
     let industries = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap().get("/key-industries?cycle=2026").await;
     assert!(industries.text().await.unwrap().contains("粉尘涉爆"));
     let calendar = province.get("/calendar?year=2025").await.text().await.unwrap();

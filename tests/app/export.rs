@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 async fn export(unmasked: bool) -> Vec<Vec<Data>> {
     let columns = [
         Column::new("单位", Kind::Text, 20.0),
-        Column::new("金额(元)", Kind::Money, 14.0),
+        Column::new("金额（元）", Kind::Money, 14.0),
         Column::new("日期", Kind::Date, 12.0),
         Column::new("联系电话", Kind::Phone, 14.0),
         Column::new("身份证号", Kind::IdNumber, 20.0),
@@ -35,7 +35,7 @@ async fn export(unmasked: bool) -> Vec<Vec<Data>> {
 #[tokio::test]
 async fn money_dates_and_personal_data_are_written_as_they_should_be() {
     let rows = export(false).await;
-    assert_eq!(rows[1][0], Data::String("年度:2026".into()), "filters above the table");
+    assert_eq!(rows[1][0], Data::String("年度：2026".into()), "filters above the table");
     let data = rows.last().unwrap();
     assert_eq!(data[1], Data::Float(1234567.89), "money is a number");
     assert!(matches!(data[2], Data::DateTime(_)), "a date is a date: {:?}", data[2]);

@@ -97,8 +97,8 @@ async fn the_home_page_shows_the_plan_cycles() {
     assert_security_headers(res.headers());
     let body = res.text().await.unwrap();
     assert!(body.contains("工作台"));
-    assert!(body.contains("当前周期:2026—2030年"));
-    assert!(body.contains("辽宁省工伤预防五年行动计划(2021—2025年)"));
+    assert!(body.contains("当前周期：2026—2030年"));
+    assert!(body.contains("辽宁省工伤预防五年行动计划（2021—2025年）"));
 }
 
 #[tokio::test]

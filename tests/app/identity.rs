@@ -167,7 +167,7 @@ async fn five_failures_lock_even_against_the_right_password() {
         assert!(body.contains("用户名或密码错误"), "attempt {attempt}");
     }
     let (_, body) = try_login(&app, &username, "Wrong#Passw0rd").await;
-    assert!(body.contains("账号已锁定,请 30 分钟后再试"), "the fifth failure locks");
+    assert!(body.contains("账号已锁定，请 30 分钟后再试"), "the fifth failure locks");
     let (_, body) = try_login(&app, &username, TEST_PASSWORD).await;
     assert!(body.contains("账号已锁定"), "still locked with the right password");
     assert!(app.login(&username, TEST_PASSWORD).await.is_err());

@@ -58,7 +58,7 @@ pub async fn history_rows(pool: &PgPool, plan: i64) -> Vec<(String, String, Stri
 /// Uploads the signed plan document (a PDF) from the plan's page.
 pub async fn attach_signed_document(user: &TestUser, plan: i64) -> reqwest::Response {
     let pdf = prevention::attachments::samples::pdf(4096);
-    user.upload(&format!("/plans/{plan}/attachments"), "signed_document", "实施方案(盖章).pdf", pdf).await
+    user.upload(&format!("/plans/{plan}/attachments"), "signed_document", "实施方案（盖章）.pdf", pdf).await
 }
 
 /// Fills every section and attaches the signed document once: a plan ready to submit.
@@ -84,7 +84,7 @@ pub async fn fill_sections(
     let indicator: Option<i64> =
         province_values(&pool, "SELECT id FROM plan_indicators WHERE plan_id = $1", plan).await.first().copied();
     let mut fields: Vec<(String, String)> = vec![
-        ("guiding_ideas".into(), "以人民为中心,把工伤预防作为工伤保险优先事项。".into()),
+        ("guiding_ideas".into(), "以人民为中心，把工伤预防作为工伤保险优先事项。".into()),
         ("accident_rate_reduction_percent".into(), "20".into()),
         ("training_coverage_percent".into(), "100".into()),
         ("training_coverage_due".into(), "2025-12-31".into()),
@@ -94,7 +94,7 @@ pub async fn fill_sections(
         ("indicator_unit".into(), "人次".into()),
         ("industry".into(), "province:mining".into()),
         ("industry".into(), "province:construction".into()),
-        ("safeguards".into(), "加强组织领导,严格基金监管。".into()),
+        ("safeguards".into(), "加强组织领导，严格基金监管。".into()),
         ("document_number".into(), "沈人社发〔2021〕8号".into()),
         ("issued_on".into(), "2021-06-01".into()),
         ("version".into(), version),
@@ -145,7 +145,7 @@ async fn a_city_plan_is_written_submitted_returned_resubmitted_and_filed() {
     // A return needs its reason.
     let res = act(&province, plan, "return", "  ").await;
     assert!(res.text().await.unwrap().contains("请填写理由"));
-    let res = act(&province, plan, "return", "任务分工不够具体,请细化应急管理部门的措施。").await;
+    let res = act(&province, plan, "return", "任务分工不够具体，请细化应急管理部门的措施。").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
     assert!(page.contains("已退回") && page.contains("请细化应急管理部门的措施"), "the reason is on the timeline");
@@ -160,7 +160,7 @@ async fn a_city_plan_is_written_submitted_returned_resubmitted_and_filed() {
     let history = history_rows(&pool, plan).await;
     let actions: Vec<&str> = history.iter().map(|(a, _, _)| a.as_str()).collect();
     assert_eq!(actions, ["submit", "return", "submit", "file"]);
-    assert_eq!(history[1].2, "任务分工不够具体,请细化应急管理部门的措施。");
+    assert_eq!(history[1].2, "任务分工不够具体，请细化应急管理部门的措施。");
     let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'plan.transition'")
         .fetch_one(&pool)
         .await
@@ -310,7 +310,7 @@ async fn the_overview_marks_late_filings_and_exports_them() {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
     let sheet = book.worksheet_range("数据").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert!(cells.iter().any(|r| r[0] == "报备时间:逾期"));
+    assert!(cells.iter().any(|r| r[0] == "报备时间：逾期"));
     let header = cells.iter().position(|r| r[0] == "地区").unwrap();
     assert_eq!(cells[header + 1..].len(), 1);
     assert_eq!(cells[header + 1][0], "大连市");
@@ -336,7 +336,7 @@ async fn region_key_industries_join_the_plans_choices() {
     assert!(add("粉尘涉爆", "C30").await.text().await.unwrap().contains("本周期已有同名的重点行业"));
     let plan = start_plan(&city).await;
     let edit = city.get(&format!("/plans/{plan}/edit")).await.text().await.unwrap();
-    assert!(edit.contains("粉尘涉爆(C30、C31、C32)"), "offered in the plan");
+    assert!(edit.contains("粉尘涉爆（C30、C31、C32）"), "offered in the plan");
     let other = app.login_as(Role::CityOfficer, "210200").await;
     let theirs = other.get("/key-industries?cycle=2021").await.text().await.unwrap();
     assert!(!theirs.contains("粉尘涉爆"), "another city's list is its own");
@@ -351,7 +351,7 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
     let csrf = csrf_token_in(&form).unwrap();
     assert!(!csrf.is_empty());
     let mut fields: Vec<(&str, String)> = vec![
-        ("name", "辽宁省工伤预防五年行动计划(2026—2030年)".into()),
+        ("name", "辽宁省工伤预防五年行动计划（2026—2030年）".into()),
         ("national_document", "人社部发〔2026〕18号".into()),
         ("provincial_document", "辽人社〔2026〕30号".into()),
         ("headline_target", "重点行业工伤事故发生率5年降低10%左右".into()),
@@ -373,7 +373,7 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = province.get("/cycles/2026").await.text().await.unwrap();
-    assert!(page.contains("辽人社〔2026〕30号") && page.contains("2026-09-30") && page.contains("(3 个)"));
+    assert!(page.contains("辽人社〔2026〕30号") && page.contains("2026-09-30") && page.contains("（3 个）"));
     let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'cycle.update'")
         .fetch_one(&app.db.app_pool().await)
         .await
@@ -404,7 +404,7 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
     let year = city.get("/calendar?year=2025").await.text().await.unwrap();
     assert!(year.contains("2025-09-28") && year.contains("调休上班") && year.contains("国庆节"));
     let empty = city.get("/calendar?year=2030").await.text().await.unwrap();
-    assert!(empty.contains("尚未录入,目前只按周末计算工作日"));
+    assert!(empty.contains("尚未录入，目前只按周末计算工作日"));
     let pool = app.db.app_pool().await;
     let calendar = prevention::calendar::store::between(
         &pool,

@@ -46,7 +46,7 @@ async fn edits_and_deletions_survive_the_next_start() {
     let mut conn = owner.acquire().await.unwrap();
     sqlx::raw_sql(
         "SET app.scope = 'province';
-         UPDATE departments SET name = '沈阳市人社局(已更名)'
+         UPDATE departments SET name = '沈阳市人社局（已更名）'
            WHERE kind = 'hrss' AND region_id = (SELECT id FROM regions WHERE code = '210100');
          DELETE FROM departments
            WHERE kind = 'union' AND region_id = (SELECT id FROM regions WHERE code = '210200');
@@ -71,7 +71,7 @@ async fn edits_and_deletions_survive_the_next_start() {
     .fetch_one(&mut *tx)
     .await
     .unwrap();
-    assert_eq!(name, "沈阳市人社局(已更名)");
+    assert_eq!(name, "沈阳市人社局（已更名）");
     let unions: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM departments WHERE kind = 'union' AND region_id = (SELECT id FROM regions WHERE code = '210200')",
     )

@@ -63,7 +63,7 @@ async fn an_administrator_enrols_before_anything_else() {
     let res = user.post_form("/account/totp", &[("code", &code)]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.text().await.unwrap();
-    assert!(body.contains("恢复码(只显示这一次)"));
+    assert!(body.contains("恢复码（只显示这一次）"));
     let codes = body.split("recovery-codes").nth(1).unwrap().split("</ul>").next().unwrap();
     assert_eq!(codes.matches("<li>").count(), 10, "ten recovery codes");
     assert_eq!(user.get("/").await.status(), StatusCode::OK);
@@ -292,7 +292,7 @@ async fn replacing_a_second_factor_asks_for_the_password_and_keeps_the_old_one_u
         .unwrap();
     assert_eq!(still, old, "the old factor holds until the new one is confirmed");
     let res = user.post_form("/account/totp", &[("code", &totp::code_at(&secret, now()).unwrap())]).await;
-    assert!(res.text().await.unwrap().contains("恢复码(只显示这一次)"));
+    assert!(res.text().await.unwrap().contains("恢复码（只显示这一次）"));
     let replaced: String = sqlx::query_scalar("SELECT totp_secret FROM accounts WHERE username = $1")
         .bind(&user.username)
         .fetch_one(&pool)
