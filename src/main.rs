@@ -50,6 +50,18 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// 生成规模数据（用于性能测试和试用）：N=1 约为一个省的数据量，N=10 为十倍
+    Seed {
+        /// 规模倍数 N（1–100）
+        #[arg(long)]
+        scale: u32,
+        /// 随机种子：相同的 N 和种子生成相同的数据
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// 允许写入已配置的外部数据库（默认只写本地私有数据库，防止误写正式库）
+        #[arg(long)]
+        allow_external_database: bool,
+    },
     /// 审计日志维护
     Audit {
         #[command(subcommand)]
@@ -141,6 +153,7 @@ fn parse_department(s: &str) -> Result<DepartmentKind, String> {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let settings = match Settings::load(Path::new(".")) {
         Ok(s) => s,
@@ -166,6 +179,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// glibc's allocator, set for a server that must stay within 64 MB: an argon2 hash takes a
+/// 19 MiB block, and glibc by default raises its mmap threshold after freeing one, so later
+/// blocks come from the heap and stay resident; fixing the threshold keeps every large block
+/// mapped and returned on free. Two arenas (one per core) keep the threads from each holding
+/// a heap of their own.
+fn tune_allocator() {
+    // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, bind } => {
@@ -178,6 +204,9 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         Command::Db { action } => manage_local_db(action, &settings).await,
         Command::User { action } => with_accounts(&settings, action).await,
         Command::Audit { action: AuditAction::Purge { older_than } } => purge_audit(&settings, older_than).await,
+        Command::Seed { scale, seed, allow_external_database } => {
+            seed_scale(&settings, scale, seed, allow_external_database).await
+        }
     }
 }
 
@@ -337,6 +366,33 @@ async fn purge_audit(settings: &Settings, days: u32) -> anyhow::Result<()> {
         pool.close().await;
         println!("已删除 {days} 天以前的审计记录 {deleted} 条。");
         anyhow::Ok(())
+    }
+    .await;
+    database.close().await;
+    outcome
+}
+
+/// `seed --scale N`: generated data, on the private cluster unless explicitly allowed elsewhere.
+async fn seed_scale(settings: &Settings, n: u32, seed: u64, allow_external: bool) -> anyhow::Result<()> {
+    if !settings.uses_local_cluster() && !allow_external {
+        bail!(
+            "已配置外部数据库（PREVENTION_DATABASE_URL）：规模数据默认只写入本地私有数据库。确需写入该数据库（绝不能是正式库），请加 --allow-external-database"
+        );
+    }
+    let province = province::load(&settings.province_file)?;
+    let database = Database::open(settings).await?;
+    let outcome = async {
+        let owner = database
+            .targets
+            .owner
+            .clone()
+            .context("生成规模数据需要属主角色连接：请配置 PREVENTION_OWNER_DATABASE_URL")?;
+        server::migrate_and_seed(owner.clone(), &province).await?;
+        let pool = prevention::db::connect_owner(owner).await?;
+        let options = prevention::scale::Options { n, seed };
+        let outcome = prevention::scale::run(&pool, options, &|line| println!("{line}")).await;
+        pool.close().await;
+        outcome
     }
     .await;
     database.close().await;

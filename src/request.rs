@@ -62,3 +62,7 @@ impl ClientIp {
         extensions.get::<ClientIp>().and_then(|c| c.0)
     }
 }
+
+/// The reference data version the session lookup read (see `reference`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReferenceVersion(pub i64);

@@ -5,6 +5,7 @@ use sqlx::PgPool;
 use crate::config::Settings;
 use crate::province::Province;
 use crate::ratelimit::LoginRateLimiter;
+use crate::reference::ReferenceCache;
 
 /// What every handler can reach. Cheap to clone; holds no per-user state, so any number of
 /// instances can serve side by side.
@@ -21,6 +22,20 @@ pub struct AppState {
     /// The key that signs the login form's CSRF token (from `server_secrets`, the same for
     /// every instance).
     pub prelogin_key: Arc<[u8]>,
+    /// Regions and cycles, kept in memory (see `reference`).
+    pub reference: Arc<ReferenceCache>,
+}
+
+impl axum::extract::FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> PgPool {
+        state.pool.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Arc<ReferenceCache> {
+    fn from_ref(state: &AppState) -> Arc<ReferenceCache> {
+        state.reference.clone()
+    }
 }
 
 impl AppState {
@@ -40,6 +55,7 @@ impl AppState {
             demo,
             login_limiter: Arc::new(LoginRateLimiter::default()),
             prelogin_key: Arc::from(prelogin_key),
+            reference: Arc::new(ReferenceCache::default()),
         })
     }
 }

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
+use serde::Deserialize;
 
 pub use model::{Account, NewAccount, Username};
 
@@ -28,7 +29,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
 use crate::web::layout::{Chrome, Crumb};
-use crate::web::pagination::{Page, PageQuery, Pager};
+use crate::web::pagination::{Cursor, Keyset, Page, PageQuery, Pager, lenient_i64};
 use crate::web::render;
 
 const PAGE_SIZE: u32 = 20;
@@ -65,9 +66,12 @@ pub async fn listing(
     page: Page,
     query: String,
 ) -> Result<(Vec<AccountLine>, Pager), AppError> {
-    let total = store::count(&state.pool, filter).await?;
-    let rows = store::select(&state.pool, filter, None, page.offset(), page.limit()).await?;
-    Ok((rows.iter().map(AccountLine::from).collect(), Pager::new(page, total, query)))
+    let selected = store::select(&state.pool, filter, None, page.offset(), page.limit()).await?;
+    let total = match selected.rows.is_empty() && page.offset() > 0 {
+        true => store::count(&state.pool, filter).await?,
+        false => selected.total,
+    };
+    Ok((selected.rows.iter().map(AccountLine::from).collect(), Pager::new(page, total, query)))
 }
 
 async fn list(
@@ -265,26 +269,45 @@ async fn dormant(
     render(DormantPage { layout: chrome.layout("休眠账号", vec![Crumb::here("休眠账号")]), rows, pager })
 }
 
+#[derive(Deserialize)]
+struct LogQuery {
+    #[serde(default, deserialize_with = "lenient_i64")]
+    before: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    after: Option<i64>,
+}
+
+/// The login log, newest first, in keyset pages (it grows without end).
 async fn login_log(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, AppError> {
+    let cursor = Cursor::from_query(query.before, query.after);
+    let rows = audit::store::login_events(&state.pool, cursor, LOG_PAGE_SIZE).await?;
+    let (rows, keyset) = Keyset::page(cursor, rows, LOG_PAGE_SIZE, |r| r.id, "");
+    render(LoginLogPage {
+        layout: chrome.layout("登录日志", vec![Crumb::here("登录日志")]),
+        rows: rows.into_iter().map(LoginLogLine::from).collect(),
+        keyset,
+    })
+}
+
+/// Lines of the login log a page shows.
+const LOG_PAGE_SIZE: u32 = 50;
+
+async fn sessions(
     State(state): State<AppState>,
     chrome: Chrome,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let page = Page::new(query.page, 50);
-    let (rows, total) = audit::store::login_events(&state.pool, page).await?;
-    render(LoginLogPage {
-        layout: chrome.layout("登录日志", vec![Crumb::here("登录日志")]),
-        rows: rows.into_iter().map(LoginLogLine::from).collect(),
-        pager: Pager::new(page, total, String::new()),
-    })
-}
-
-async fn sessions(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
     let policy = auth_store::load_policy(&state.pool, &state.settings).await?;
-    let rows = auth_store::online_sessions(&state.pool, policy.session_idle_timeout_secs).await?;
+    let page = Page::new(query.page, 50);
+    let (rows, total) = auth_store::online_sessions(&state.pool, policy.session_idle_timeout_secs, page).await?;
     render(SessionsPage {
         layout: chrome.layout("在线会话", vec![Crumb::here("在线会话")]),
         rows: rows.into_iter().map(SessionLine::from).collect(),
+        pager: Pager::new(page, total, String::new()),
     })
 }
 
@@ -334,7 +357,7 @@ async fn export_accounts(
         job,
         |after| {
             let (pool, filter) = (pool.clone(), filter.clone());
-            async move { store::select(&pool, &filter, after, 0, export::BATCH).await }
+            async move { Ok(store::select(&pool, &filter, after, 0, export::BATCH).await?.rows) }
         },
         |a: &Account| a.id,
         |a| {

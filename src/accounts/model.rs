@@ -137,9 +137,11 @@ pub struct AccountFilter {
 }
 
 impl AccountFilter {
-    /// The search as an ILIKE pattern, its wildcards escaped.
+    /// The search as a LIKE pattern for lowercased columns, its wildcards escaped.
     pub fn search_pattern(&self) -> Option<String> {
-        self.search.as_ref().map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+        self.search
+            .as_ref()
+            .map(|q| format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::org::{AccountId, DepartmentKind, Region};
 use crate::values::time;
 use crate::web::form::{Choice, FieldErrors, choices};
 use crate::web::layout::{Chrome, Crumb, Layout};
-use crate::web::pagination::Pager;
+use crate::web::pagination::{Keyset, Pager};
 
 /// An account as a list line (also the role assignment's and the export's).
 pub struct AccountLine {
@@ -166,7 +166,7 @@ impl From<LoginEvent> for LoginLogLine {
 pub struct LoginLogPage {
     pub layout: Layout,
     pub rows: Vec<LoginLogLine>,
-    pub pager: Pager,
+    pub keyset: Keyset,
 }
 
 pub struct SessionLine {
@@ -196,4 +196,5 @@ impl From<OnlineSession> for SessionLine {
 pub struct SessionsPage {
     pub layout: Layout,
     pub rows: Vec<SessionLine>,
+    pub pager: Pager,
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::Action;
 use crate::org::Role;
 use crate::values::RegionCode;
-use crate::web::pagination::lenient_u32;
+use crate::web::pagination::{Cursor, lenient_i64};
 
 /// The auditor's search: every filter optional, all combined.
 #[derive(Debug, Default, Deserialize)]
@@ -30,8 +30,17 @@ pub struct AuditQuery {
     /// "yes", "no" or empty.
     #[serde(default)]
     pub success: Option<String>,
-    #[serde(default, deserialize_with = "lenient_u32")]
-    pub page: Option<u32>,
+    /// Keyset pages: older than this record, or newer.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub before: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub after: Option<i64>,
+}
+
+impl AuditQuery {
+    pub fn cursor(&self) -> Cursor {
+        Cursor::from_query(self.before, self.after)
+    }
 }
 
 /// The checked search. Values that do not parse are dropped rather than refused.

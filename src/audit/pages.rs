@@ -15,11 +15,12 @@ use super::views::{AuditLine, AuditPage, HistoryEntry, HistoryPage};
 use super::{Action, AuditContext, Event, record_alone};
 use crate::error::AppError;
 use crate::org::Role;
+use crate::reference::Ref;
 use crate::state::AppState;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::form::{Choice, choices};
 use crate::web::layout::{Chrome, Crumb};
-use crate::web::pagination::{Page, Pager};
+use crate::web::pagination::{Cursor, Keyset};
 use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
@@ -29,27 +30,31 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/history", get(history))
 }
 
+/// Records on a page of the search.
+const PAGE_SIZE: u32 = 50;
+
 async fn search(
     State(state): State<AppState>,
     chrome: Chrome,
+    Ref(reference): Ref,
     audit: AuditContext,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter();
-    let page = Page::new(query.page, 50);
-    let (rows, total) = store::search(&state.pool, &filter, page).await?;
-    // Searching the audit log is itself audited.
-    if !filter.is_empty() {
-        let event = Event::new(Action::AuditSearch).detail(format!("{} 共 {total} 条", filter.to_query_string()));
+    let cursor = query.cursor();
+    let rows = store::search(&state.pool, &filter, cursor, PAGE_SIZE).await?;
+    let (rows, keyset) = Keyset::page(cursor, rows, PAGE_SIZE, |r| r.id, &filter.to_query_string());
+    // Searching the audit log is itself audited (turning its pages is not a new search).
+    if !filter.is_empty() && cursor == Cursor::Newest {
+        let event = Event::new(Action::AuditSearch).detail(filter.to_query_string());
         record_alone(&state.pool, &audit, event).await?;
     }
-    let regions = crate::regions::store::list(&state.pool).await?;
     render(AuditPage {
         layout: chrome.layout("审计日志", vec![Crumb::here("审计日志")]),
         rows: rows.into_iter().map(AuditLine::from).collect(),
-        pager: Pager::new(page, total, filter.to_query_string()),
+        keyset,
         export_query: filter.to_query_string(),
-        regions: regions.into_iter().map(|r| Choice::new(r.code, r.name)).collect(),
+        regions: reference.regions.iter().map(|r| Choice::new(r.code.clone(), r.name.clone())).collect(),
         roles: choices::<Role>(),
         actions: choices::<Action>(),
         filter,

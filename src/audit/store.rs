@@ -8,7 +8,7 @@ use super::Action;
 use super::model::AuditFilter;
 use crate::org::Role;
 use crate::values::time::day_start;
-use crate::web::pagination::Page;
+use crate::web::pagination::Cursor;
 
 /// A row of the audit log as the auditor reads it (copies already masked by the writer).
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -41,8 +41,7 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &AuditFilter) {
         qb.push(" AND a.occurred_at < ").push_bind(day_start(to + chrono::Duration::days(1)));
     }
     if let Some(account) = &f.account {
-        let escaped = account.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        qb.push(" AND a.username ILIKE ").push_bind(format!("%{escaped}%"));
+        qb.push(" AND lower(a.username) = lower(").push_bind(account.clone()).push(")");
     }
     if let Some(role) = f.role {
         qb.push(" AND a.role = ").push_bind(role);
@@ -64,15 +63,33 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &AuditFilter) {
     }
 }
 
-/// One page of the audit log matching the search, newest first, and how many match.
-pub async fn search(pool: &PgPool, f: &AuditFilter, page: Page) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
-    let mut count = QueryBuilder::new("SELECT count(*) FROM audit_log a");
-    push_filter(&mut count, f);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+/// Orders a keyset page: newest first, or (after a record) oldest first from just after it,
+/// with one row more than a page (see `web::pagination::Keyset`). The time column leads so the
+/// (x, occurred_at) indexes serve every filter.
+fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, size: u32) {
+    let (compare, order) = match cursor {
+        Cursor::Newest => ("", "DESC"),
+        Cursor::Before(_) => ("<", "DESC"),
+        Cursor::After(_) => (">", "ASC"),
+    };
+    if let Cursor::Before(id) | Cursor::After(id) = cursor {
+        let bound = if compare == "<" { "<=" } else { ">=" };
+        qb.push(format!(" AND a.occurred_at {bound} (SELECT occurred_at FROM audit_log WHERE id = "))
+            .push_bind(id)
+            .push(format!(") AND (a.occurred_at, a.id) {compare} (SELECT occurred_at, id FROM audit_log WHERE id = "))
+            .push_bind(id)
+            .push(")");
+    }
+    qb.push(format!(" ORDER BY a.occurred_at {order}, a.id {order} LIMIT ")).push_bind(Cursor::fetch(size));
+}
+
+/// A keyset page of the audit log matching the search (one row more than `size`; `After`
+/// pages oldest first). No count: on a log of millions it would read them all on every view.
+pub async fn search(pool: &PgPool, f: &AuditFilter, cursor: Cursor, size: u32) -> Result<Vec<AuditRow>, sqlx::Error> {
     let mut rows = QueryBuilder::new(AUDIT_COLUMNS);
     push_filter(&mut rows, f);
-    rows.push(" ORDER BY a.id DESC LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    Ok((rows.build_query_as().fetch_all(pool).await?, total))
+    push_keyset(&mut rows, cursor, size);
+    rows.build_query_as().fetch_all(pool).await
 }
 
 /// Up to `limit` matching records with ids below `below` (all, without it), newest first: one
@@ -102,7 +119,7 @@ pub async fn object_history(pool: &PgPool, object_type: &str, object_id: &str) -
 }
 
 /// A line of the login log (sign-ins, failures, locks, sign-outs).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LoginEvent {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
@@ -117,27 +134,14 @@ fn login_actions() -> Vec<&'static str> {
     Action::LOGIN_LOG.iter().map(|a| a.as_str()).collect()
 }
 
-/// One page of the login log, newest first, and how many lines it has.
-pub async fn login_events(pool: &PgPool, page: Page) -> Result<(Vec<LoginEvent>, i64), sqlx::Error> {
-    let actions = login_actions();
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM audit_log WHERE action = ANY($1::text[])"#,
-        &actions as &[&str]
-    )
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as!(
-        LoginEvent,
-        "SELECT id, occurred_at, username, action, success, detail, client_addr FROM audit_log
-         WHERE action = ANY($1::text[])
-         ORDER BY id DESC LIMIT $2 OFFSET $3",
-        &actions as &[&str],
-        page.limit(),
-        page.offset()
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+/// A keyset page of the login log (one row more than `size`; `After` pages oldest first).
+pub async fn login_events(pool: &PgPool, cursor: Cursor, size: u32) -> Result<Vec<LoginEvent>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT a.id, a.occurred_at, a.username, a.action, a.success, a.detail, a.client_addr FROM audit_log a WHERE a.action = ANY(",
+    );
+    qb.push_bind(login_actions()).push(")");
+    push_keyset(&mut qb, cursor, size);
+    qb.build_query_as().fetch_all(pool).await
 }
 
 /// A keyset page of the login log below `below`, newest first (for its export).

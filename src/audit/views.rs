@@ -8,7 +8,7 @@ use crate::org::Role;
 use crate::values::time;
 use crate::web::form::Choice;
 use crate::web::layout::Layout;
-use crate::web::pagination::Pager;
+use crate::web::pagination::Keyset;
 
 pub struct AuditLine {
     pub id: i64,
@@ -62,7 +62,7 @@ impl From<AuditRow> for AuditLine {
 pub struct AuditPage {
     pub layout: Layout,
     pub rows: Vec<AuditLine>,
-    pub pager: Pager,
+    pub keyset: Keyset,
     pub filter: AuditFilter,
     pub export_query: String,
     pub regions: Vec<Choice>,

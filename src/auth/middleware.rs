@@ -46,6 +46,9 @@ pub async fn sessions(State(state): State<AppState>, req: Request, next: Next) -
     let ip = client::client_ip(req.headers(), peer, state.settings.trust_forwarded_for);
     req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(current.viewer());
+    if let Some(session) = &current.0 {
+        req.extensions_mut().insert(crate::request::ReferenceVersion(session.reference_version));
+    }
     req.extensions_mut().insert(current.clone());
     req.extensions_mut().insert(IncomingFlash(incoming));
     let mut response = next.run(req).await;

@@ -24,9 +24,24 @@ impl From<PasswordError> for crate::error::WriteError {
     }
 }
 
-/// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU.
+/// Runs argon2 work on a blocking thread, at most [`hashing_slots`] at once. Each hash takes
+/// 19 MiB and tens of milliseconds of a core: a storm of sign-ins queues here, instead of
+/// holding the memory of dozens of hashes and taking every core from the pages meanwhile.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(hashing_slots()));
+    let _slot = SLOTS.acquire().await.map_err(|_| PasswordError::Task)?;
+    tokio::task::spawn_blocking(work).await.map_err(|_| PasswordError::Task)
+}
+
+/// The cores but one (at least one): one core always stays with the pages.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map(|n| n.get().saturating_sub(1).max(1)).unwrap_or(1)
+}
+
+/// Hashes off the async threads: argon2 takes tens of milliseconds of CPU.
 pub async fn hash(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|_| PasswordError::Task)?
+    off_thread(move || hash_blocking(&password)).await?
 }
 
 pub fn hash_blocking(password: &str) -> Result<String, PasswordError> {
@@ -35,15 +50,13 @@ pub fn hash_blocking(password: &str) -> Result<String, PasswordError> {
 
 /// Verifies on a blocking thread. A malformed stored hash verifies as false.
 pub async fn verify(password: String, stored_hash: String) -> Result<bool, PasswordError> {
-    tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), stored_hash.as_str()).is_ok())
-        .await
-        .map_err(|_| PasswordError::Task)
+    off_thread(move || hasher().verify_password(password.as_bytes(), stored_hash.as_str()).is_ok()).await
 }
 
 /// Verifies a sign-in. For an unknown username there is no stored hash: a dummy one is verified
 /// instead, so both paths cost the same and timing does not tell which usernames exist.
 pub async fn verify_login(password: String, stored_hash: Option<String>) -> Result<bool, PasswordError> {
-    tokio::task::spawn_blocking(move || {
+    off_thread(move || {
         let known = stored_hash.is_some();
         let hash = stored_hash.unwrap_or_else(|| {
             DUMMY_VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -53,16 +66,11 @@ pub async fn verify_login(password: String, stored_hash: Option<String>) -> Resu
         known && matches
     })
     .await
-    .map_err(|_| PasswordError::Task)
 }
 
 /// Whether `password` matches any of `hashes` (the password history), on a blocking thread.
 pub async fn matches_any(password: String, hashes: Vec<String>) -> Result<bool, PasswordError> {
-    tokio::task::spawn_blocking(move || {
-        hashes.iter().any(|h| hasher().verify_password(password.as_bytes(), h.as_str()).is_ok())
-    })
-    .await
-    .map_err(|_| PasswordError::Task)
+    off_thread(move || hashes.iter().any(|h| hasher().verify_password(password.as_bytes(), h.as_str()).is_ok())).await
 }
 
 /// How many times the dummy hash was verified (for unknown usernames), so tests can assert that

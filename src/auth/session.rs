@@ -17,6 +17,8 @@ pub struct Session {
     pub id_hash: [u8; 32],
     pub csrf_token: String,
     pub account: Option<SessionAccount>,
+    /// The reference data version read with the session (see `reference`).
+    pub reference_version: i64,
 }
 
 /// The account a session is signed in as: the person, and what access needs to know about it.

@@ -62,7 +62,8 @@ pub async fn load_session(
                   coalesce((SELECT totp_required_for_all FROM p), $4) AS "totp_required_for_all!",
                   a.password_changed_at + make_interval(days => coalesce((SELECT password_max_age_days FROM p), $3)) AS password_expires_at,
                   r.id AS "region_id?: RegionId", r.code AS "region_code?", r.name AS "region_name?",
-                  r.level AS "region_level?: RegionLevel"
+                  r.level AS "region_level?: RegionLevel",
+                  (SELECT version FROM reference_version WHERE singleton) AS "reference_version!"
            FROM sessions s
            LEFT JOIN accounts a ON a.id = s.account_id
            LEFT JOIN regions r ON r.id = a.region_id
@@ -103,7 +104,12 @@ pub async fn load_session(
         }),
         _ => None,
     };
-    Ok(Some(Session { id_hash: *id_hash, csrf_token: row.csrf_token, account }))
+    Ok(Some(Session {
+        id_hash: *id_hash,
+        csrf_token: row.csrf_token,
+        account,
+        reference_version: row.reference_version,
+    }))
 }
 
 /// The effective security policy: the configuration with the database's values over it.
@@ -468,18 +474,40 @@ pub struct OnlineSession {
     pub last_seen_at: chrono::DateTime<Utc>,
 }
 
-pub async fn online_sessions(pool: &PgPool, idle_timeout_secs: u64) -> Result<Vec<OnlineSession>, sqlx::Error> {
-    sqlx::query_as!(
-        OnlineSession,
+/// One page of the sessions in use (signed in, not expired, not idle too long), the most
+/// recently active first, and how many there are.
+pub async fn online_sessions(
+    pool: &PgPool,
+    idle_timeout_secs: u64,
+    page: crate::web::pagination::Page,
+) -> Result<(Vec<OnlineSession>, i64), sqlx::Error> {
+    let rows = sqlx::query!(
         r#"SELECT encode(substring(s.id_hash FROM 1 FOR 16), 'hex') AS "handle!", a.id AS "account_id: AccountId",
-                  a.username, a.display_name, s.client_addr, s.created_at, s.last_seen_at
+                  a.username, a.display_name, s.client_addr, s.created_at, s.last_seen_at, count(*) OVER () AS "total!"
            FROM sessions s JOIN accounts a ON a.id = s.account_id
            WHERE s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $1)
-           ORDER BY s.last_seen_at DESC"#,
-        idle_timeout_secs as f64
+           ORDER BY s.last_seen_at DESC
+           LIMIT $2 OFFSET $3"#,
+        idle_timeout_secs as f64,
+        page.limit(),
+        page.offset()
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let sessions = rows
+        .into_iter()
+        .map(|r| OnlineSession {
+            handle: r.handle,
+            account_id: r.account_id,
+            username: r.username,
+            display_name: r.display_name,
+            client_addr: r.client_addr,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+        })
+        .collect();
+    Ok((sessions, total))
 }
 
 /// Ends the signed-in session named by its handle; the account whose session it was, if any.

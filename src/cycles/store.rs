@@ -9,52 +9,60 @@ use crate::error::WriteError;
 use crate::org::DepartmentKind;
 use crate::values::Version;
 
-/// Every cycle, oldest first, with its departments and tasks (two statements).
+/// A task as the cycle query returns it.
+#[derive(serde::Deserialize)]
+struct TaskRow {
+    id: i64,
+    key: String,
+    title: String,
+    summary: String,
+}
+
+/// Every cycle, oldest first, with its departments and tasks, in one statement (every plan
+/// page reads them).
 pub async fn all(db: &mut PgConnection) -> Result<Vec<Cycle>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id AS "id: CycleId", c.first_year, c.last_year, c.name, c.national_document, c.provincial_document,
                   c.headline_target, c.accident_rate_reduction_percent, c.training_target, c.training_coverage_due,
                   c.key_positions, c.plan_filing_due, c.annual_report_due_month, c.annual_report_due_day, c.version,
                   coalesce((SELECT array_agg(d.kind ORDER BY d.kind <> 'hrss', d.kind) FROM cycle_departments d
-                            WHERE d.cycle_id = c.id), '{}') AS "departments!: Vec<DepartmentKind>"
+                            WHERE d.cycle_id = c.id), '{}') AS "departments!: Vec<DepartmentKind>",
+                  coalesce((SELECT json_agg(json_build_object('id', t.id, 'key', t.key, 'title', t.title,
+                                                              'summary', t.summary) ORDER BY t.position, t.id)
+                            FROM cycle_tasks t WHERE t.cycle_id = c.id), '[]') AS "tasks!"
            FROM cycles c ORDER BY c.first_year"#
     )
     .fetch_all(&mut *db)
     .await?;
-    let tasks = sqlx::query!(
-        r#"SELECT cycle_id AS "cycle_id: CycleId", id AS "id: CycleTaskId", key, title, summary
-           FROM cycle_tasks ORDER BY cycle_id, position, id"#
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Cycle {
-            id: r.id,
-            first_year: r.first_year,
-            last_year: r.last_year,
-            name: r.name,
-            national_document: r.national_document,
-            provincial_document: r.provincial_document,
-            headline_target: r.headline_target,
-            accident_rate_reduction_percent: r.accident_rate_reduction_percent,
-            training_target: r.training_target,
-            training_coverage_due: r.training_coverage_due,
-            key_positions: r.key_positions,
-            plan_filing_due: r.plan_filing_due,
-            annual_report_due: MonthDay {
-                month: r.annual_report_due_month as u32,
-                day: r.annual_report_due_day as u32,
-            },
-            departments: r.departments,
-            tasks: tasks
-                .iter()
-                .filter(|t| t.cycle_id == r.id)
-                .map(|t| CycleTask { id: t.id, key: t.key.clone(), title: t.title.clone(), summary: t.summary.clone() })
-                .collect(),
-            version: r.version,
+    rows.into_iter()
+        .map(|r| {
+            let tasks: Vec<TaskRow> = serde_json::from_value(r.tasks).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(Cycle {
+                id: r.id,
+                first_year: r.first_year,
+                last_year: r.last_year,
+                name: r.name,
+                national_document: r.national_document,
+                provincial_document: r.provincial_document,
+                headline_target: r.headline_target,
+                accident_rate_reduction_percent: r.accident_rate_reduction_percent,
+                training_target: r.training_target,
+                training_coverage_due: r.training_coverage_due,
+                key_positions: r.key_positions,
+                plan_filing_due: r.plan_filing_due,
+                annual_report_due: MonthDay {
+                    month: r.annual_report_due_month as u32,
+                    day: r.annual_report_due_day as u32,
+                },
+                departments: r.departments,
+                tasks: tasks
+                    .into_iter()
+                    .map(|t| CycleTask { id: CycleTaskId(t.id), key: t.key, title: t.title, summary: t.summary })
+                    .collect(),
+                version: r.version,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every cycle, on the pool.

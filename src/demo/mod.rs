@@ -3,7 +3,7 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
-mod plans;
+pub(crate) mod plans;
 
 use std::collections::HashSet;
 
@@ -145,17 +145,17 @@ async fn seed_accounts(owner: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-const SURNAMES: [&str; 20] = [
+pub(crate) const SURNAMES: [&str; 20] = [
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
     "罗",
 ];
-const GIVEN: [&str; 20] = [
+pub(crate) const GIVEN: [&str; 20] = [
     "建国", "秀英", "志强", "丽娟", "海涛", "晓梅", "伟", "敏", "磊", "静", "军", "洋", "勇", "艳", "杰", "娟", "涛",
     "明", "超", "霞",
 ];
 
 /// Telephone area codes of the regions, for believable landline numbers.
-fn area_code(region_code: &str) -> &'static str {
+pub(crate) fn area_code(region_code: &str) -> &'static str {
     match region_code {
         "210200" => "0411",
         "210300" => "0412",

@@ -124,52 +124,76 @@ const STORIES: &[Story] = &[
 
 pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     let cycles = cycles::store::list(owner).await?;
-    let ctx = demo_context();
     seed_key_industries(owner, &cycles).await?;
     for story in STORIES {
         let cycle = cycles.iter().find(|c| c.first_year == story.cycle).context("演示周期不存在")?;
-        let region = regions::store::find_by_code(owner, story.region).await?.context("演示地区不存在")?;
-        let writer = account(owner, story.writer).await?;
-        let mut tx = db::begin(owner, PROVINCE).await?;
-        let done =
-            store::create(&mut tx, &ctx, &By { account: writer.0, name: &writer.1 }, &token()?, &region, cycle).await?;
-        tx.commit().await?;
-        let Done::Now(url) = done else { continue };
-        let id = PlanId(url.trim_start_matches("/plans/").parse().context("plan id")?);
-        fill(owner, id, cycle, &region, 0).await?;
-        // Plans that go on to be submitted carry their signed document; the drafts show it missing.
-        if let Some((_, _, first, _)) = story.steps.first() {
-            let before = shanghai(first)? - chrono::Duration::hours(2);
-            attach_signed_document(owner, id, cycle, &region, &writer, before).await?;
-        }
-        for (round, (action, by, when, comment)) in story.steps.iter().enumerate() {
-            if *action == PlanAction::Submit && round > 0 {
-                fill(owner, id, cycle, &region, round).await?;
-            }
-            let by = account(owner, by).await?;
-            let role = if region.code == "210000" || *action != PlanAction::Submit {
-                crate::org::Role::ProvinceOfficer
-            } else {
-                crate::org::Role::CityOfficer
-            };
-            let names = |r: &str| r.to_string();
-            let mut tx = db::begin(owner, PROVINCE).await?;
-            let by_ref = By { account: by.0, name: &by.1 };
-            store::transition(&mut tx, &ctx, &by_ref, role, &token()?, id, *action, comment, cycle, &names)
-                .await
-                .map_err(|e| match e {
-                    TransitionError::Refused(r) => anyhow::anyhow!("演示流转被拒绝：{}", r.message()),
-                    TransitionError::Incomplete(p) => anyhow::anyhow!("演示方案不完整：{}", p.join(";")),
-                    TransitionError::Write(e) => anyhow::anyhow!(e),
-                })?;
-            tx.commit().await?;
-            backdate(owner, id, *action, when).await?;
-        }
+        let steps: Vec<Step> =
+            story.steps.iter().map(|(action, by, when, comment)| Step { action: *action, by, when, comment }).collect();
+        play(owner, cycle, story.region, story.writer, &steps).await?;
     }
     let mut tx = owner.begin().await?;
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'plans')").execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One step of a plan's story: who did what, when (Asia/Shanghai, `2021-06-21 10:12`), and why.
+pub(crate) struct Step<'a> {
+    pub action: PlanAction,
+    pub by: &'a str,
+    pub when: &'a str,
+    pub comment: &'a str,
+}
+
+/// Writes the plan of `region_code` for `cycle` as `writer` and takes it through `steps`, each
+/// submission filling it first (the first with its signed document), each step dated back to
+/// its time. Returns the plan, or `None` when the region had one already.
+pub(crate) async fn play(
+    owner: &PgPool,
+    cycle: &Cycle,
+    region_code: &str,
+    writer: &str,
+    steps: &[Step<'_>],
+) -> anyhow::Result<Option<PlanId>> {
+    let ctx = demo_context();
+    let region = regions::store::find_by_code(owner, region_code).await?.context("演示地区不存在")?;
+    let writer = account(owner, writer).await?;
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let done =
+        store::create(&mut tx, &ctx, &By { account: writer.0, name: &writer.1 }, &token()?, &region, cycle).await?;
+    tx.commit().await?;
+    let Done::Now(url) = done else { return Ok(None) };
+    let id = PlanId(url.trim_start_matches("/plans/").parse().context("plan id")?);
+    fill(owner, id, cycle, &region, 0).await?;
+    // Plans that go on to be submitted carry their signed document; the drafts show it missing.
+    if let Some(first) = steps.first() {
+        let before = shanghai(first.when)? - chrono::Duration::hours(2);
+        attach_signed_document(owner, id, cycle, &region, &writer, before).await?;
+    }
+    for (round, step) in steps.iter().enumerate() {
+        if step.action == PlanAction::Submit && round > 0 {
+            fill(owner, id, cycle, &region, round).await?;
+        }
+        let by = account(owner, step.by).await?;
+        let role = if region.code == "210000" || step.action != PlanAction::Submit {
+            crate::org::Role::ProvinceOfficer
+        } else {
+            crate::org::Role::CityOfficer
+        };
+        let names = |r: &str| r.to_string();
+        let mut tx = db::begin(owner, PROVINCE).await?;
+        let by_ref = By { account: by.0, name: &by.1 };
+        store::transition(&mut tx, &ctx, &by_ref, role, &token()?, id, step.action, step.comment, cycle, &names)
+            .await
+            .map_err(|e| match e {
+                TransitionError::Refused(r) => anyhow::anyhow!("演示流转被拒绝：{}", r.message()),
+                TransitionError::Incomplete(p) => anyhow::anyhow!("演示方案不完整：{}", p.join("；")),
+                TransitionError::Write(e) => anyhow::anyhow!(e),
+            })?;
+        tx.commit().await?;
+        backdate(owner, id, step.action, step.when).await?;
+    }
+    Ok(Some(id))
 }
 
 fn token() -> anyhow::Result<FormToken> {

@@ -22,6 +22,7 @@ use self::views::{DetailPage, EditPage, ListPage};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::reference::Ref;
 use crate::state::AppState;
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
@@ -43,12 +44,13 @@ async fn list(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
+    Ref(reference): Ref,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter();
     let page = Page::new(query.page, PAGE_SIZE);
     let (departments, total) = store::list(&state.pool, actor.db(), &filter, page).await?;
-    let regions = crate::regions::store::visible_to(&state.pool, actor.db().scope, actor.region.as_ref()).await?;
+    let regions = reference.regions_visible_to(actor.db().scope, actor.region.as_ref());
     render(ListPage::new(&chrome, &actor, departments, total, page, regions, filter))
 }
 

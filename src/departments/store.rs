@@ -59,22 +59,12 @@ pub async fn list(
     let code = filter.region_code.as_ref().map(|c| c.as_str());
     let kind = filter.kind.map(|k| k.as_str());
     let mut tx = db::begin(pool, actor).await?;
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM departments d JOIN regions r ON r.id = d.region_id
-           WHERE ($1::bigint IS NULL OR d.region_id = $1)
-             AND ($2::text IS NULL OR r.code = $2)
-             AND ($3::text IS NULL OR d.kind = $3)"#,
-        scope,
-        code,
-        kind
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let rows = sqlx::query_as!(
-        Row,
+    // The count rides along with the page (one statement); a page past the end counts apart.
+    let rows = sqlx::query!(
         r#"SELECT d.id AS "id: DepartmentId", d.region_id AS "region_id: RegionId", r.code AS region_code,
                   r.name AS region_name, r.level AS "region_level: RegionLevel", d.kind AS "kind: DepartmentKind",
-                  d.name, d.contact_person, d.contact_phone, d.address, d.version, d.updated_at
+                  d.name, d.contact_person, d.contact_phone, d.address, d.version, d.updated_at,
+                  count(*) OVER () AS "total!"
            FROM departments d JOIN regions r ON r.id = d.region_id
            WHERE ($1::bigint IS NULL OR d.region_id = $1)
              AND ($2::text IS NULL OR r.code = $2)
@@ -89,8 +79,44 @@ pub async fn list(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        None if page.offset() > 0 => {
+            sqlx::query_scalar!(
+                r#"SELECT count(*) AS "count!" FROM departments d JOIN regions r ON r.id = d.region_id
+               WHERE ($1::bigint IS NULL OR d.region_id = $1)
+                 AND ($2::text IS NULL OR r.code = $2)
+                 AND ($3::text IS NULL OR d.kind = $3)"#,
+                scope,
+                code,
+                kind
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        None => 0,
+    };
     tx.commit().await?;
-    Ok((rows.into_iter().map(Department::from).collect(), total))
+    let departments = rows
+        .into_iter()
+        .map(|r| {
+            Department::from(Row {
+                id: r.id,
+                region_id: r.region_id,
+                region_code: r.region_code,
+                region_name: r.region_name,
+                region_level: r.region_level,
+                kind: r.kind,
+                name: r.name,
+                contact_person: r.contact_person,
+                contact_phone: r.contact_phone,
+                address: r.address,
+                version: r.version,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect();
+    Ok((departments, total))
 }
 
 /// The department, if it exists in the actor's scope (otherwise the same `None`).

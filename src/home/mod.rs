@@ -1,12 +1,11 @@
 //! The home page (工作台): who is signed in, and the plan cycles.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 
 use crate::cycles::{self, Cycle};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::reference::Ref;
 use crate::web::layout::{Chrome, Layout};
 use crate::web::render;
 
@@ -21,10 +20,10 @@ struct HomePage {
     current_cycle: Option<Cycle>,
 }
 
-pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+pub async fn index(chrome: Chrome, Ref(reference): Ref) -> Result<Response, AppError> {
     let account = chrome.viewer.person.clone().ok_or(AppError::SignInRequired)?;
-    // Reference data only: no region rows are read, so no scope is needed.
-    let cycles = cycles::store::list(&state.pool).await?;
+    // Reference data only, held in memory: no statement of its own.
+    let cycles = reference.cycles.clone();
     let current_cycle = cycles::model::current(&cycles, crate::values::time::today()).cloned();
     render(HomePage {
         layout: chrome.layout("工作台", Vec::new()),

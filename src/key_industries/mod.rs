@@ -21,6 +21,7 @@ use crate::cycles::{self, Cycle};
 use crate::db::Scope;
 use crate::error::{AppError, WriteError};
 use crate::org::{Region, Role};
+use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::values::time;
 use crate::web::confirm::ConfirmPage;
@@ -45,12 +46,10 @@ struct ListQuery {
 }
 
 /// The region whose list is shown: the actor's own; a province officer may look at any.
-async fn region_shown(state: &AppState, actor: &Actor, asked: Option<&str>) -> Result<Region, AppError> {
+fn region_shown(reference: &Reference, actor: &Actor, asked: Option<&str>) -> Result<Region, AppError> {
     let own = actor.region.clone().ok_or(AppError::Forbidden)?;
     match (actor.db().scope, asked) {
-        (Scope::Province, Some(code)) => {
-            Ok(crate::regions::store::find_by_code(&state.pool, code.trim()).await?.unwrap_or(own))
-        }
+        (Scope::Province, Some(code)) => Ok(reference.region_by_code(code.trim()).cloned().unwrap_or(own)),
         _ => Ok(own),
     }
 }
@@ -59,14 +58,15 @@ async fn page(
     state: &AppState,
     actor: &Actor,
     chrome: &Chrome,
+    reference: &Reference,
     cycle: &Cycle,
-    cycles: &[Cycle],
     region: Region,
     form: KeyIndustryForm,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
+    let cycles = &reference.cycles;
     let list = store::for_region(&state.pool, actor.db(), region.id, cycle.id).await?;
-    let regions = crate::regions::store::visible_to(&state.pool, actor.db().scope, actor.region.as_ref()).await?;
+    let regions = reference.regions_visible_to(actor.db().scope, actor.region.as_ref());
     let may_add = actor.role == Role::CityOfficer && actor.region.as_ref().is_some_and(|r| r.id == region.id);
     render(KeyIndustriesPage::new(chrome, cycle, cycles, region, regions, list, may_add, form, errors))
 }
@@ -75,28 +75,30 @@ async fn list(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
+    Ref(reference): Ref,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let cycles = cycles::store::list(&state.pool).await?;
-    let cycle = cycles::model::pick(&cycles, q.cycle.map(|y| y as i32), time::today()).ok_or(AppError::NotFound)?;
-    let region = region_shown(&state, &actor, q.region.as_deref()).await?;
+    let cycle =
+        cycles::model::pick(&reference.cycles, q.cycle.map(|y| y as i32), time::today()).ok_or(AppError::NotFound)?;
+    let region = region_shown(&reference, &actor, q.region.as_deref())?;
     let form = KeyIndustryForm { cycle: cycle.first_year.to_string(), ..Default::default() };
-    page(&state, &actor, &chrome, cycle, &cycles, region, form, FieldErrors::default()).await
+    page(&state, &actor, &chrome, &reference, cycle, region, form, FieldErrors::default()).await
 }
 
 async fn create(
     State(state): State<AppState>,
     actor: Actor,
     chrome: Chrome,
+    Ref(reference): Ref,
     audit: AuditContext,
     Form(form): Form<KeyIndustryForm>,
 ) -> Result<Response, AppError> {
     let region = actor.region.clone().ok_or(AppError::Forbidden)?;
-    let cycles = cycles::store::list(&state.pool).await?;
-    let cycle = cycles.iter().find(|c| c.first_year.to_string() == form.cycle.trim()).ok_or(AppError::NotFound)?;
+    let cycle =
+        reference.cycles.iter().find(|c| c.first_year.to_string() == form.cycle.trim()).ok_or(AppError::NotFound)?;
     let input = match form.parse() {
         Ok(input) => input,
-        Err(errors) => return page(&state, &actor, &chrome, cycle, &cycles, region, form, errors).await,
+        Err(errors) => return page(&state, &actor, &chrome, &reference, cycle, region, form, errors).await,
     };
     let created = store::create(&state.pool, actor.db(), &audit, region.id, cycle.id, actor.account_id, &input).await;
     match created {
@@ -106,7 +108,7 @@ async fn create(
         Err(e) if e.is_duplicate("region_key_industries_name_key") => {
             let mut errors = FieldErrors::default();
             errors.add("name", "本周期已有同名的重点行业");
-            page(&state, &actor, &chrome, cycle, &cycles, region, form, errors).await
+            page(&state, &actor, &chrome, &reference, cycle, region, form, errors).await
         }
         Err(e) => Err(e.into()),
     }

@@ -28,7 +28,9 @@ use crate::cycles::{self, Cycle};
 use crate::db::{self, Scope};
 use crate::error::{AppError, WriteError};
 use crate::key_industries::{self, model::KeyIndustry};
+use crate::reference::{Ref, Reference};
 use crate::state::AppState;
+use crate::trail::{self, Trail};
 use crate::values::time;
 use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
@@ -67,10 +69,10 @@ pub struct IndexQuery {
 }
 
 /// The cycles, and the one asked for (else today's).
-async fn cycles_and_pick(state: &AppState, asked: Option<u32>) -> Result<(Vec<Cycle>, Cycle), AppError> {
-    let cycles = cycles::store::list(&state.pool).await?;
+fn pick(reference: &Reference, asked: Option<u32>) -> Result<(&[Cycle], Cycle), AppError> {
+    let cycles = &reference.cycles;
     let cycle =
-        cycles::model::pick(&cycles, asked.map(|y| y as i32), time::today()).cloned().ok_or(AppError::NotFound)?;
+        cycles::model::pick(cycles, asked.map(|y| y as i32), time::today()).cloned().ok_or(AppError::NotFound)?;
     Ok((cycles, cycle))
 }
 
@@ -79,10 +81,11 @@ async fn cycles_and_pick(state: &AppState, asked: Option<u32>) -> Result<(Vec<Cy
 async fn index(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Query(query): Query<IndexQuery>,
 ) -> Result<Response, AppError> {
-    let (cycles, cycle) = cycles_and_pick(&state, query.cycle).await?;
+    let (cycles, cycle) = pick(&reference, query.cycle)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     if actor.db().scope == Scope::Province {
         let lines = store::overview(&mut tx, cycle.id).await?;
@@ -108,6 +111,7 @@ struct CreateForm {
 async fn create(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     audit: AuditContext,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
@@ -116,8 +120,8 @@ async fn create(
     if !may_write(&actor, &region) {
         return Err(AppError::Forbidden);
     }
-    let cycles = cycles::store::list(&state.pool).await?;
-    let cycle = cycles.iter().find(|c| c.first_year.to_string() == form.cycle.trim()).ok_or(AppError::NotFound)?;
+    let cycle =
+        reference.cycles.iter().find(|c| c.first_year.to_string() == form.cycle.trim()).ok_or(AppError::NotFound)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let by = By { account: actor.account_id, name: &actor.display_name };
     let done = store::create(&mut tx, &audit, &by, &token, &region, cycle).await?;
@@ -128,8 +132,8 @@ async fn create(
     })
 }
 
-/// A plan with what its pages need beside it: its cycle, the key industries its region may
-/// choose from, its history, versions and files.
+/// A plan with what its pages need beside it: its cycle, and as the page asks (`With`) the key
+/// industries its region may choose from, or its history, versions and files.
 pub struct Loaded {
     pub plan: Plan,
     pub cycle: Cycle,
@@ -139,18 +143,38 @@ pub struct Loaded {
     pub attachments: Vec<Attachment>,
 }
 
-async fn load(state: &AppState, actor: &Actor, id: PlanId) -> Result<Loaded, AppError> {
-    let cycles = cycles::store::list(&state.pool).await?;
+/// What a page needs beside the plan: its trail (history, versions, files) for its own page,
+/// the region's key industries to choose from for the edit form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum With {
+    Trail,
+    Choices,
+    PlanOnly,
+}
+
+/// The plan and what its page needs, in one transaction of the actor's scope (another
+/// region's plan is not found).
+async fn load(
+    state: &AppState,
+    actor: &Actor,
+    reference: &Reference,
+    id: PlanId,
+    with: With,
+) -> Result<Loaded, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let plan = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    let cycle = cycles.into_iter().find(|c| c.id == plan.cycle_id).ok_or(AppError::NotFound)?;
-    let industries = key_industries::store::of_region(&mut tx, plan.region.id, cycle.id).await?;
-    let entries = history::of(&mut tx, model::KIND, id.0).await?;
-    let versions = versions::list(&mut tx, model::KIND, id.0).await?;
-    let attachments = attachments::store::list(&mut tx, &plan.owner()).await?;
+    let cycle = reference.cycles.iter().find(|c| c.id == plan.cycle_id).cloned().ok_or(AppError::NotFound)?;
+    let industries = match with {
+        With::Choices => key_industries::store::of_region(&mut tx, plan.region.id, cycle.id).await?,
+        _ => Vec::new(),
+    };
+    let trail = match with {
+        With::Trail => trail::load(&mut tx, &plan.owner()).await?,
+        _ => Trail::default(),
+    };
     tx.commit().await?;
-    let timeline = history::timeline::<model::PlanStatus, PlanAction>(&entries);
-    Ok(Loaded { plan, cycle, industries, timeline, versions, attachments })
+    let timeline = history::timeline::<model::PlanStatus, PlanAction>(&trail.history);
+    Ok(Loaded { plan, cycle, industries, timeline, versions: trail.versions, attachments: trail.files })
 }
 
 /// The name of a key-industry reference, or the reference itself when it is gone.
@@ -167,20 +191,22 @@ fn namer(industries: &[KeyIndustry]) -> impl Fn(&str) -> String + '_ {
 async fn detail(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
+    let l = load(&state, &actor, &reference, id, With::Trail).await?;
     render(DetailPage::new(&chrome, &actor, l, Feedback::default(), state.settings.attachment_max_bytes))
 }
 
 async fn edit(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
+    let l = load(&state, &actor, &reference, id, With::Choices).await?;
     if !may_edit(&actor, &l.plan) {
         return Err(AppError::Forbidden);
     }
@@ -191,12 +217,13 @@ async fn edit(
 async fn save(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<PlanId>,
     Form(form): Form<PlanForm>,
 ) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
+    let l = load(&state, &actor, &reference, id, With::Choices).await?;
     if !may_write(&actor, &l.plan.region) {
         return Err(AppError::Forbidden);
     }
@@ -224,6 +251,7 @@ struct TransitionForm {
 async fn transition(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<PlanId>,
@@ -231,7 +259,7 @@ async fn transition(
 ) -> Result<Response, AppError> {
     let token = FormToken::parse(&form.form_token)?;
     let action = PlanAction::parse(form.action.trim()).ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
-    let l = load(&state, &actor, id).await?;
+    let l = load(&state, &actor, &reference, id, With::Trail).await?;
     // Writing a region's plan is its own officers' business; the province reviews.
     if action == PlanAction::Submit && !may_write(&actor, &l.plan.region) {
         return Err(AppError::Forbidden);
@@ -241,7 +269,7 @@ async fn transition(
     }
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let by = By { account: actor.account_id, name: &actor.display_name };
-    let names = namer(&l.industries);
+    let names = |r: &str| l.plan.industry_name(r);
     let outcome =
         store::transition(&mut tx, &audit, &by, actor.role, &token, id, action, &form.comment, &l.cycle, &names).await;
     let problem = match outcome {
@@ -259,7 +287,6 @@ async fn transition(
         Err(TransitionError::Write(e)) => return Err(e.into()),
     };
     tx.rollback().await?;
-    drop(names);
     render(DetailPage::new(
         &chrome,
         &actor,
@@ -283,9 +310,14 @@ fn flash_of(action: PlanAction) -> Flash {
 }
 
 /// The plan on A4 as an official document, for signature and seal.
-async fn print(State(state): State<AppState>, actor: Actor, Path(id): Path<PlanId>) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
-    render(PrintPage::new(&actor, &l.plan, &l.cycle, &l.industries))
+async fn print(
+    State(state): State<AppState>,
+    actor: Actor,
+    Ref(reference): Ref,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &actor, &reference, id, With::PlanOnly).await?;
+    render(PrintPage::new(&actor, &l.plan, &l.cycle))
 }
 
 /// Why an upload or a removal cannot happen to this plan now, if it cannot.
@@ -301,13 +333,14 @@ fn files_refusal(actor: &Actor, plan: &Plan) -> Result<Option<String>, AppError>
 async fn upload(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     audit: AuditContext,
     session: CurrentSession,
     Path(id): Path<PlanId>,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
+    let l = load(&state, &actor, &reference, id, With::Trail).await?;
     if let Some(refusal) = files_refusal(&actor, &l.plan)? {
         return render(DetailPage::new(
             &chrome,
@@ -370,10 +403,11 @@ async fn download(
 async fn file_of(
     state: &AppState,
     actor: &Actor,
+    reference: &Reference,
     id: PlanId,
     file: AttachmentId,
 ) -> Result<(Loaded, Attachment), AppError> {
-    let l = load(state, actor, id).await?;
+    let l = load(state, actor, reference, id, With::Trail).await?;
     let attachment = l.attachments.iter().find(|a| a.id == file).cloned().ok_or(AppError::NotFound)?;
     Ok((l, attachment))
 }
@@ -381,10 +415,11 @@ async fn file_of(
 async fn confirm_remove(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Path((id, file)): Path<(PlanId, AttachmentId)>,
 ) -> Result<Response, AppError> {
-    let (l, attachment) = file_of(&state, &actor, id, file).await?;
+    let (l, attachment) = file_of(&state, &actor, &reference, id, file).await?;
     if let Some(refusal) = files_refusal(&actor, &l.plan)? {
         return Err(AppError::Refused(refusal.into()));
     }
@@ -408,10 +443,11 @@ async fn confirm_remove(
 async fn remove(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     audit: AuditContext,
     Path((id, file)): Path<(PlanId, AttachmentId)>,
 ) -> Result<Response, AppError> {
-    let (_, attachment) = file_of(&state, &actor, id, file).await?;
+    let (_, attachment) = file_of(&state, &actor, &reference, id, file).await?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let plan = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
     if let Some(refusal) = files_refusal(&actor, &plan)? {
@@ -438,19 +474,19 @@ struct CompareQuery {
 async fn compare(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Path(id): Path<PlanId>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, AppError> {
-    let l = load(&state, &actor, id).await?;
-    let last = l.versions.last().map(|v| v.version_no).ok_or(AppError::NotFound)?;
-    let b = q.b.map(|v| v as i32).unwrap_or(last);
-    let a = q.a.map(|v| v as i32).unwrap_or((b - 1).max(1));
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let before = versions::snapshot(&mut tx, model::KIND, id.0, a).await?.ok_or(AppError::NotFound)?;
-    let after = versions::snapshot(&mut tx, model::KIND, id.0, b).await?.ok_or(AppError::NotFound)?;
+    let plan = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let cycle = reference.cycles.iter().find(|c| c.id == plan.cycle_id).cloned().ok_or(AppError::NotFound)?;
+    let (a, b) = (q.a.map(|v| v as i32), q.b.map(|v| v as i32));
+    let pair = versions::pair(&mut tx, plan.region.id, model::KIND, id.0, a, b).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    render(ComparePage::new(&chrome, &l.plan, &l.cycle, &l.versions, a, b, versions::compare(&before, &after)))
+    let comparison = versions::compare(&pair.before, &pair.after);
+    render(ComparePage::new(&chrome, &plan, &cycle, &pair.versions, pair.a, pair.b, comparison))
 }
 
 const OVERVIEW_COLUMNS: &[Column] = &[
@@ -465,10 +501,11 @@ const OVERVIEW_COLUMNS: &[Column] = &[
 async fn export_overview(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     audit: AuditContext,
     Query(query): Query<IndexQuery>,
 ) -> Result<Response, AppError> {
-    let (_, cycle) = cycles_and_pick(&state, query.cycle).await?;
+    let (_, cycle) = pick(&reference, query.cycle)?;
     let filter = views::OverviewFilter::from_query(&query);
     let job = ExportJob {
         title: "实施方案报备情况",

@@ -157,10 +157,21 @@ pub struct Plan {
     pub indicators: Vec<Indicator>,
     /// `province:<key>` or `region:<id>` (see `key_industries`).
     pub industries: Vec<String>,
+    /// Their names, in the same order (a region's industry removed since: （已删除）).
+    pub industry_names: Vec<String>,
     pub tasks: Vec<PlanTask>,
 }
 
 impl Plan {
+    /// The name of one of the plan's key industries (its reference itself when unknown).
+    pub fn industry_name(&self, reference: &str) -> String {
+        self.industries
+            .iter()
+            .position(|r| r == reference)
+            .and_then(|i| self.industry_names.get(i).cloned())
+            .unwrap_or_else(|| reference.to_string())
+    }
+
     /// The plan as the owner of its attachments.
     pub fn owner(&self) -> Owner {
         Owner { kind: KIND, id: self.id.0, region: self.region.id }
@@ -619,6 +630,7 @@ mod tests {
             updated_at: Utc::now(),
             indicators: Vec::new(),
             industries: vec!["province:mining".into()],
+            industry_names: vec!["矿山".into()],
             tasks: vec![
                 PlanTask {
                     id: 1,

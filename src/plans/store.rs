@@ -38,6 +38,11 @@ pub async fn find(tx: &mut PgConnection, id: PlanId, lock: bool) -> Result<Optio
                    FROM plan_indicators i WHERE i.region_id = p.region_id AND i.plan_id = p.id) AS "indicators!: Json<Vec<Indicator>>",
                   (SELECT coalesce(array_agg(k.industry ORDER BY k.industry), '{}')
                    FROM plan_key_industries k WHERE k.region_id = p.region_id AND k.plan_id = p.id) AS "industries!",
+                  (SELECT coalesce(array_agg(coalesce(pk.name, rk.name, '（已删除）') ORDER BY k.industry), '{}')
+                   FROM plan_key_industries k
+                   LEFT JOIN key_industries pk ON k.industry = 'province:' || pk.key
+                   LEFT JOIN region_key_industries rk ON k.industry = 'region:' || rk.id AND rk.region_id = k.region_id
+                   WHERE k.region_id = p.region_id AND k.plan_id = p.id) AS "industry_names!",
                   (SELECT coalesce(json_agg(json_build_object('id', t.id, 'cycle_task_id', t.cycle_task_id,
                                                               'department', t.department_kind, 'measures', t.measures,
                                                               'deadline', t.deadline) ORDER BY t.position), '[]')
@@ -67,6 +72,7 @@ pub async fn find(tx: &mut PgConnection, id: PlanId, lock: bool) -> Result<Optio
         updated_at: r.updated_at,
         indicators: r.indicators.0,
         industries: r.industries,
+        industry_names: r.industry_names,
         tasks: r.tasks.0,
     }))
 }

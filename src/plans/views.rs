@@ -311,7 +311,7 @@ pub struct DetailPage {
 impl DetailPage {
     /// `max_upload`: the attachment size limit, named beside the upload form.
     pub fn new(chrome: &Chrome, actor: &Actor, l: Loaded, feedback: Feedback, max_upload: usize) -> DetailPage {
-        let Loaded { plan, cycle, industries, timeline, versions, attachments } = l;
+        let Loaded { plan, cycle, timeline, versions, attachments, .. } = l;
         let title = format!("{}工伤预防实施方案（{}）", plan.region.name, cycle.years());
         let editable = may_edit(actor, &plan);
         let problems = if !feedback.problems.is_empty() {
@@ -342,7 +342,7 @@ impl DetailPage {
             filing_due: cycle.plan_filing_due.to_string(),
             late: is_late(plan.first_submitted_at, &cycle),
             due: plan.first_submitted_at.is_none().then(|| filing_due(&cycle).label()),
-            industries: industry_names(&plan, &industries),
+            industries: plan.industry_names.clone(),
             tasks: task_lines(&plan, &cycle, actor),
             editable,
             actions,
@@ -383,16 +383,6 @@ fn date(value: &Option<chrono::NaiveDate>) -> String {
     value.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())
 }
 
-/// The plan's key industries by name.
-fn industry_names(plan: &Plan, industries: &[KeyIndustry]) -> Vec<String> {
-    plan.industries
-        .iter()
-        .map(|r| {
-            industries.iter().find(|k| &k.reference == r).map(|k| k.name.clone()).unwrap_or_else(|| "（已删除）".into())
-        })
-        .collect()
-}
-
 /// The plan's tasks as its pages show them, the viewer's own department's marked.
 fn task_lines(plan: &Plan, cycle: &Cycle, actor: &Actor) -> Vec<TaskLine> {
     let mine = |d: DepartmentKind| {
@@ -426,7 +416,7 @@ pub struct PrintPage {
 }
 
 impl PrintPage {
-    pub fn new(actor: &Actor, plan: &Plan, cycle: &Cycle, industries: &[KeyIndustry]) -> PrintPage {
+    pub fn new(actor: &Actor, plan: &Plan, cycle: &Cycle) -> PrintPage {
         let issuer = issuing_body(&plan.region);
         let reviewer = match plan.region.level {
             RegionLevel::Province => Vec::new(),
@@ -448,7 +438,7 @@ impl PrintPage {
             accident_rate: percent(&plan.accident_rate_reduction_percent),
             training_coverage: percent(&plan.training_coverage_percent),
             training_due: plan.training_coverage_due.map(official_date).unwrap_or_else(|| "未填写".into()),
-            industries: industry_names(plan, industries),
+            industries: plan.industry_names.clone(),
             tasks: task_lines(plan, cycle, actor),
             plan: plan.clone(),
         }

@@ -1,6 +1,5 @@
-use sqlx::{PgExecutor, PgPool};
+use sqlx::PgExecutor;
 
-use crate::db::Scope;
 use crate::org::{Region, RegionId, RegionLevel};
 
 /// Finds a region by its six-digit code. Regions are reference data readable in any scope.
@@ -23,13 +22,4 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<Region>, sqlx::Error> {
     )
     .fetch_all(db)
     .await
-}
-
-/// The regions a scope may filter by: every region for the province, else the actor's own.
-pub async fn visible_to(pool: &PgPool, scope: Scope, own: Option<&Region>) -> Result<Vec<Region>, sqlx::Error> {
-    Ok(match scope {
-        Scope::Province => list(pool).await?,
-        Scope::Region(_) => own.into_iter().cloned().collect(),
-        Scope::Nothing => Vec::new(),
-    })
 }

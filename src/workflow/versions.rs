@@ -278,6 +278,59 @@ pub async fn snapshot(
     value.map(|v| serde_json::from_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))).transpose()
 }
 
+/// Two versions to compare, with the list to choose others from.
+pub struct Pair {
+    pub versions: Vec<Version>,
+    pub a: i32,
+    pub b: i32,
+    pub before: Snapshot,
+    pub after: Snapshot,
+}
+
+/// The record's versions and the snapshots of `a` and `b` (by default the last and the one
+/// before it), in one statement; `None` when either is missing.
+pub async fn pair(
+    tx: &mut PgConnection,
+    region_id: RegionId,
+    record_kind: &str,
+    record_id: i64,
+    a: Option<i32>,
+    b: Option<i32>,
+) -> Result<Option<Pair>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"WITH v AS (SELECT version_no, account_name, frozen_at, snapshot FROM record_versions
+                      WHERE region_id = $1 AND record_kind = $2 AND record_id = $3),
+                b AS (SELECT coalesce($5, (SELECT max(version_no) FROM v)) AS no),
+                a AS (SELECT coalesce($4, greatest((SELECT no FROM b) - 1, 1)) AS no)
+           SELECT version_no, account_name, frozen_at,
+                  CASE WHEN version_no IN ((SELECT no FROM a), (SELECT no FROM b)) THEN snapshot END AS snapshot
+           FROM v ORDER BY version_no"#,
+        region_id.0,
+        record_kind,
+        record_id,
+        a,
+        b
+    )
+    .fetch_all(tx)
+    .await?;
+    let Some(last) = rows.last().map(|r| r.version_no) else { return Ok(None) };
+    let b = b.unwrap_or(last);
+    let a = a.unwrap_or((b - 1).max(1));
+    let snapshot_of = |no: i32| -> Result<Option<Snapshot>, sqlx::Error> {
+        rows.iter()
+            .find(|r| r.version_no == no)
+            .and_then(|r| r.snapshot.clone())
+            .map(|v| serde_json::from_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+            .transpose()
+    };
+    let (Some(before), Some(after)) = (snapshot_of(a)?, snapshot_of(b)?) else { return Ok(None) };
+    let versions = rows
+        .into_iter()
+        .map(|r| Version { version_no: r.version_no, account_name: r.account_name, frozen_at: r.frozen_at })
+        .collect();
+    Ok(Some(Pair { versions, a, b, before, after }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,3 +180,43 @@ async fn the_purge_keeps_at_least_184_days() {
         .unwrap();
     assert_eq!(purges, 1);
 }
+
+/// The href of the link labelled `label` on a page.
+fn link_labelled(html: &str, label: &str) -> Option<String> {
+    let end = html.find(&format!("\">{label}</a>"))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn the_log_turns_its_pages_by_time_without_counting_it() {
+    let app = TestApp::spawn().await;
+    let auditor = app.login_as(Role::Auditor, "").await;
+    let owner = app.db.owner_pool().await;
+    crate::support::exec(
+        &owner,
+        "INSERT INTO audit_log (occurred_at, username, action, success, detail)
+         SELECT now() - (g || ' minutes')::interval, 'pager', 'plan.update', true, 'n' || g
+         FROM generate_series(1, 120) g",
+    )
+    .await;
+    let first = auditor.get("/audit?action=plan.update").await.text().await.unwrap();
+    assert_eq!(rows_in(&first), 50);
+    assert!(first.contains(">n1<") && !first.contains(">n51<"), "newest first");
+    assert!(link_labelled(&first, "← 较新").is_none(), "nothing newer than the newest");
+    let older = link_labelled(&first, "较早 →").expect("an older page");
+    assert!(older.starts_with("?action=plan.update&before="), "{older}");
+    let second = auditor.get(&format!("/audit{older}")).await.text().await.unwrap();
+    assert!(second.contains(">n51<") && second.contains(">n100<") && !second.contains(">n50<"));
+    let last = auditor.get(&format!("/audit{}", link_labelled(&second, "较早 →").unwrap())).await.text().await.unwrap();
+    assert_eq!(rows_in(&last), 20);
+    assert!(link_labelled(&last, "较早 →").is_none(), "the oldest page");
+    let back = auditor.get(&format!("/audit{}", link_labelled(&last, "← 较新").unwrap())).await.text().await.unwrap();
+    assert!(back.contains(">n51<") && back.contains(">n100<") && !back.contains(">n101<"), "the same page again");
+    // Turning pages is not a new search.
+    let searches: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'audit.search'")
+        .fetch_one(&app.db.app_pool().await)
+        .await
+        .unwrap();
+    assert_eq!(searches, 1);
+}

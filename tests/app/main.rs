@@ -21,3 +21,4 @@ mod plans;
 mod province;
 mod rls;
 mod second_factor;
+mod statements;

@@ -418,3 +418,20 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
     assert_eq!(calendar.add_working_days(friday, 3), chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap());
     assert_eq!(calendar.add_working_days(friday, 4), chrono::NaiveDate::from_ymd_opt(2025, 10, 3).unwrap());
 }
+
+#[tokio::test]
+async fn a_change_to_reference_data_shows_at_once_whichever_instance_made_it() {
+    let app = TestApp::spawn().await;
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    let before = province.get("/plans?cycle=2026").await.text().await.unwrap();
+    assert!(before.contains("2026-06-30"), "the province file's deadline");
+    // Another instance (here: the database directly) moves the deadline; this instance holds
+    // the cycles in memory and must notice.
+    crate::support::exec(
+        &app.db.owner_pool().await,
+        "UPDATE cycles SET plan_filing_due = '2026-10-15' WHERE first_year = 2026",
+    )
+    .await;
+    let after = province.get("/plans?cycle=2026").await.text().await.unwrap();
+    assert!(after.contains("2026-10-15") && !after.contains("2026-06-30"), "the new deadline at once");
+}

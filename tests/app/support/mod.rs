@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod departments;
 pub mod plans;
+pub mod statements;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -240,17 +241,24 @@ impl TestApp {
 
     /// The app in demo mode, with the demo data seeded.
     pub async fn spawn_demo() -> TestApp {
-        Self::start(Router::new(), |_| {}, true, true).await
+        Self::start(Router::new(), |_| {}, true, true, None).await
     }
 
     /// The demo data seeded once, then a plain `serve` (no `--demo`) on the same database.
     pub async fn spawn_after_demo() -> TestApp {
-        Self::start(Router::new(), |_| {}, true, false).await
+        Self::start(Router::new(), |_| {}, true, false, None).await
     }
 
     /// Spawns the app with extra routes (e.g. ones that fail on purpose) and adjusted settings.
     pub async fn spawn_with(extra: Router<AppState>, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        Self::start(extra, configure, false, false).await
+        Self::start(extra, configure, false, false, None).await
+    }
+
+    /// The app connected through a proxy that counts the statements it sends.
+    pub async fn spawn_counted() -> (TestApp, statements::StatementCounter) {
+        let counter =
+            statements::StatementCounter::start(&shared().cluster.connect_options(APP_ROLE, "postgres")).await;
+        (Self::start(Router::new(), |_| {}, false, false, Some(&counter)).await, counter)
     }
 
     async fn start(
@@ -258,6 +266,7 @@ impl TestApp {
         configure: impl FnOnce(&mut Settings),
         seed_demo: bool,
         demo: bool,
+        via: Option<&statements::StatementCounter>,
     ) -> TestApp {
         let db = TestDb::create().await;
         if seed_demo {
@@ -268,7 +277,11 @@ impl TestApp {
         let mut settings =
             Settings { pool_acquire_timeout_secs: 2, static_dir: manifest_dir().join("static"), ..Settings::default() };
         configure(&mut settings);
-        let pool = prevention::server::connect_checked(&settings, db.options(APP_ROLE))
+        let options = match via {
+            Some(counter) => counter.options(db.options(APP_ROLE)),
+            None => db.options(APP_ROLE),
+        };
+        let pool = prevention::server::connect_checked(&settings, options)
             .await
             .expect("the app connects as prevention_app and passes the catalog check");
         let state = AppState::load(pool, settings, province(), demo).await.expect("the keys load");

@@ -1,0 +1,99 @@
+//! Reference data each instance keeps in memory: the regions and the five-year cycles (with
+//! their tasks and departments). They change seldom, only on the province's own pages, and are
+//! read on most pages, where a statement each would be paid on every view.
+//!
+//! Freshness costs nothing extra: a trigger raises `reference_version` on any change, the
+//! session lookup that every signed-in request makes reads it (`ReferenceVersion` in the
+//! request), and the cache reloads when it is behind, whichever instance made the change.
+
+use std::sync::{Arc, RwLock};
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use sqlx::PgPool;
+
+use crate::cycles::{self, Cycle};
+use crate::db::Scope;
+use crate::error::AppError;
+use crate::org::Region;
+use crate::regions;
+use crate::request::ReferenceVersion;
+
+/// The reference data as of one version.
+#[derive(Debug)]
+pub struct Reference {
+    pub version: i64,
+    /// The province first, then the cities in file order.
+    pub regions: Vec<Region>,
+    /// Oldest first.
+    pub cycles: Vec<Cycle>,
+}
+
+impl Reference {
+    pub fn region_by_code(&self, code: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The regions a scope may filter by: every region for the province, else the actor's own.
+    pub fn regions_visible_to(&self, scope: Scope, own: Option<&Region>) -> Vec<Region> {
+        match scope {
+            Scope::Province => self.regions.clone(),
+            Scope::Region(_) => own.into_iter().cloned().collect(),
+            Scope::Nothing => Vec::new(),
+        }
+    }
+}
+
+/// The instance's copy, replaced whole when a newer version is seen.
+#[derive(Default)]
+pub struct ReferenceCache {
+    current: RwLock<Option<Arc<Reference>>>,
+}
+
+impl ReferenceCache {
+    /// The reference data at least as new as `seen` (the version the request's session lookup
+    /// read); without one (no session), whatever is held, else freshly loaded.
+    pub async fn at_least(&self, pool: &PgPool, seen: Option<i64>) -> Result<Arc<Reference>, sqlx::Error> {
+        let held = self.current.read().ok().and_then(|c| c.clone());
+        if let Some(held) = held.filter(|h| seen.is_none_or(|v| h.version >= v)) {
+            return Ok(held);
+        }
+        let loaded = Arc::new(load(pool).await?);
+        if let Ok(mut current) = self.current.write() {
+            // Two requests may load at once: keep the newer.
+            if current.as_ref().is_none_or(|c| c.version < loaded.version) {
+                *current = Some(loaded.clone());
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+/// The version and the data, read in one snapshot so they belong together.
+async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+    let version =
+        sqlx::query_scalar!("SELECT version FROM reference_version WHERE singleton").fetch_one(&mut *tx).await?;
+    let regions = regions::store::list(&mut *tx).await?;
+    let cycles = cycles::store::all(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Reference { version, regions, cycles })
+}
+
+/// The request's reference data, as an extractor.
+pub struct Ref(pub Arc<Reference>);
+
+impl<S> FromRequestParts<S> for Ref
+where
+    S: Send + Sync,
+    PgPool: FromRef<S>,
+    Arc<ReferenceCache>: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let seen = parts.extensions.get::<ReferenceVersion>().map(|v| v.0);
+        let cache = Arc::<ReferenceCache>::from_ref(state);
+        Ok(Ref(cache.at_least(&PgPool::from_ref(state), seen).await?))
+    }
+}

@@ -1,0 +1,122 @@
+//! Every main page sends a fixed, small number of statements to PostgreSQL (BEGIN, COMMIT and
+//! set_config included), the same with 10 rows behind it as with 1,000: no statement per row,
+//! no page that grows its round trips with the data. Counted on the wire (support/statements.rs).
+//! The one-off load of the reference data into the instance's memory is left out.
+
+use prevention::org::Role;
+use reqwest::StatusCode;
+
+use crate::support::plans;
+use crate::support::{TestApp, TestUser, exec};
+
+/// The most statements a page may send.
+const MOST: u64 = 8;
+
+async fn statements_of(counter: &crate::support::statements::StatementCounter, user: &TestUser, path: &str) -> u64 {
+    let before = counter.total();
+    let res = user.get(path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let _ = res.bytes().await;
+    counter.total() - before
+}
+
+#[tokio::test]
+async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
+    let (app, counter) = TestApp::spawn_counted().await;
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let sysadmin = app.login_as(Role::SysAdmin, "").await;
+    let secadmin = app.login_as(Role::SecurityAdmin, "").await;
+    let auditor = app.login_as(Role::Auditor, "").await;
+    let by = crate::support::accounts::id_of(&app.db.app_pool().await, &city.username).await;
+    let plan = plans::draft(&app.db, "210100", 2026, by).await;
+    plans::versions(&app.db, "210100", plan, 2, by).await;
+    let pdf = prevention::attachments::samples::pdf(1000);
+    plans::attachment(&app.db, "210100", plan, "signed_document", &pdf, by).await;
+    let department: i64 = crate::support::departments::department_id(&app.db, "210100", "emergency").await;
+    let pages: Vec<(&TestUser, String)> = vec![
+        (&province, "/".into()),
+        (&city, "/".into()),
+        (&province, "/departments".into()),
+        (&province, "/departments?region=210100&kind=emergency".into()),
+        (&city, "/departments".into()),
+        (&city, format!("/departments/{department}")),
+        (&province, "/plans?cycle=2026".into()),
+        (&city, "/plans?cycle=2026".into()),
+        (&city, format!("/plans/{plan}")),
+        (&province, format!("/plans/{plan}")),
+        (&city, format!("/plans/{plan}/edit")),
+        (&city, format!("/plans/{plan}/print")),
+        (&city, format!("/plans/{plan}/compare")),
+        (&province, "/cycles".into()),
+        (&province, "/cycles/2026".into()),
+        (&city, "/key-industries?cycle=2026".into()),
+        (&province, "/calendar?year=2026".into()),
+        (&sysadmin, "/admin/accounts".into()),
+        (&sysadmin, format!("/admin/accounts/{by}")),
+        (&sysadmin, "/admin/dormant".into()),
+        (&sysadmin, "/admin/login-log".into()),
+        (&sysadmin, "/admin/sessions".into()),
+        (&secadmin, "/security/roles".into()),
+        (&secadmin, "/security/policy".into()),
+        (&auditor, "/audit".into()),
+        (&auditor, format!("/audit/history?object_type=plan&object_id={plan}")),
+    ];
+    // The instance loads its reference data (regions, cycles) once, with the first page that
+    // needs it, and again only after a change: not part of any page's cost.
+    statements_of(&counter, &city, "/").await;
+    let mut few = Vec::new();
+    for (user, path) in &pages {
+        few.push(statements_of(&counter, user, path).await);
+    }
+
+    // A thousand rows behind each page: accounts, sessions, audit records, the region's key
+    // industries, and the plan's history, versions and files.
+    let owner = app.db.owner_pool().await;
+    let sy = "(SELECT id FROM regions WHERE code = '210100')";
+    exec(
+        &owner,
+        &format!(
+            "INSERT INTO accounts (username, display_name, role, region_id, department_kind, password_hash, must_change_password, last_login_at)
+             SELECT 'bulk_' || g, '批量' || g, 'city_officer', {sy}, 'hrss', 'x', false, now() - (g || ' days')::interval
+             FROM generate_series(1, 1000) g;
+             INSERT INTO sessions (id_hash, account_id, csrf_token, expires_at)
+             SELECT sha256(('s' || g)::bytea), a.id, 't', now() + interval '1 hour'
+             FROM generate_series(1, 1000) g JOIN accounts a ON a.username = 'bulk_' || g;
+             INSERT INTO audit_log (account_id, username, role, action, object_type, object_id, success, detail)
+             SELECT {by}, 'bulk', 'city_officer', CASE WHEN g % 2 = 0 THEN 'login.success' ELSE 'plan.update' END, 'plan', '{plan}', true, ''
+             FROM generate_series(1, 1000) g;"
+        ),
+    )
+    .await;
+    exec(
+        &owner,
+        &format!(
+            "SELECT set_config('app.scope', 'province', false);
+             INSERT INTO region_key_industries (region_id, cycle_id, name, divisions, created_by)
+             SELECT {sy}, (SELECT id FROM cycles WHERE first_year = 2026), '行业' || g, '{{C30}}', {by}
+             FROM generate_series(1, 1000) g;
+             INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment, account_id, account_name)
+             SELECT {sy}, 'plan', {plan}, 'draft', 'draft', 'attach', '其他材料：' || g, {by}, '测试'
+             FROM generate_series(1, 1000) g;
+             INSERT INTO record_versions (region_id, record_kind, record_id, version_no, schema_version, snapshot, account_id, account_name)
+             SELECT {sy}, 'plan', {plan}, g, 1, (SELECT snapshot FROM record_versions WHERE record_kind = 'plan' AND record_id = {plan} AND version_no = 1), {by}, '测试'
+             FROM generate_series(3, 1000) g;"
+        ),
+    )
+    .await;
+    let mut many = Vec::new();
+    for (user, path) in &pages {
+        many.push(statements_of(&counter, user, path).await);
+    }
+    let report: Vec<String> =
+        pages.iter().zip(few.iter().zip(&many)).map(|((_, path), (a, b))| format!("{path}: {a} → {b}")).collect();
+    for (((_, path), a), b) in pages.iter().zip(&few).zip(&many) {
+        assert_eq!(a, b, "{path} grows with its rows:\n{}", report.join("\n"));
+        assert!(*b <= MOST, "{path} sends {b} statements (at most {MOST}):\n{}", report.join("\n"));
+        assert!(*b >= 1, "{path}: the proxy saw nothing");
+    }
+    if std::env::var_os("PREVENTION_PRINT_STATEMENTS").is_some() {
+        eprintln!("{}", report.join("\n"));
+    }
+}
