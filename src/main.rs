@@ -389,7 +389,7 @@ async fn seed_scale(settings: &Settings, n: u32, seed: u64, allow_external: bool
             .context("生成规模数据需要属主角色连接：请配置 PREVENTION_OWNER_DATABASE_URL")?;
         server::migrate_and_seed(owner.clone(), &province).await?;
         let pool = prevention::db::connect_owner(owner).await?;
-        let options = prevention::scale::Options { n, seed };
+        let options = prevention::scale::Options::new(n, seed);
         let outcome = prevention::scale::run(&pool, options, &|line| println!("{line}")).await;
         pool.close().await;
         outcome

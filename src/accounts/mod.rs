@@ -66,12 +66,9 @@ pub async fn listing(
     page: Page,
     query: String,
 ) -> Result<(Vec<AccountLine>, Pager), AppError> {
-    let selected = store::select(&state.pool, filter, None, page.offset(), page.limit()).await?;
-    let total = match selected.rows.is_empty() && page.offset() > 0 {
-        true => store::count(&state.pool, filter).await?,
-        false => selected.total,
-    };
-    Ok((selected.rows.iter().map(AccountLine::from).collect(), Pager::new(page, total, query)))
+    let total = store::count(&state.pool, filter).await?;
+    let rows = store::select(&state.pool, filter, None, page.offset(), page.limit()).await?;
+    Ok((rows.iter().map(AccountLine::from).collect(), Pager::new(page, total, query)))
 }
 
 async fn list(
@@ -357,7 +354,7 @@ async fn export_accounts(
         job,
         |after| {
             let (pool, filter) = (pool.clone(), filter.clone());
-            async move { Ok(store::select(&pool, &filter, after, 0, export::BATCH).await?.rows) }
+            async move { store::select(&pool, &filter, after, 0, export::BATCH).await }
         },
         |a: &Account| a.id,
         |a| {

@@ -27,30 +27,23 @@ pub async fn create(db: impl PgExecutor<'_>, account: &NewAccount) -> Result<Acc
     .await?)
 }
 
-/// Accounts as one query returns them: the rows, and how many match in all (past `after`).
-pub struct Selected {
-    pub rows: Vec<Account>,
-    /// 0 when no row came back (a page past the end counts apart).
-    pub total: i64,
-}
-
 /// The accounts `filter` wants, in id order: after `after` (keyset) and past `offset` (page
-/// numbers), at most `limit`, with the number matching (one statement for a page and its
-/// count).
+/// numbers), at most `limit`. (The count is a statement of its own: over thousands of
+/// accounts a window count would carry every row through the page query.)
 pub async fn select(
     db: impl PgExecutor<'_>,
     filter: &AccountFilter,
     after: Option<AccountId>,
     offset: i64,
     limit: i64,
-) -> Result<Selected, sqlx::Error> {
+) -> Result<Vec<Account>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT a.id AS "id: AccountId", a.username, a.display_name, a.role AS "role: Role",
                   r.id AS "region_id?: RegionId", r.code AS "region_code?", r.name AS "region_name?",
                   r.level AS "region_level?: RegionLevel", a.department_kind AS "department: DepartmentKind",
                   a.disabled_at IS NOT NULL AS "disabled!", coalesce(a.locked_until > now(), false) AS "locked!",
                   a.totp_enabled_at IS NOT NULL AS "totp_enabled!", a.must_change_password, a.last_login_at,
-                  a.created_at, a.version, count(*) OVER () AS "total!"
+                  a.created_at, a.version
            FROM accounts a LEFT JOIN regions r ON r.id = a.region_id
            WHERE ($1::bigint IS NULL OR a.id = $1)
              AND ($2::text IS NULL OR lower(a.username) = lower($2))
@@ -71,8 +64,7 @@ pub async fn select(
     )
     .fetch_all(db)
     .await?;
-    let total = rows.first().map_or(0, |r| r.total);
-    let rows = rows
+    Ok(rows
         .into_iter()
         .map(|r| Account {
             id: r.id,
@@ -92,8 +84,7 @@ pub async fn select(
             created_at: r.created_at,
             version: r.version,
         })
-        .collect();
-    Ok(Selected { rows, total })
+        .collect())
 }
 
 /// How many accounts `filter` wants.
@@ -118,13 +109,13 @@ pub async fn count(db: impl PgExecutor<'_>, filter: &AccountFilter) -> Result<i6
 /// One account by id.
 pub async fn find(db: impl PgExecutor<'_>, id: AccountId) -> Result<Option<Account>, sqlx::Error> {
     let filter = AccountFilter { id: Some(id), ..Default::default() };
-    Ok(select(db, &filter, None, 0, 1).await?.rows.pop())
+    Ok(select(db, &filter, None, 0, 1).await?.pop())
 }
 
 /// One account by username, regardless of case.
 pub async fn find_by_username(db: impl PgExecutor<'_>, username: &str) -> Result<Option<Account>, sqlx::Error> {
     let filter = AccountFilter { username: Some(username.to_string()), ..Default::default() };
-    Ok(select(db, &filter, None, 0, 1).await?.rows.pop())
+    Ok(select(db, &filter, None, 0, 1).await?.pop())
 }
 
 /// The system administrator's edit of name, region and department, if still at `version`.

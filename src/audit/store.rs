@@ -63,10 +63,10 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &AuditFilter) {
     }
 }
 
-/// Orders a keyset page: newest first, or (after a record) oldest first from just after it,
-/// with one row more than a page (see `web::pagination::Keyset`). The time column leads so the
+/// Orders a keyset page of `fetch` rows: newest first, or (after a record) oldest first from
+/// just after it (see `web::pagination::Keyset`). The time column leads so the
 /// (x, occurred_at) indexes serve every filter.
-fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, size: u32) {
+fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, fetch: i64) {
     let (compare, order) = match cursor {
         Cursor::Newest => ("", "DESC"),
         Cursor::Before(_) => ("<", "DESC"),
@@ -80,7 +80,7 @@ fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, size: u32) {
             .push_bind(id)
             .push(")");
     }
-    qb.push(format!(" ORDER BY a.occurred_at {order}, a.id {order} LIMIT ")).push_bind(Cursor::fetch(size));
+    qb.push(format!(" ORDER BY a.occurred_at {order}, a.id {order} LIMIT ")).push_bind(fetch);
 }
 
 /// A keyset page of the audit log matching the search (one row more than `size`; `After`
@@ -88,12 +88,13 @@ fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, size: u32) {
 pub async fn search(pool: &PgPool, f: &AuditFilter, cursor: Cursor, size: u32) -> Result<Vec<AuditRow>, sqlx::Error> {
     let mut rows = QueryBuilder::new(AUDIT_COLUMNS);
     push_filter(&mut rows, f);
-    push_keyset(&mut rows, cursor, size);
+    push_keyset(&mut rows, cursor, Cursor::fetch(size));
     rows.build_query_as().fetch_all(pool).await
 }
 
-/// Up to `limit` matching records with ids below `below` (all, without it), newest first: one
-/// keyset page, so an export of any size is read page by page and never held whole.
+/// Up to `limit` matching records older than the record `below` (from the newest, without it):
+/// one keyset page, so an export of any size is read page by page and never held whole. The
+/// order is the search's (time, then id), which the (x, occurred_at) indexes serve.
 pub async fn batch(
     pool: &PgPool,
     f: &AuditFilter,
@@ -102,10 +103,8 @@ pub async fn batch(
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
     let mut qb = QueryBuilder::new(AUDIT_COLUMNS);
     push_filter(&mut qb, f);
-    if let Some(id) = below {
-        qb.push(" AND a.id < ").push_bind(id);
-    }
-    qb.push(" ORDER BY a.id DESC LIMIT ").push_bind(limit);
+    let cursor = below.map_or(Cursor::Newest, Cursor::Before);
+    push_keyset(&mut qb, cursor, limit);
     qb.build_query_as().fetch_all(pool).await
 }
 
@@ -140,7 +139,7 @@ pub async fn login_events(pool: &PgPool, cursor: Cursor, size: u32) -> Result<Ve
         "SELECT a.id, a.occurred_at, a.username, a.action, a.success, a.detail, a.client_addr FROM audit_log a WHERE a.action = ANY(",
     );
     qb.push_bind(login_actions()).push(")");
-    push_keyset(&mut qb, cursor, size);
+    push_keyset(&mut qb, cursor, Cursor::fetch(size));
     qb.build_query_as().fetch_all(pool).await
 }
 

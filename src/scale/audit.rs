@@ -9,8 +9,8 @@ use super::accounts::{People, Person};
 use crate::audit::Action;
 use crate::org::Role;
 
-/// Records per unit of N.
-const PER_N: u64 = 300_000;
+/// Records per unit of N: a year of a province's log.
+pub const PER_N: u64 = 300_000;
 /// Rows per COPY message.
 const BATCH: usize = 10_000;
 
@@ -35,8 +35,7 @@ const MIX: &[(Action, u64, &[Role], Option<&str>)] = &[
     (Action::SessionEnd, 10, &[Role::SysAdmin], Some("session")),
 ];
 
-pub async fn generate(owner: &PgPool, n: u32, people: &People, rng: &mut Rng) -> anyhow::Result<u64> {
-    let total = PER_N * u64::from(n);
+pub async fn generate(owner: &PgPool, total: u64, people: &People, rng: &mut Rng) -> anyhow::Result<u64> {
     let now = Utc::now();
     let year_ago = now - Duration::days(365);
     // The times first, sorted: ids then follow time, as in a log that was written as it went.

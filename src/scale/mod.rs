@@ -23,6 +23,15 @@ pub struct Options {
     pub n: u32,
     /// Picks the data: the same seed, the same data.
     pub seed: u64,
+    /// Audit records per unit of N: a year of a province's log by default; the tests ask for
+    /// fewer.
+    pub audit_per_n: u64,
+}
+
+impl Options {
+    pub fn new(n: u32, seed: u64) -> Options {
+        Options { n, seed, audit_per_n: audit::PER_N }
+    }
 }
 
 /// The seed-log key that marks a database as generated (it is generated once).
@@ -44,7 +53,8 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     let people = timed(say, "账号", accounts::generate(owner, options.n, &mut rng)).await?;
     timed(say, "成员单位联系人", accounts::department_contacts(owner, &mut rng)).await?;
     timed(say, "实施方案（含本地区重点行业、办理记录、版本、附件）", plans::generate(owner, &people, &mut rng)).await?;
-    timed(say, "审计日志（一年）", audit::generate(owner, options.n, &people, &mut rng)).await?;
+    let audit_rows = options.audit_per_n * u64::from(options.n);
+    timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;
     let key = format!("n={},seed={}", options.n, options.seed);
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ($1, $2)", SEED_ENTITY, key).execute(owner).await?;

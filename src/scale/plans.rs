@@ -85,17 +85,25 @@ fn story(
     reviewers: &[&super::accounts::Person],
     rng: &mut Rng,
 ) -> Option<Vec<(PlanAction, String, String, String)>> {
+    use chrono::Datelike;
     let due = cycle.plan_filing_due;
-    let ended = due + Duration::days(120) < today;
+    // A cycle that is over has every plan filed; the current one has stragglers at every step.
+    let ended = cycle.last_year < today.year();
     let roll = rng.below(100);
-    if !ended && roll < 8 && level == RegionLevel::City {
+    if !ended && roll < 5 && level == RegionLevel::City {
         return None;
     }
-    // Submitted from five weeks before the deadline to three weeks after (some late).
-    let submitted = due - Duration::days(35) + Duration::days(rng.below(56) as i64);
+    // Submitted from five weeks before the deadline to three weeks after (some late); the
+    // stragglers of the current cycle lately, and still waiting or returned.
+    let straggler = !ended && roll < 30;
+    let submitted = if straggler {
+        today - Duration::days(8 + rng.below(30) as i64)
+    } else {
+        due - Duration::days(35) + Duration::days(rng.below(56) as i64)
+    };
     let submitted = submitted.min(today - Duration::days(2));
     let mut steps = Vec::new();
-    if !ended && roll < 22 && level == RegionLevel::City {
+    if !ended && roll < 12 && level == RegionLevel::City {
         return Some(steps); // a draft
     }
     let first = reviewers[0].username.clone();
@@ -106,13 +114,13 @@ fn story(
         return Some(steps);
     }
     let decided = (submitted + Duration::days(3 + rng.below(8) as i64)).min(today - Duration::days(1));
-    if !ended && roll < 35 {
+    if !ended && roll < 22 {
         return Some(steps); // waiting for the province
     }
-    if rng.chance(20) || (!ended && roll < 45) {
+    if rng.chance(20) || (!ended && roll < 30) {
         let reason = rng.pick(RETURN_REASONS).to_string();
         steps.push((PlanAction::Return, first.clone(), at(decided, rng), reason));
-        if !ended && roll < 45 {
+        if !ended && roll < 30 {
             return Some(steps); // returned, not yet resubmitted
         }
         let again = decided + Duration::days(5 + rng.below(10) as i64);

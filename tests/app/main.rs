@@ -20,5 +20,6 @@ mod operations;
 mod plans;
 mod province;
 mod rls;
+mod scale;
 mod second_factor;
 mod statements;

@@ -1,0 +1,108 @@
+//! `prevention seed --scale`: every region's data for every landed feature, the same for the
+//! same seed, generated once, and never into a configured database by accident.
+
+use std::process::Command;
+
+use prevention::db::{APP_ROLE, OWNER_ROLE};
+use prevention::scale::Options;
+use sqlx::PgPool;
+
+use crate::support::{TestDb, manifest_dir};
+
+/// A small run: N = 1 with 3,000 audit records instead of a year's 300,000.
+fn small(seed: u64) -> Options {
+    Options { audit_per_n: 3_000, ..Options::new(1, seed) }
+}
+
+/// What a run wrote, in a form two runs can be compared by.
+async fn summary(owner: &PgPool) -> (Vec<String>, Vec<(String, String, String)>, Vec<(String, i64)>) {
+    let usernames: Vec<String> =
+        sqlx::query_scalar("SELECT username FROM accounts ORDER BY id").fetch_all(owner).await.unwrap();
+    let mut tx = prevention::db::begin(owner, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+        .await
+        .unwrap();
+    let plans: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT r.code, c.first_year::text, p.status FROM plans p JOIN regions r ON r.id = p.region_id
+         JOIN cycles c ON c.id = p.cycle_id ORDER BY r.code, c.first_year",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let actions: Vec<(String, i64)> =
+        sqlx::query_as("SELECT action, count(*) FROM audit_log GROUP BY action ORDER BY action")
+            .fetch_all(owner)
+            .await
+            .unwrap();
+    (usernames, plans, actions)
+}
+
+#[tokio::test]
+async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
+    let (a, b) = (TestDb::create().await, TestDb::create().await);
+    let (owner_a, owner_b) = (a.owner_pool().await, b.owner_pool().await);
+    prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap();
+    prevention::scale::run(&owner_b, small(7), &|_| {}).await.unwrap();
+    let (usernames, plans, actions) = summary(&owner_a).await;
+    assert_eq!(
+        (usernames.clone(), plans.clone(), actions.clone()),
+        summary(&owner_b).await,
+        "the same seed, the same data"
+    );
+
+    // Every role in every region, at a province's size.
+    assert!(usernames.len() > 300, "{} accounts", usernames.len());
+    for name in ["sy_city_001", "dl_emergency_001", "ln_prov_008", "hld_expert_006", "auditor_1"] {
+        assert!(usernames.iter().any(|u| u == name), "{name}");
+    }
+    // The ended cycle filed everywhere, the current one in many states.
+    let ended: Vec<_> = plans.iter().filter(|(_, year, _)| year == "2021").collect();
+    assert_eq!(ended.len(), 15, "every region's 2021–2025 plan");
+    assert!(ended.iter().all(|(_, _, s)| s == "filed" || s == "issued"), "{ended:?}");
+    let current: std::collections::HashSet<_> =
+        plans.iter().filter(|(_, year, _)| year == "2026").map(|(_, _, s)| s.as_str()).collect();
+    assert!(current.len() >= 3, "the current cycle in several states: {current:?}");
+    let logged: i64 = actions.iter().map(|(_, n)| n).sum();
+    assert!(logged >= 3_000, "{logged} audit records");
+    assert!(actions.iter().any(|(a, _)| a == "login.success") && actions.iter().any(|(a, _)| a == "plan.update"));
+    let files: i64 = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let n = sqlx::query_scalar("SELECT count(*) FROM attachments WHERE kind = 'signed_document'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        n
+    };
+    assert!(files >= 15, "submitted plans carry their signed document: {files}");
+
+    // Once only.
+    let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
+    assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");
+    // Another seed, other data.
+    let c = TestDb::create().await;
+    let owner_c = c.owner_pool().await;
+    prevention::scale::run(&owner_c, small(8), &|_| {}).await.unwrap();
+    assert_ne!(summary(&owner_c).await.2, actions, "another seed draws other records");
+}
+
+#[tokio::test]
+async fn a_configured_database_is_refused_without_the_explicit_flag() {
+    let db = TestDb::create().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_prevention"))
+        .args(["seed", "--scale", "1"])
+        .current_dir(manifest_dir())
+        .env("PREVENTION_DATABASE_URL", db.url(APP_ROLE))
+        .env("PREVENTION_OWNER_DATABASE_URL", db.url(OWNER_ROLE))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--allow-external-database"), "{stderr}");
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&db.owner_pool().await).await.unwrap();
+    assert_eq!(accounts, 0, "nothing written");
+}
