@@ -30,6 +30,7 @@ pub mod ratelimit;
 pub mod reference;
 pub mod regions;
 pub mod request;
+pub mod resources;
 pub mod scale;
 pub mod security;
 pub mod server;

@@ -153,7 +153,7 @@ fn parse_department(s: &str) -> Result<DepartmentKind, String> {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
+    prevention::resources::tune();
     let cli = Cli::parse();
     let settings = match Settings::load(Path::new(".")) {
         Ok(s) => s,
@@ -176,19 +176,6 @@ fn main() -> ExitCode {
             eprintln!("错误：{e:#}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// glibc's allocator, set for a server that must stay within 64 MB: an argon2 hash takes a
-/// 19 MiB block, and glibc by default raises its mmap threshold after freeing one, so later
-/// blocks come from the heap and stay resident; fixing the threshold keeps every large block
-/// mapped and returned on free. Two arenas (one per core) keep the threads from each holding
-/// a heap of their own.
-fn tune_allocator() {
-    // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 

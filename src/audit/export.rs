@@ -39,6 +39,7 @@ where
     P: FnMut(Option<K>) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<R>, sqlx::Error>>,
 {
+    let _slot = crate::web::export::slot().await?;
     let filename = format!("{}-{}", job.title, time::today().format("%Y%m%d"));
     let mut export = Export::new(job.title, &filename, &job.filters, job.columns, job.unmasked)?;
     let mut after = None;

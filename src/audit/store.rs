@@ -64,8 +64,8 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &AuditFilter) {
 }
 
 /// Orders a keyset page of `fetch` rows: newest first, or (after a record) oldest first from
-/// just after it (see `web::pagination::Keyset`). The time column leads so the
-/// (x, occurred_at) indexes serve every filter.
+/// just after it (see `web::pagination::Keyset`). Every filter has an index that leads with it
+/// and then the time (migrations 0010, 0021, 0024), so a page reads about its own rows.
 fn push_keyset(qb: &mut QueryBuilder<Postgres>, cursor: Cursor, fetch: i64) {
     let (compare, order) = match cursor {
         Cursor::Newest => ("", "DESC"),

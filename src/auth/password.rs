@@ -24,19 +24,14 @@ impl From<PasswordError> for crate::error::WriteError {
     }
 }
 
-/// Runs argon2 work on a blocking thread, at most [`hashing_slots`] at once. Each hash takes
+/// Runs argon2 work on a blocking thread, at most `resources::heavy_work_slots` at once. Each hash takes
 /// 19 MiB and tens of milliseconds of a core: a storm of sign-ins queues here, instead of
 /// holding the memory of dozens of hashes and taking every core from the pages meanwhile.
 async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
     static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
-        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(hashing_slots()));
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(crate::resources::heavy_work_slots()));
     let _slot = SLOTS.acquire().await.map_err(|_| PasswordError::Task)?;
     tokio::task::spawn_blocking(work).await.map_err(|_| PasswordError::Task)
-}
-
-/// The cores but one (at least one): one core always stays with the pages.
-pub fn hashing_slots() -> usize {
-    std::thread::available_parallelism().map(|n| n.get().saturating_sub(1).max(1)).unwrap_or(1)
 }
 
 /// Hashes off the async threads: argon2 takes tens of milliseconds of CPU.

@@ -101,6 +101,14 @@ pub struct Export {
     work_dir: PathBuf,
 }
 
+/// Exports building at once: the cores but one (at least one). An export takes a core for
+/// seconds; more in parallel would only slow the pages and each other.
+pub async fn slot() -> Result<tokio::sync::SemaphorePermit<'static>, ExportError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(crate::resources::heavy_work_slots()));
+    SLOTS.acquire().await.map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))
+}
+
 impl Export {
     /// Starts a workbook: a title row, one row per filter (`名称: 值`), then the header row.
     /// `filename` is without extension, and may be Chinese.
@@ -204,13 +212,17 @@ impl Export {
 
     /// Writes the workbook to an anonymous temporary file and answers with a response that
     /// streams it. The file never has a name, so nothing is left behind whatever happens next.
+    /// The workbook's memory goes back to the system before the response starts.
     pub async fn into_response(mut self) -> Result<Response, ExportError> {
         let dir = self.work_dir.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<(std::fs::File, String), ExportError> {
             let mut file = tempfile::tempfile_in(&dir)?;
             self.workbook.save_to_writer(&mut file)?;
             file.seek(SeekFrom::Start(0))?;
-            Ok((file, self.filename))
+            let filename = self.filename.clone();
+            drop(self);
+            crate::resources::give_back();
+            Ok((file, filename))
         })
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))?;
