@@ -33,6 +33,11 @@ pub enum Permission {
     WritePlans,
     /// Province officers: file or return cities' plans, issue the province's, see the overview.
     ReviewPlans,
+    /// City officers (their city's leading-group roster) and province officers (the province's
+    /// own; mobiles of every region's): keep and report rosters, see mobiles in full.
+    KeepRosters,
+    /// Province officers: file or return rosters, export the overview.
+    ReviewRosters,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -59,6 +64,8 @@ impl Role {
             KeepKeyIndustries => self == CityOfficer,
             WritePlans => matches!(self, CityOfficer | ProvinceOfficer),
             ReviewPlans => self == ProvinceOfficer,
+            KeepRosters => matches!(self, CityOfficer | ProvinceOfficer),
+            ReviewRosters => self == ProvinceOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -132,6 +139,23 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/plans/{id}/attachments/{file}", Access::Requires(Permission::ViewReference)),
     rule("GET", "/plans/{id}/attachments/{file}/delete", Access::Requires(Permission::WritePlans)),
     rule("POST", "/plans/{id}/attachments/{file}/delete", Access::Requires(Permission::WritePlans)),
+    rule("GET", "/rosters", Access::Requires(Permission::ViewReference)),
+    rule("POST", "/rosters/new", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/overview/export", Access::Requires(Permission::ReviewRosters)),
+    rule("GET", "/rosters/{id}", Access::Requires(Permission::ViewReference)),
+    rule("POST", "/rosters/{id}/unmask", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/{id}/export", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/rosters/{id}/print", Access::Requires(Permission::ViewReference)),
+    rule("POST", "/rosters/{id}/transition", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/{id}/compare", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/rosters/{id}/members/new", Access::Requires(Permission::KeepRosters)),
+    rule("POST", "/rosters/{id}/members/new", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/{id}/members/{member}/edit", Access::Requires(Permission::KeepRosters)),
+    rule("POST", "/rosters/{id}/members/{member}/edit", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/{id}/members/{member}/replace", Access::Requires(Permission::KeepRosters)),
+    rule("POST", "/rosters/{id}/members/{member}/replace", Access::Requires(Permission::KeepRosters)),
+    rule("GET", "/rosters/{id}/members/{member}/end", Access::Requires(Permission::KeepRosters)),
+    rule("POST", "/rosters/{id}/members/{member}/end", Access::Requires(Permission::KeepRosters)),
     rule("GET", "/departments", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}", Access::Requires(Permission::ViewDepartments)),
     rule("GET", "/departments/{id}/edit", Access::Requires(Permission::EditDepartments)),
@@ -235,6 +259,7 @@ pub struct MenuItem {
 pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
     MenuItem { label: "实施方案", href: "/plans", access: Access::Requires(Permission::ViewReference) },
+    MenuItem { label: "领导小组", href: "/rosters", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
     MenuItem { label: "行动计划周期", href: "/cycles", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "重点行业", href: "/key-industries", access: Access::Requires(Permission::ViewReference) },
@@ -452,7 +477,17 @@ mod tests {
         let labels = |who| menu_for(who).map(|m| m.label).collect::<Vec<_>>();
         assert_eq!(
             labels(Requester::Role(Role::CityOfficer)),
-            vec!["工作台", "实施方案", "成员单位", "行动计划周期", "重点行业", "工作日历", "修改密码", "双因素认证"]
+            vec![
+                "工作台",
+                "实施方案",
+                "领导小组",
+                "成员单位",
+                "行动计划周期",
+                "重点行业",
+                "工作日历",
+                "修改密码",
+                "双因素认证"
+            ]
         );
         assert_eq!(
             labels(Requester::Role(Role::SysAdmin)),

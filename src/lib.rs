@@ -31,6 +31,7 @@ pub mod reference;
 pub mod regions;
 pub mod request;
 pub mod resources;
+pub mod rosters;
 pub mod scale;
 pub mod security;
 pub mod server;
@@ -79,6 +80,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(calendar::routes())
         .merge(key_industries::routes())
         .merge(plans::routes())
+        .merge(rosters::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

@@ -29,6 +29,21 @@ pub struct Region {
     pub level: RegionLevel,
 }
 
+/// A role in a region's leading group (组长, 联络员 …): reference data with a default list
+/// (migration 0025), held in memory with the other reference data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRole {
+    pub key: String,
+    pub name: String,
+}
+
+impl GroupRole {
+    /// The role the group has exactly one of (组长).
+    pub const LEADER: &'static str = "leader";
+    /// The role the group needs at least one of (联络员).
+    pub const LIAISON: &'static str = "liaison";
+}
+
 labelled_enum! {
     /// The kinds of department. HRSS convenes the joint mechanism; the partner kinds are its
     /// members; the social insurance agency runs the fund and is not a member.

@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use crate::cycles::{self, Cycle};
 use crate::db::Scope;
 use crate::error::AppError;
-use crate::org::Region;
+use crate::org::{GroupRole, Region};
 use crate::regions;
 use crate::request::ReferenceVersion;
 
@@ -27,11 +27,18 @@ pub struct Reference {
     pub regions: Vec<Region>,
     /// Oldest first.
     pub cycles: Vec<Cycle>,
+    /// The roles of a leading group, in their order.
+    pub group_roles: Vec<GroupRole>,
 }
 
 impl Reference {
     pub fn region_by_code(&self, code: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// A leading-group role's name (its key when it is no longer in the list).
+    pub fn group_role_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.group_roles.iter().find(|r| r.key == key).map_or(key, |r| r.name.as_str())
     }
 
     /// The regions a scope may filter by: every region for the province, else the actor's own.
@@ -76,8 +83,11 @@ async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
         sqlx::query_scalar!("SELECT version FROM reference_version WHERE singleton").fetch_one(&mut *tx).await?;
     let regions = regions::store::list(&mut *tx).await?;
     let cycles = cycles::store::all(&mut tx).await?;
+    let group_roles = sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key")
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(Reference { version, regions, cycles })
+    Ok(Reference { version, regions, cycles, group_roles })
 }
 
 /// The request's reference data, as an extractor.

@@ -4,6 +4,7 @@
 //! visitor changes in the demo stays changed.
 
 pub(crate) mod plans;
+pub(crate) mod rosters;
 
 use std::collections::HashSet;
 
@@ -84,6 +85,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("plans") {
         plans::seed(owner).await?;
+    }
+    if !done.contains("rosters") {
+        rosters::seed(owner).await?;
     }
     Ok(())
 }

@@ -196,11 +196,11 @@ pub(crate) async fn play(
     Ok(Some(id))
 }
 
-fn token() -> anyhow::Result<FormToken> {
+pub(super) fn token() -> anyhow::Result<FormToken> {
     FormToken::parse(&new_token()).map_err(|_| anyhow::anyhow!("form token"))
 }
 
-async fn account(owner: &PgPool, username: &str) -> anyhow::Result<(AccountId, String)> {
+pub(super) async fn account(owner: &PgPool, username: &str) -> anyhow::Result<(AccountId, String)> {
     let a = crate::accounts::store::find_by_username(owner, username)
         .await?
         .with_context(|| format!("演示账号 {username} 不存在"))?;
@@ -290,7 +290,7 @@ async fn attach_signed_document(
 }
 
 /// A demo time, written as in Asia/Shanghai.
-fn shanghai(when: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+pub(super) fn shanghai(when: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     let at = chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M").context("演示时间")?;
     Ok(chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(at, chrono::Utc) - chrono::Duration::hours(8))
 }

@@ -571,7 +571,8 @@ impl EditPage {
 #[template(path = "plans/compare.html")]
 pub struct ComparePage {
     pub layout: Layout,
-    pub id: String,
+    pub base: String,
+    pub back_label: &'static str,
     pub versions: Vec<Choice>,
     pub a: String,
     pub b: String,
@@ -597,7 +598,8 @@ impl ComparePage {
                     Crumb::here("版本比较"),
                 ],
             ),
-            id: plan.id.to_string(),
+            base: format!("/plans/{}", plan.id),
+            back_label: "返回实施方案",
             versions: versions
                 .iter()
                 .map(|v| {

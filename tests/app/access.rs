@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 
 use crate::support::departments::{department_id, department_version};
 use crate::support::plans;
+use crate::support::rosters;
 use crate::support::{TestApp, TestUser};
 
 /// The expectation columns follow this order.
@@ -66,6 +67,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("cycle", "2026"), ("form_token", token.as_str())]).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/rosters/new" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("cycle", "2026"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/rosters/{id}/transition" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/plans/{id}/transition" => {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
@@ -106,6 +115,17 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_file = plans::attachment(&app.db, "210100", sy_plan, "signed_document", &pdf, target_id).await;
     let sy_doomed = plans::attachment(&app.db, "210100", sy_plan, "other", &pdf, target_id).await;
     let dl_file = plans::attachment(&app.db, "210200", dl_plan, "signed_document", &pdf, target_id).await;
+    // A 沈阳 roster of 2021–2025 with a member and two versions ("own"), and 大连's ("other").
+    let began = chrono::NaiveDate::from_ymd_opt(2021, 4, 1).unwrap();
+    let sy_roster = rosters::roster(&app.db, "210100", 2021, target_id).await;
+    let sy_member =
+        rosters::member(&app.db, sy_roster, 2021, "王建国", prevention::org::DepartmentKind::Hrss, "leader", began)
+            .await;
+    rosters::versions(&app.db, "210100", sy_roster, 2, target_id).await;
+    let dl_roster = rosters::roster(&app.db, "210200", 2021, target_id).await;
+    let dl_member =
+        rosters::member(&app.db, dl_roster, 2021, "李卫东", prevention::org::DepartmentKind::Hrss, "leader", began)
+            .await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -384,6 +404,191 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/plans/new",
                 path: "/plans/new".into(),
                 expect: [303, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/rosters", path: "/rosters".into(), expect: officers },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/new",
+                path: "/rosters/new".into(),
+                expect: [303, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/overview/export",
+                path: "/rosters/overview/export".into(),
+                expect: province_only,
+            },
+            Probe { method: "GET", pattern: "/rosters/{id}", path: format!("/rosters/{sy_roster}"), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}",
+                path: format!("/rosters/{dl_roster}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/unmask",
+                path: format!("/rosters/{sy_roster}/unmask"),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/unmask",
+                path: format!("/rosters/{dl_roster}/unmask"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/export",
+                path: format!("/rosters/{sy_roster}/export"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/export",
+                path: format!("/rosters/{dl_roster}/export"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/print",
+                path: format!("/rosters/{sy_roster}/print"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/print",
+                path: format!("/rosters/{dl_roster}/print"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            // Incomplete: the city gets its page back with what is missing; the province may
+            // not report a city's roster.
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/transition",
+                path: format!("/rosters/{sy_roster}/transition"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/transition",
+                path: format!("/rosters/{dl_roster}/transition"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/compare",
+                path: format!("/rosters/{sy_roster}/compare"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/compare",
+                path: format!("/rosters/{dl_roster}/compare"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/new",
+                path: format!("/rosters/{sy_roster}/members/new"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/new",
+                path: format!("/rosters/{dl_roster}/members/new"),
+                expect: city_other,
+            },
+            // Empty forms: the keeper gets the form back with its messages.
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/new",
+                path: format!("/rosters/{sy_roster}/members/new"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/new",
+                path: format!("/rosters/{dl_roster}/members/new"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/edit",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/edit",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/edit",
+                path: format!("/rosters/{sy_roster}/members/{dl_member}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/edit",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/edit",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/replace",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/replace"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/replace",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/replace"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/replace",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/replace"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/replace",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/replace"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/end",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/end"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rosters/{id}/members/{member}/end",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/end"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/end",
+                path: format!("/rosters/{sy_roster}/members/{sy_member}/end"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rosters/{id}/members/{member}/end",
+                path: format!("/rosters/{dl_roster}/members/{dl_member}/end"),
+                expect: city_other,
             },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),

@@ -141,3 +141,33 @@ async fn the_demo_has_plans_in_every_state() {
     let calendar = province.get("/calendar?year=2025").await.text().await.unwrap();
     assert!(calendar.contains("国庆节、中秋节") && calendar.contains("2025-10-11"));
 }
+
+#[tokio::test]
+async fn the_demo_has_rosters_filed_changed_and_incomplete() {
+    let app = TestApp::spawn_demo().await;
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let overview = province.get("/rosters?cycle=2021").await.text().await.unwrap();
+    let row = |name: &str| {
+        overview.split(&format!("<td>{name}</td>")).nth(1).unwrap().split("</tr>").next().unwrap().to_string()
+    };
+    assert!(row("沈阳市").contains("已备案") && !row("沈阳市").contains("有变更"), "replaced and filed again");
+    assert!(row("大连市").contains("已备案") && row("大连市").contains("有变更"), "changed since filing");
+    assert!(row("鞍山市").contains("草稿") && row("鞍山市").contains("不完整"));
+    assert!(row("省本级").contains("已备案"));
+    assert!(row("抚顺市").contains("未建立"));
+    let current = province.get("/rosters?cycle=2026").await.text().await.unwrap();
+    assert!(current.contains("status-submitted"), "沈阳's 2026–2030 roster waits for the province");
+
+    // 沈阳's leader before and after the replacement of March 2023; two reported versions.
+    let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let page = shenyang.get("/rosters?cycle=2021").await.text().await.unwrap();
+    let link = page.split("href=\"/rosters/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let now = shenyang.get(&format!("/rosters/{link}")).await.text().await.unwrap();
+    let then = shenyang.get(&format!("/rosters/{link}?as_of=2022-01-01")).await.text().await.unwrap();
+    assert!(now.contains("韩振宇") && now.contains("第 2 版"));
+    let members = |page: &str| page.split("</table>").next().unwrap_or_default().to_string();
+    assert!(members(&then).contains("<td>组长</td>"), "the leader of 2022 is listed");
+    assert!(!members(&then).contains("韩振宇"), "not yet a member in 2022");
+    let compare = shenyang.get(&format!("/rosters/{link}/compare")).await.text().await.unwrap();
+    assert!(compare.contains("韩振宇"));
+}

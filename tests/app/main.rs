@@ -20,6 +20,7 @@ mod operations;
 mod plans;
 mod province;
 mod rls;
+mod rosters;
 mod scale;
 mod second_factor;
 mod statements;

@@ -78,6 +78,24 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         n
     };
     assert!(files >= 15, "submitted plans carry their signed document: {files}");
+    let rosters: Vec<(String, bool, bool)> = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let rows = sqlx::query_as(
+            "SELECT s.status, s.complete, s.changed_since_filing FROM rosters s JOIN cycles c ON c.id = s.cycle_id
+             WHERE c.first_year = 2021",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        rows
+    };
+    assert_eq!(rosters.len(), 15, "every region's 2021–2025 roster");
+    assert!(rosters.iter().all(|(status, complete, _)| status == "filed" && *complete), "{rosters:?}");
+    assert!(rosters.iter().any(|(_, _, changed)| *changed), "some changed since filing: {rosters:?}");
 
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();

@@ -34,6 +34,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let pdf = prevention::attachments::samples::pdf(1000);
     plans::attachment(&app.db, "210100", plan, "signed_document", &pdf, by).await;
     let department: i64 = crate::support::departments::department_id(&app.db, "210100", "emergency").await;
+    let roster = crate::support::rosters::roster(&app.db, "210100", 2026, by).await;
+    let began = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    crate::support::rosters::complete(&app.db, roster, 2026, began).await;
+    crate::support::rosters::versions(&app.db, "210100", roster, 2, by).await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -48,6 +52,13 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/plans/{plan}/edit")),
         (&city, format!("/plans/{plan}/print")),
         (&city, format!("/plans/{plan}/compare")),
+        (&province, "/rosters?cycle=2026".into()),
+        (&city, "/rosters?cycle=2026".into()),
+        (&city, format!("/rosters/{roster}")),
+        (&province, format!("/rosters/{roster}?as_of=2026-06-01")),
+        (&city, format!("/rosters/{roster}/print")),
+        (&city, format!("/rosters/{roster}/compare")),
+        (&city, format!("/rosters/{roster}/members/new")),
         (&province, "/cycles".into()),
         (&province, "/cycles/2026".into()),
         (&city, "/key-industries?cycle=2026".into()),
@@ -101,7 +112,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              FROM generate_series(1, 1000) g;
              INSERT INTO record_versions (region_id, record_kind, record_id, version_no, schema_version, snapshot, account_id, account_name)
              SELECT {sy}, 'plan', {plan}, g, 1, (SELECT snapshot FROM record_versions WHERE record_kind = 'plan' AND record_id = {plan} AND version_no = 1), {by}, '测试'
-             FROM generate_series(3, 1000) g;"
+             FROM generate_series(3, 1000) g;
+             INSERT INTO roster_members (region_id, roster_id, name, department_kind, post, group_role, began_on, ended_on)
+             SELECT {sy}, {roster}, '历任' || g, 'health', '副局长', 'member', DATE '2021-01-01' + g, DATE '2021-01-01' + g
+             FROM generate_series(1, 1000) g;"
         ),
     )
     .await;

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod departments;
 pub mod plans;
+pub mod rosters;
 pub mod statements;
 
 use std::fs::OpenOptions;
