@@ -427,6 +427,7 @@ impl PrintPage {
         PrintPage {
             doc: PrintDoc {
                 mark: draft_mark(plan.status).to_string(),
+                label: String::new(),
                 title: format!("{}工伤预防实施方案（{}）", plan.region.name, cycle.years()),
                 document_number: plan.document_number.clone(),
                 issuer,

@@ -559,6 +559,7 @@ impl PrintPage {
         PrintPage {
             doc: PrintDoc {
                 mark: mark.to_string(),
+                label: "附件1".into(),
                 title: format!("{}工伤预防联防联控机制领导小组组成人员名单", roster.region.name),
                 document_number: String::new(),
                 issuer: issuer.clone(),

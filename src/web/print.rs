@@ -11,6 +11,9 @@ pub struct PrintDoc {
     /// Printed at the top left where GB/T 9704 puts 密级 and 紧急程度; here what a paper is
     /// not yet (草稿, 未备案), so a draft on a desk is never taken for the document.
     pub mark: String,
+    /// An attachment's label (附件1), printed at the top left above the title, as GB/T 9704
+    /// sets out 附件 pages.
+    pub label: String,
     pub title: String,
     /// 文号, e.g. 沈人社发〔2021〕8号 (empty when the document has none yet).
     pub document_number: String,

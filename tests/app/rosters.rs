@@ -214,6 +214,7 @@ async fn the_roster_on_a_past_date_shows_the_member_later_replaced() {
     assert!(print.contains("024-23456789"), "the office phone printed");
     assert!(!print.contains("13912345678") && !print.contains("139****5678"), "no mobile on paper");
     assert!(print.contains("附件1") && print.contains("/static/css/print.css"));
+    assert!(print.contains("年&emsp;月&emsp;日"), "the seal box's date line");
 }
 
 #[tokio::test]
