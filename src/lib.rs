@@ -23,6 +23,7 @@ pub mod departments;
 pub mod error;
 pub mod home;
 pub mod key_industries;
+pub mod meetings;
 pub mod org;
 pub mod plans;
 pub mod province;
@@ -81,6 +82,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(key_industries::routes())
         .merge(plans::routes())
         .merge(rosters::routes())
+        .merge(meetings::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

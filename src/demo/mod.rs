@@ -3,6 +3,7 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
+pub(crate) mod meetings;
 pub(crate) mod plans;
 pub(crate) mod rosters;
 
@@ -88,6 +89,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("rosters") {
         rosters::seed(owner).await?;
+    }
+    if !done.contains("meetings") {
+        meetings::seed(owner).await?;
     }
     Ok(())
 }

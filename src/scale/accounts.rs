@@ -17,6 +17,8 @@ pub struct Person {
     pub role: Role,
     pub region_id: Option<i64>,
     pub region_code: Option<String>,
+    pub department: Option<crate::org::DepartmentKind>,
+    pub display_name: String,
 }
 
 /// Everyone generated.
@@ -189,6 +191,8 @@ pub async fn generate(owner: &PgPool, n: u32, rng: &mut Rng) -> anyhow::Result<P
                 role: row.role,
                 region_id: row.region_id,
                 region_code: row.region_code.clone(),
+                department: row.department,
+                display_name: row.name.clone(),
             });
         }
     }

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod meetings;
 mod plans;
 mod rosters;
 
@@ -55,6 +56,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "成员单位联系人", accounts::department_contacts(owner, &mut rng)).await?;
     timed(say, "实施方案（含本地区重点行业、办理记录、版本、附件）", plans::generate(owner, &people, &mut rng)).await?;
     timed(say, "领导小组名单（含人员变更、办理记录、版本）", rosters::generate(owner, &people, &mut rng)).await?;
+    timed(say, "联席会议及议定事项", meetings::generate(owner, options.n, &people, &mut rng)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -39,6 +39,11 @@ labelled_enum! {
         RosterSubmitted => ("roster_submitted", "领导小组名单已报送。"),
         RosterFiled => ("roster_filed", "领导小组名单已备案。"),
         RosterReturned => ("roster_returned", "领导小组名单已退回，退回理由已通知报送单位。"),
+        MeetingCreated => ("meeting_created", "联席会议已登记，请添加议定事项。"),
+        MeetingSaved => ("meeting_saved", "联席会议已保存。"),
+        ActionItemAdded => ("action_item_added", "议定事项已添加。"),
+        ActionItemSaved => ("action_item_saved", "议定事项已修改。"),
+        ActionItemClosed => ("action_item_closed", "议定事项已办结。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),
     }

@@ -9,6 +9,7 @@ use prevention::org::Role;
 use reqwest::StatusCode;
 
 use crate::support::departments::{department_id, department_version};
+use crate::support::meetings;
 use crate::support::plans;
 use crate::support::rosters;
 use crate::support::{TestApp, TestUser};
@@ -80,6 +81,9 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
         }
         // Not a PDF: an officer who may upload gets the page back with the reason.
+        "POST" if probe.pattern == "/meetings/{id}/attachments" => {
+            user.upload(&probe.path, "minutes", "纪要.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/plans/{id}/attachments" => {
             user.upload(&probe.path, "signed_document", "说明.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -126,6 +130,20 @@ async fn every_route_every_role_own_and_other_region() {
     let dl_member =
         rosters::member(&app.db, dl_roster, 2021, "李卫东", prevention::org::DepartmentKind::Hrss, "leader", began)
             .await;
+    // 沈阳 meetings with an emergency item (the partner's own) and a health item; 大连's.
+    let held = prevention::values::time::today() - chrono::Duration::days(5);
+    let due = prevention::values::time::today() + chrono::Duration::days(5);
+    let both = [prevention::org::DepartmentKind::Emergency, prevention::org::DepartmentKind::Health];
+    let sy_meeting = meetings::meeting(&app.db, "210100", held, &both, target_id).await;
+    let sy_item =
+        meetings::item(&app.db, sy_meeting, "联合检查", prevention::org::DepartmentKind::Emergency, due).await;
+    let sy_health = meetings::item(&app.db, sy_meeting, "宣传", prevention::org::DepartmentKind::Health, due).await;
+    let dl_meeting = meetings::meeting(&app.db, "210200", held, &both, target_id).await;
+    let dl_item =
+        meetings::item(&app.db, dl_meeting, "联合检查", prevention::org::DepartmentKind::Emergency, due).await;
+    let sy_minutes = plans::attachment_of(&app.db, "210100", "meeting", sy_meeting.0, "minutes", &pdf, target_id).await;
+    let sy_scrap = plans::attachment_of(&app.db, "210100", "meeting", sy_meeting.0, "other", &pdf, target_id).await;
+    let dl_minutes = plans::attachment_of(&app.db, "210200", "meeting", dl_meeting.0, "minutes", &pdf, target_id).await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -590,6 +608,191 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/rosters/{dl_roster}/members/{dl_member}/end"),
                 expect: city_other,
             },
+            Probe { method: "GET", pattern: "/meetings", path: "/meetings".into(), expect: officers },
+            Probe { method: "GET", pattern: "/meetings/export", path: "/meetings/export".into(), expect: officers },
+            Probe { method: "GET", pattern: "/action-items", path: "/action-items".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/action-items/export",
+                path: "/action-items/export".into(),
+                expect: officers,
+            },
+            // The province keeps 省本级's meetings; an empty form comes back with its messages.
+            Probe {
+                method: "GET",
+                pattern: "/meetings/new",
+                path: "/meetings/new".into(),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/new",
+                path: "/meetings/new".into(),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}",
+                path: format!("/meetings/{sy_meeting}"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}",
+                path: format!("/meetings/{dl_meeting}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/edit",
+                path: format!("/meetings/{sy_meeting}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/edit",
+                path: format!("/meetings/{dl_meeting}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/edit",
+                path: format!("/meetings/{sy_meeting}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/edit",
+                path: format!("/meetings/{dl_meeting}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items",
+                path: format!("/meetings/{sy_meeting}/items"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items",
+                path: format!("/meetings/{dl_meeting}/items"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/edit",
+                path: format!("/meetings/{sy_meeting}/items/{sy_item}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/edit",
+                path: format!("/meetings/{dl_meeting}/items/{dl_item}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/edit",
+                path: format!("/meetings/{sy_meeting}/items/{dl_item}/edit"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items/{item}/edit",
+                path: format!("/meetings/{sy_meeting}/items/{sy_item}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items/{item}/edit",
+                path: format!("/meetings/{dl_meeting}/items/{dl_item}/edit"),
+                expect: city_other,
+            },
+            // The emergency partner closes the emergency item, not the health one.
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/close",
+                path: format!("/meetings/{sy_meeting}/items/{sy_item}/close"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/close",
+                path: format!("/meetings/{sy_meeting}/items/{sy_health}/close"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/items/{item}/close",
+                path: format!("/meetings/{dl_meeting}/items/{dl_item}/close"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items/{item}/close",
+                path: format!("/meetings/{sy_meeting}/items/{sy_item}/close"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/items/{item}/close",
+                path: format!("/meetings/{dl_meeting}/items/{dl_item}/close"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/attachments",
+                path: format!("/meetings/{sy_meeting}/attachments"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/attachments",
+                path: format!("/meetings/{dl_meeting}/attachments"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/attachments/{file}",
+                path: format!("/meetings/{sy_meeting}/attachments/{sy_minutes}"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/attachments/{file}",
+                path: format!("/meetings/{dl_meeting}/attachments/{dl_minutes}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/attachments/{file}",
+                path: format!("/meetings/{sy_meeting}/attachments/{dl_minutes}"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/attachments/{file}/delete",
+                path: format!("/meetings/{sy_meeting}/attachments/{sy_minutes}/delete"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/meetings/{id}/attachments/{file}/delete",
+                path: format!("/meetings/{dl_meeting}/attachments/{dl_minutes}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/attachments/{file}/delete",
+                path: format!("/meetings/{dl_meeting}/attachments/{dl_minutes}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/meetings/{id}/attachments/{file}/delete",
+                path: format!("/meetings/{sy_meeting}/attachments/{sy_scrap}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
             admin("POST", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
@@ -666,7 +869,11 @@ async fn every_route_every_role_own_and_other_region() {
     assert_eq!(person(dl_emergency).fetch_one(&mut *tx).await.unwrap(), "");
     let files: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM attachments ORDER BY id").fetch_all(&mut *tx).await.unwrap();
-    assert_eq!(files, [sy_file, dl_file], "only 沈阳's officer removed a file, and only 沈阳's");
+    assert_eq!(
+        files,
+        [sy_file, dl_file, sy_minutes, dl_minutes],
+        "only 沈阳's officer removed a file (of a plan and of a meeting), and only 沈阳's"
+    );
 }
 
 #[tokio::test]

@@ -171,3 +171,32 @@ async fn the_demo_has_rosters_filed_changed_and_incomplete() {
     let compare = shenyang.get(&format!("/rosters/{link}/compare")).await.text().await.unwrap();
     assert!(compare.contains("韩振宇"));
 }
+
+#[tokio::test]
+async fn the_demo_has_meetings_with_items_done_open_and_overdue() {
+    let app = TestApp::spawn_demo().await;
+    let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let meetings = shenyang.get("/meetings?year=2025").await.text().await.unwrap();
+    assert!(meetings.contains("总结 2024 年工伤预防工作"));
+    let items = shenyang.get("/action-items?status=all&year=2025").await.text().await.unwrap();
+    assert!(items.contains("status-done") && items.contains("status-overdue"), "done and overdue in 2025");
+    assert!(items.contains("检查企业 46 家"), "closed by the emergency department's officer");
+    let pool = app.db.app_pool().await;
+    let scope = prevention::db::DbActor::new(prevention::db::Scope::Province, None);
+    let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+    let closers: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT a.username FROM meeting_action_items i JOIN accounts a ON a.id = i.closed_by ORDER BY 1",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        closers.iter().any(|u| u == "demo_sy_emergency") && closers.iter().any(|u| u == "demo_dl_health"),
+        "partner officers closed their own: {closers:?}"
+    );
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let overview = province.get("/meetings?year=2025").await.text().await.unwrap();
+    let row = overview.split("<td>鞍山市</td>").nth(1).unwrap().split("</tr>").next().unwrap().to_string();
+    assert!(row.contains("<span class=\"text-danger\">2</span>"), "鞍山's two items overdue: {row}");
+}

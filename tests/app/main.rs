@@ -16,6 +16,7 @@ mod export;
 mod http;
 mod identity;
 mod layout;
+mod meetings;
 mod operations;
 mod plans;
 mod province;

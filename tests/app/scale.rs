@@ -96,6 +96,23 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert_eq!(rosters.len(), 15, "every region's 2021–2025 roster");
     assert!(rosters.iter().all(|(status, complete, _)| status == "filed" && *complete), "{rosters:?}");
     assert!(rosters.iter().any(|(_, _, changed)| *changed), "some changed since filing: {rosters:?}");
+    let (meetings, items, done): (i64, i64, i64) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let row = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM meetings), count(*), count(*) FILTER (WHERE closed_on IS NOT NULL)
+             FROM meeting_action_items",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        row
+    };
+    assert!(meetings >= 15 * 4 * 5, "four or more meetings a region a year: {meetings}");
+    assert!(items >= meetings * 2 && done > items / 2 && done < items, "{items} items, {done} done");
 
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();

@@ -38,6 +38,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let began = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     crate::support::rosters::complete(&app.db, roster, 2026, began).await;
     crate::support::rosters::versions(&app.db, "210100", roster, 2, by).await;
+    let held = prevention::values::time::today() - chrono::Duration::days(3);
+    let emergency = [prevention::org::DepartmentKind::Emergency];
+    let meeting = crate::support::meetings::meeting(&app.db, "210100", held, &emergency, by).await;
+    crate::support::meetings::item(&app.db, meeting, "联合检查", emergency[0], held).await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -59,6 +63,12 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/rosters/{roster}/print")),
         (&city, format!("/rosters/{roster}/compare")),
         (&city, format!("/rosters/{roster}/members/new")),
+        (&city, "/meetings".into()),
+        (&province, "/meetings".into()),
+        (&province, "/meetings?region=210100".into()),
+        (&city, format!("/meetings/{meeting}")),
+        (&city, "/action-items".into()),
+        (&province, "/action-items?status=overdue".into()),
         (&province, "/cycles".into()),
         (&province, "/cycles/2026".into()),
         (&city, "/key-industries?cycle=2026".into()),
@@ -115,6 +125,12 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              FROM generate_series(3, 1000) g;
              INSERT INTO roster_members (region_id, roster_id, name, department_kind, post, group_role, began_on, ended_on)
              SELECT {sy}, {roster}, '历任' || g, 'health', '副局长', 'member', DATE '2021-01-01' + g, DATE '2021-01-01' + g
+             FROM generate_series(1, 1000) g;
+             INSERT INTO meeting_action_items (region_id, meeting_id, what, owner, due_on)
+             SELECT {sy}, {meeting}, '事项' || g, 'emergency', current_date - (g % 30)
+             FROM generate_series(1, 1000) g;
+             INSERT INTO meetings (region_id, held_on, kind, convenor, attending, topics, created_by)
+             SELECT {sy}, current_date - (g % 300), 'special', 'hrss', '{{hrss,emergency}}', '议题' || g, {by}
              FROM generate_series(1, 1000) g;"
         ),
     )

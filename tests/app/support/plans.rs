@@ -71,13 +71,31 @@ pub async fn region_key_industry(db: &TestDb, code: &str, first_year: i32, name:
 
 /// A file attached to a plan through the store (as an upload would), of the given kind; its id.
 pub async fn attachment(db: &TestDb, code: &str, plan: PlanId, kind: &str, content: &[u8], by: AccountId) -> i64 {
+    attachment_of(db, code, "plan", plan.0, kind, content, by).await
+}
+
+/// A file attached to any record (`plan`, `meeting`) through the store, of one of that record
+/// kind's kinds; its id.
+pub async fn attachment_of(
+    db: &TestDb,
+    code: &str,
+    record_kind: &'static str,
+    record_id: i64,
+    kind: &str,
+    content: &[u8],
+    by: AccountId,
+) -> i64 {
     use prevention::attachments::{self, Owner, upload::Received};
     use sha2::Digest;
     use std::io::Write;
     let pool = db.app_pool().await;
     let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
-    let kind =
-        prevention::plans::model::ATTACHMENT_KINDS.iter().find(|k| k.key == kind).copied().expect("a plan's kind");
+    let kinds = match record_kind {
+        "plan" => prevention::plans::model::ATTACHMENT_KINDS,
+        "meeting" => prevention::meetings::model::ATTACHMENT_KINDS,
+        other => panic!("no attachment kinds for {other}"),
+    };
+    let kind = kinds.iter().find(|k| k.key == kind).copied().expect("a kind of the record");
     let mut file = tempfile::tempfile().expect("temporary file");
     file.write_all(content).expect("write");
     let file_type = attachments::detect::detect(&mut file, content.len() as u64).expect("read").expect("a known type");
@@ -89,7 +107,7 @@ pub async fn attachment(db: &TestDb, code: &str, plan: PlanId, kind: &str, conte
         sha256: sha2::Sha256::digest(content).into(),
         file,
     };
-    let owner = Owner { kind: "plan", id: plan.0, region: region.id };
+    let owner = Owner { kind: record_kind, id: record_id, region: region.id };
     let ctx = AuditContext::default();
     let actor = attachments::store::Actor { ctx: &ctx, account: by, name: "测试" };
     let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
