@@ -20,8 +20,10 @@ pub mod cycles;
 pub mod db;
 pub mod demo;
 pub mod departments;
+pub mod employers;
 pub mod error;
 pub mod home;
+pub mod industries;
 pub mod key_industries;
 pub mod meetings;
 pub mod org;
@@ -83,6 +85,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(plans::routes())
         .merge(rosters::routes())
         .merge(meetings::routes())
+        .merge(industries::routes())
+        .merge(employers::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

@@ -15,6 +15,7 @@ use sqlx::PgPool;
 use crate::cycles::{self, Cycle};
 use crate::db::Scope;
 use crate::error::AppError;
+use crate::industries::{self, model::Division, model::RiskClass};
 use crate::org::{GroupRole, Region};
 use crate::regions;
 use crate::request::ReferenceVersion;
@@ -29,11 +30,19 @@ pub struct Reference {
     pub cycles: Vec<Cycle>,
     /// The roles of a leading group, in their order.
     pub group_roles: Vec<GroupRole>,
+    /// Every GB/T 4754-2017 division with its risk class, by code.
+    pub divisions: Vec<Division>,
+    /// The risk classes 1–8 with base rates and grades.
+    pub risk_classes: Vec<RiskClass>,
 }
 
 impl Reference {
     pub fn region_by_code(&self, code: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.code == code)
+    }
+
+    pub fn division(&self, code: &str) -> Option<&Division> {
+        self.divisions.binary_search_by(|d| d.code.as_str().cmp(code)).ok().and_then(|i| self.divisions.get(i))
     }
 
     /// A leading-group role's name (its key when it is no longer in the list).
@@ -86,8 +95,12 @@ async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
     let group_roles = sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key")
         .fetch_all(&mut *tx)
         .await?;
+    let mut divisions = industries::store::divisions(&mut tx).await?;
+    // `division` looks codes up by binary search, in byte order whatever the collation.
+    divisions.sort_by(|a, b| a.code.cmp(&b.code));
+    let risk_classes = industries::store::risk_classes(&mut tx).await?;
     tx.commit().await?;
-    Ok(Reference { version, regions, cycles, group_roles })
+    Ok(Reference { version, regions, cycles, group_roles, divisions, risk_classes })
 }
 
 /// The request's reference data, as an extractor.

@@ -3,6 +3,7 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
+pub(crate) mod employers;
 pub(crate) mod meetings;
 pub(crate) mod plans;
 pub(crate) mod rosters;
@@ -92,6 +93,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("meetings") {
         meetings::seed(owner).await?;
+    }
+    if !done.contains("employers") {
+        employers::seed(owner).await?;
     }
     Ok(())
 }

@@ -24,6 +24,29 @@ pub struct Province {
     pub departments: Vec<DepartmentNames>,
     pub key_industries: Vec<KeyIndustry>,
     pub cycles: Vec<Cycle>,
+    /// The industry risk classes with their base rates and floating grades.
+    pub risk_classes: Vec<RiskClass>,
+    /// Every GB/T 4754-2017 division with its risk class.
+    pub divisions: Vec<ClassedDivision>,
+}
+
+/// An industry risk class (行业风险类别) of 人社部发〔2015〕71号.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskClass {
+    pub class: i16,
+    /// The base rate, % of the wage bill.
+    pub base_rate_percent: rust_decimal::Decimal,
+    /// The floating grades allowed, as % of the base (100 = the base rate).
+    pub grades: Vec<i16>,
+}
+
+/// A division with the risk class it carries, and a note where the mapping is uncertain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassedDivision {
+    pub code: String,
+    pub name: String,
+    pub risk_class: i16,
+    pub class_note: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,6 +186,28 @@ struct RawFile {
     key_industries: Vec<RawKeyIndustry>,
     #[serde(default)]
     cycles: Vec<RawCycle>,
+    #[serde(default)]
+    risk_classes: Vec<RawRiskClass>,
+    #[serde(default)]
+    divisions: Vec<RawClassedDivision>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRiskClass {
+    class: Spanned<i16>,
+    base_rate_percent: Spanned<String>,
+    grades: Spanned<Vec<i16>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClassedDivision {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    risk_class: Spanned<i16>,
+    #[serde(default)]
+    class_note: String,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +305,57 @@ fn unique<'a>(seen: &mut HashSet<&'a str>, value: &'a Spanned<String>, what: &st
 }
 
 impl RawFile {
+    fn check_risk_classes(&self) -> Result<Vec<RiskClass>, Problem> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::with_capacity(self.risk_classes.len());
+        for r in &self.risk_classes {
+            let class = *r.class.get_ref();
+            if !(1..=8).contains(&class) || !seen.insert(class) {
+                return Err((r.class.span(), format!("风险类别「{class}」应为 1–8 且不重复")));
+            }
+            let rate = r.base_rate_percent.get_ref().trim().parse::<rust_decimal::Decimal>().ok();
+            let Some(base_rate_percent) =
+                rate.filter(|d| *d > rust_decimal::Decimal::ZERO && *d < rust_decimal::Decimal::TEN)
+            else {
+                return Err((
+                    r.base_rate_percent.span(),
+                    "基准费率应为大于 0、小于 10 的百分数，如 \"0.7\"".to_string(),
+                ));
+            };
+            let grades = r.grades.get_ref().clone();
+            if !grades.contains(&100) || grades.iter().any(|g| !(10..=300).contains(g)) {
+                return Err((r.grades.span(), "浮动档次应为基准费率的百分比（10–300），且包含 100".to_string()));
+            }
+            out.push(RiskClass { class, base_rate_percent, grades });
+        }
+        Ok(out)
+    }
+
+    fn check_divisions(&self, classes: &[RiskClass]) -> Result<Vec<ClassedDivision>, Problem> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::with_capacity(self.divisions.len());
+        for d in &self.divisions {
+            if !is_valid_division_code(d.code.get_ref()) {
+                return Err((
+                    d.code.span(),
+                    format!("行业大类代码「{}」应为门类字母加两位数字，如 C26", d.code.get_ref()),
+                ));
+            }
+            unique(&mut seen, &d.code, "行业大类代码")?;
+            let class = *d.risk_class.get_ref();
+            if !classes.iter().any(|c| c.class == class) {
+                return Err((d.risk_class.span(), format!("风险类别「{class}」未在 risk_classes 中定义")));
+            }
+            out.push(ClassedDivision {
+                code: d.code.get_ref().clone(),
+                name: text(&d.name, "行业大类名称", 100)?,
+                risk_class: class,
+                class_note: d.class_note.trim().to_string(),
+            });
+        }
+        Ok(out)
+    }
+
     fn check(&self) -> Result<Province, Problem> {
         let p = &self.province;
         if RegionCode::parse(p.code.get_ref()).is_err() {
@@ -326,7 +422,12 @@ impl RawFile {
             }
         }
 
+        let risk_classes = self.check_risk_classes()?;
+        let divisions = self.check_divisions(&risk_classes)?;
+
         Ok(Province {
+            risk_classes,
+            divisions,
             code: p.code.get_ref().clone(),
             name: text(&p.name, "省份名称", 50)?,
             level_name: text(&p.level_name, "省本级名称", 50)?,

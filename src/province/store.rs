@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool};
 
-use super::model::{Cycle, KeyIndustry, Province};
+use super::model::{ClassedDivision, Cycle, KeyIndustry, Province, RiskClass};
 use crate::org::RegionId;
 
 /// What one seeding added, as `entity:key` strings (for the start-up log).
@@ -43,6 +43,12 @@ pub async fn seed(owner: &PgPool, province: &Province) -> Result<SeedReport, sql
         seeder.cycle(&mut tx, cycle).await?;
         seeder.cycle_tasks(&mut tx, cycle).await?;
     }
+    for class in &province.risk_classes {
+        seeder.risk_class(&mut tx, class).await?;
+    }
+    for division in &province.divisions {
+        seeder.division(&mut tx, division).await?;
+    }
     tx.commit().await?;
     Ok(seeder.report)
 }
@@ -53,6 +59,37 @@ struct Seeder {
 }
 
 impl Seeder {
+    async fn risk_class(&mut self, db: &mut PgConnection, c: &RiskClass) -> Result<(), sqlx::Error> {
+        if self.claim(db, "risk_class", &c.class.to_string()).await? {
+            sqlx::query!(
+                "INSERT INTO risk_classes (class, base_rate_percent, grades) VALUES ($1, $2, $3)
+                 ON CONFLICT (class) DO NOTHING",
+                c.class,
+                c.base_rate_percent,
+                &c.grades
+            )
+            .execute(&mut *db)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn division(&mut self, db: &mut PgConnection, d: &ClassedDivision) -> Result<(), sqlx::Error> {
+        if self.claim(db, "division", &d.code).await? {
+            sqlx::query!(
+                "INSERT INTO industry_divisions (code, name, risk_class, class_note) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (code) DO NOTHING",
+                d.code,
+                d.name,
+                d.risk_class,
+                d.class_note
+            )
+            .execute(&mut *db)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Whether `entity:key` still needs seeding; if so it is logged as seeded now.
     async fn claim(&mut self, db: &mut PgConnection, entity: &str, key: &str) -> Result<bool, sqlx::Error> {
         let tag = format!("{entity}:{key}");

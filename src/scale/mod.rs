@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod employers;
 mod meetings;
 mod plans;
 mod rosters;
@@ -57,6 +58,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "实施方案（含本地区重点行业、办理记录、版本、附件）", plans::generate(owner, &people, &mut rng)).await?;
     timed(say, "领导小组名单（含人员变更、办理记录、版本）", rosters::generate(owner, &people, &mut rng)).await?;
     timed(say, "联席会议及议定事项", meetings::generate(owner, options.n, &people, &mut rng)).await?;
+    timed(say, "用人单位", employers::generate(owner, options.n, &mut rng)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -62,6 +62,17 @@ impl CreditCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code whose first 17 characters are `body`, with its check character computed (for
+    /// generated data and examples); `None` when `body` is not 17 characters of the alphabet.
+    pub fn completing(body: &str) -> Option<CreditCode> {
+        let values: Option<Vec<u32>> =
+            body.bytes().map(|b| CREDIT_ALPHABET.iter().position(|c| *c == b).map(|p| p as u32)).collect();
+        let values = values.filter(|v| v.len() == 17)?;
+        let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
+        let check = CREDIT_ALPHABET[((31 - sum % 31) % 31) as usize] as char;
+        Some(CreditCode(format!("{body}{check}")))
+    }
 }
 
 impl FieldValue for CreditCode {
@@ -134,6 +145,15 @@ impl FieldValue for IdCardNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_completed_credit_code_checks() {
+        let code = CreditCode::completing("9144030071526726X").unwrap();
+        assert_eq!(code.as_str(), "9144030071526726XG");
+        assert!(CreditCode::parse(CreditCode::completing("91210100MA0000001").unwrap().as_str()).is_ok());
+        assert!(CreditCode::completing("91210100MA000000").is_none(), "16 characters");
+        assert!(CreditCode::completing("91210100MA000000I").is_none(), "I is not in the alphabet");
+    }
 
     #[test]
     fn credit_codes_are_checked() {

@@ -44,6 +44,9 @@ labelled_enum! {
         ActionItemAdded => ("action_item_added", "议定事项已添加。"),
         ActionItemSaved => ("action_item_saved", "议定事项已修改。"),
         ActionItemClosed => ("action_item_closed", "议定事项已办结。"),
+        IndustrySaved => ("industry_saved", "已保存，新的风险类别立即用于各用人单位。"),
+        EmployerCreated => ("employer_created", "用人单位已登记。"),
+        EmployerSaved => ("employer_saved", "用人单位已保存。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),
     }

@@ -9,6 +9,7 @@ use prevention::org::Role;
 use reqwest::StatusCode;
 
 use crate::support::departments::{department_id, department_version};
+use crate::support::employers;
 use crate::support::meetings;
 use crate::support::plans;
 use crate::support::rosters;
@@ -144,6 +145,10 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_minutes = plans::attachment_of(&app.db, "210100", "meeting", sy_meeting.0, "minutes", &pdf, target_id).await;
     let sy_scrap = plans::attachment_of(&app.db, "210100", "meeting", sy_meeting.0, "other", &pdf, target_id).await;
     let dl_minutes = plans::attachment_of(&app.db, "210200", "meeting", dl_meeting.0, "minutes", &pdf, target_id).await;
+    let sy_employer =
+        employers::employer(&app.db, "210100", &employers::credit_code("91210100MA0AAAA01"), "沈阳甲公司", "C26").await;
+    let dl_employer =
+        employers::employer(&app.db, "210200", &employers::credit_code("91210200MA0AAAA01"), "大连甲公司", "C26").await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -792,6 +797,93 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/meetings/{id}/attachments/{file}/delete",
                 path: format!("/meetings/{sy_meeting}/attachments/{sy_scrap}/delete"),
                 expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/industries", path: "/industries".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/industries/{code}/edit",
+                path: "/industries/C26/edit".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/industries/{code}/edit",
+                path: "/industries/C26/edit".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/risk-classes/{class}/edit",
+                path: "/risk-classes/3/edit".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/risk-classes/{class}/edit",
+                path: "/risk-classes/3/edit".into(),
+                expect: province_only,
+            },
+            Probe { method: "GET", pattern: "/employers", path: "/employers".into(), expect: officers },
+            Probe { method: "GET", pattern: "/employers/export", path: "/employers/export".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/employers/new",
+                path: "/employers/new".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/new",
+                path: "/employers/new".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}",
+                path: format!("/employers/{sy_employer}"),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}",
+                path: format!("/employers/{dl_employer}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/edit",
+                path: format!("/employers/{sy_employer}/edit"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/edit",
+                path: format!("/employers/{dl_employer}/edit"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/edit",
+                path: format!("/employers/{sy_employer}/edit"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/edit",
+                path: format!("/employers/{dl_employer}/edit"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/unmask",
+                path: format!("/employers/{sy_employer}/unmask"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/unmask",
+                path: format!("/employers/{dl_employer}/unmask"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
             },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),

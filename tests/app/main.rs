@@ -12,6 +12,7 @@ mod cli;
 mod cluster;
 mod demo;
 mod departments;
+mod employers;
 mod export;
 mod http;
 mod identity;

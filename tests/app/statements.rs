@@ -42,6 +42,8 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let emergency = [prevention::org::DepartmentKind::Emergency];
     let meeting = crate::support::meetings::meeting(&app.db, "210100", held, &emergency, by).await;
     crate::support::meetings::item(&app.db, meeting, "联合检查", emergency[0], held).await;
+    let code = crate::support::employers::credit_code("91210100MA0AAAA01");
+    let employer = crate::support::employers::employer(&app.db, "210100", &code, "沈阳甲公司", "C26").await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -69,6 +71,11 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/meetings/{meeting}")),
         (&city, "/action-items".into()),
         (&province, "/action-items?status=overdue".into()),
+        (&province, "/industries".into()),
+        (&city, "/employers".into()),
+        (&city, "/employers?q=%E6%B2%88%E9%98%B3&risk_class=6".into()),
+        (&province, "/employers?key_industry=province:hazardous_chemicals".into()),
+        (&city, format!("/employers/{employer}")),
         (&province, "/cycles".into()),
         (&province, "/cycles/2026".into()),
         (&city, "/key-industries?cycle=2026".into()),
@@ -131,6 +138,9 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              FROM generate_series(1, 1000) g;
              INSERT INTO meetings (region_id, held_on, kind, convenor, attending, topics, created_by)
              SELECT {sy}, current_date - (g % 300), 'special', 'hrss', '{{hrss,emergency}}', '议题' || g, {by}
+             FROM generate_series(1, 1000) g;
+             INSERT INTO employers (region_id, credit_code, name, division_code, size)
+             SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
              FROM generate_series(1, 1000) g;"
         ),
     )

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod departments;
+pub mod employers;
 pub mod meetings;
 pub mod plans;
 pub mod rosters;

@@ -1,0 +1,301 @@
+//! SQL of employers. Every function works in a transaction opened for the actor's scope
+//! (row-level security first); writes record their audit event in it. Lists are built with
+//! only the filters asked for, so each combination gets a plan that can use its index (the
+//! trigram index for a text search over 200,000 employers).
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use super::model::{Employer, EmployerId, EmployerInput, EmployerSize, KIND};
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::error::WriteError;
+use crate::org::{Region, RegionId, RegionLevel};
+use crate::values::{Version, mask};
+
+pub async fn find(tx: &mut PgConnection, id: EmployerId) -> Result<Option<Employer>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT e.id AS "id: EmployerId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
+                  r.level AS "region_level: RegionLevel", e.credit_code, e.name, e.division_code, e.risk_class_override,
+                  e.override_reason, e.size AS "size: EmployerSize", e.insured_headcount, e.address, e.contact_person,
+                  e.contact_phone, e.version, e.updated_at
+           FROM employers e JOIN regions r ON r.id = e.region_id WHERE e.id = $1"#,
+        id.0
+    )
+    .fetch_optional(tx)
+    .await?;
+    Ok(row.map(|r| Employer {
+        id: r.id,
+        region: Region { id: r.region_id, code: r.region_code, name: r.region_name, level: r.region_level },
+        credit_code: r.credit_code,
+        name: r.name,
+        division_code: r.division_code,
+        risk_class_override: r.risk_class_override,
+        override_reason: r.override_reason,
+        size: r.size,
+        insured_headcount: r.insured_headcount,
+        address: r.address,
+        contact_person: r.contact_person,
+        contact_phone: r.contact_phone,
+        version: r.version,
+        updated_at: r.updated_at,
+    }))
+}
+
+/// Which employers a list wants.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmployerFilter {
+    pub region: Option<RegionId>,
+    /// The divisions of a key industry.
+    pub divisions: Option<Vec<String>>,
+    pub division: Option<String>,
+    pub risk_class: Option<i16>,
+    pub size: Option<EmployerSize>,
+    /// Lowercased text to find in the name or the credit code.
+    pub text: Option<String>,
+}
+
+/// An employer as lists show it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EmployerLine {
+    pub id: EmployerId,
+    pub region_id: i64,
+    pub region_name: String,
+    pub credit_code: String,
+    pub name: String,
+    pub division_code: String,
+    pub risk_class: i16,
+    pub overridden: bool,
+    pub size: EmployerSize,
+    pub insured_headcount: i32,
+    pub contact_person: String,
+    pub contact_phone: String,
+}
+
+fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &EmployerFilter) {
+    qb.push(" WHERE true");
+    if let Some(region) = f.region {
+        qb.push(" AND e.region_id = ").push_bind(region.0);
+    }
+    if let Some(divisions) = &f.divisions {
+        qb.push(" AND e.division_code = ANY(").push_bind(divisions.clone()).push(")");
+    }
+    if let Some(division) = &f.division {
+        qb.push(" AND e.division_code = ").push_bind(division.clone());
+    }
+    if let Some(class) = f.risk_class {
+        qb.push(" AND coalesce(e.risk_class_override, d.risk_class) = ").push_bind(class);
+    }
+    if let Some(size) = f.size {
+        qb.push(" AND e.size = ").push_bind(size.as_str());
+    }
+    if let Some(text) = &f.text {
+        qb.push(" AND e.search_key LIKE ").push_bind(like_pattern(text));
+    }
+}
+
+/// `%text%` with LIKE's own characters escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// The employers `filter` wants in (region, id) order: after `after` (keyset, for exports) and
+/// past `offset`, at most `limit`.
+pub async fn list(
+    tx: &mut PgConnection,
+    filter: &EmployerFilter,
+    after: Option<(i64, i64)>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<EmployerLine>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT e.id, e.region_id, r.name AS region_name, e.credit_code, e.name, e.division_code,
+                coalesce(e.risk_class_override, d.risk_class) AS risk_class,
+                e.risk_class_override IS NOT NULL AS overridden, e.size, e.insured_headcount, e.contact_person,
+                e.contact_phone
+         FROM employers e JOIN industry_divisions d ON d.code = e.division_code JOIN regions r ON r.id = e.region_id",
+    );
+    push_filter(&mut qb, filter);
+    if let Some((region, id)) = after {
+        qb.push(" AND (e.region_id, e.id) > (").push_bind(region).push(", ").push_bind(id).push(")");
+    }
+    qb.push(" ORDER BY e.region_id, e.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.build_query_as().fetch_all(tx).await
+}
+
+/// How many employers `filter` wants, counted up to `cap` (a count over 200,000 rows on every
+/// page view would cost more than the page).
+pub async fn count_capped(tx: &mut PgConnection, filter: &EmployerFilter, cap: i64) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT count(*) FROM (SELECT 1 FROM employers e JOIN industry_divisions d ON d.code = e.division_code",
+    );
+    push_filter(&mut qb, filter);
+    qb.push(" LIMIT ").push_bind(cap).push(") capped");
+    qb.build_query_scalar().fetch_one(tx).await
+}
+
+/// An employer as the audit log keeps it (the phone masked).
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    credit_code: &'a str,
+    name: &'a str,
+    division: &'a str,
+    risk_class_override: Option<i16>,
+    override_reason: &'a str,
+    size: &'static str,
+    insured_headcount: i32,
+    address: &'a str,
+    contact_person: &'a str,
+    contact_phone: String,
+}
+
+impl<'a> Record<'a> {
+    fn of_input(i: &'a EmployerInput) -> Self {
+        Record {
+            credit_code: i.credit_code.as_str(),
+            name: i.name.as_str(),
+            division: &i.division,
+            risk_class_override: i.risk_class_override,
+            override_reason: &i.override_reason,
+            size: i.size.label(),
+            insured_headcount: i.insured_headcount,
+            address: i.address.as_str(),
+            contact_person: i.contact_person.as_str(),
+            contact_phone: mask::phone(&i.contact_phone),
+        }
+    }
+
+    fn of(e: &'a Employer) -> Self {
+        Record {
+            credit_code: &e.credit_code,
+            name: &e.name,
+            division: &e.division_code,
+            risk_class_override: e.risk_class_override,
+            override_reason: &e.override_reason,
+            size: e.size.label(),
+            insured_headcount: e.insured_headcount,
+            address: &e.address,
+            contact_person: &e.contact_person,
+            contact_phone: mask::phone(&e.contact_phone),
+        }
+    }
+}
+
+/// Registers an employer of `region`; `Duplicate` on its credit code when the region has it.
+pub async fn create(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    region: &Region,
+    input: &EmployerInput,
+) -> Result<EmployerId, WriteError> {
+    let id = insert(tx, region.id, input).await?;
+    let event = Event::new(Action::EmployerCreate)
+        .object(KIND, id)
+        .detail(format!("{} {}", input.name.as_str(), input.credit_code.as_str()))
+        .created(&Record::of_input(input));
+    audit::record(tx, ctx, event).await?;
+    Ok(id)
+}
+
+pub(crate) async fn insert(
+    tx: &mut PgConnection,
+    region: RegionId,
+    input: &EmployerInput,
+) -> Result<EmployerId, WriteError> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO employers (region_id, credit_code, name, division_code, risk_class_override, override_reason, size,
+                                  insured_headcount, address, contact_person, contact_phone)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id AS "id: EmployerId""#,
+        region.0,
+        input.credit_code.as_str(),
+        input.name.as_str(),
+        input.division,
+        input.risk_class_override,
+        input.override_reason,
+        input.size.as_str(),
+        input.insured_headcount,
+        input.address.as_str(),
+        input.contact_person.as_str(),
+        input.contact_phone
+    )
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// Saves an edit if the employer is still at `version`; the credit code is its key and stays.
+pub async fn update(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    before: &Employer,
+    version: Version,
+    input: &EmployerInput,
+) -> Result<(), WriteError> {
+    let updated = sqlx::query!(
+        "UPDATE employers SET name = $3, division_code = $4, risk_class_override = $5, override_reason = $6, size = $7,
+                              insured_headcount = $8, address = $9, contact_person = $10, contact_phone = $11,
+                              version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2",
+        before.id.0,
+        version.0,
+        input.name.as_str(),
+        input.division,
+        input.risk_class_override,
+        input.override_reason,
+        input.size.as_str(),
+        input.insured_headcount,
+        input.address.as_str(),
+        input.contact_person.as_str(),
+        input.contact_phone
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(WriteError::Stale);
+    }
+    let action = if before.risk_class_override != input.risk_class_override {
+        Action::EmployerRiskOverride
+    } else {
+        Action::EmployerUpdate
+    };
+    let event = Event::new(action)
+        .object(KIND, before.id)
+        .detail(format!("{} {}", before.name, before.credit_code))
+        .change(&Record::of(before), &Record::of_input(input));
+    audit::record(tx, ctx, event).await?;
+    Ok(())
+}
+
+/// Writes generated employers of a region in one statement (demo and `seed --scale`; no audit
+/// record per row, as for any generated data).
+pub async fn insert_samples(
+    tx: &mut PgConnection,
+    region: RegionId,
+    rows: &[super::sample::SampleEmployer],
+) -> Result<u64, sqlx::Error> {
+    let col = |f: fn(&super::sample::SampleEmployer) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let done = sqlx::query!(
+        "INSERT INTO employers (region_id, credit_code, name, division_code, size, insured_headcount, address,
+                                contact_person, contact_phone)
+         SELECT $1, c, n, d, s, h, a, p, t
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])
+              AS u(c, n, d, s, h, a, p, t)
+         ON CONFLICT (region_id, credit_code) DO NOTHING",
+        region.0,
+        &col(|r| r.credit_code.clone()),
+        &col(|r| r.name.clone()),
+        &col(|r| r.division.clone()),
+        &col(|r| r.size.as_str().to_string()),
+        &rows.iter().map(|r| r.insured_headcount).collect::<Vec<_>>(),
+        &col(|r| r.address.clone()),
+        &col(|r| r.contact_person.clone()),
+        &col(|r| r.contact_phone.clone()),
+    )
+    .execute(tx)
+    .await?;
+    Ok(done.rows_affected())
+}
