@@ -132,6 +132,7 @@ async fn run(
     }
     let pool = connect_checked(settings, targets.app.clone()).await?;
     spawn_session_purge(pool.clone(), crate::auth::policy::SecurityPolicy::from_settings(settings));
+    crate::jobs::spawn_worker(pool.clone(), JOB_RUNNERS);
     let state = AppState::load(pool.clone(), settings.clone(), province, demo).await?;
     let listener =
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
@@ -150,6 +151,11 @@ async fn run(
 }
 
 /// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run it: the DELETE is idempotent.
+/// What runs each kind of background job (`jobs`): the features register theirs here, the one
+/// place that knows them all.
+pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] =
+    &[(crate::employers::import::KIND, crate::employers::import::run)];
+
 fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));

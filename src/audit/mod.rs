@@ -71,6 +71,8 @@ labelled_enum! {
         EmployerUpdate => ("employer.update", "修改用人单位"),
         EmployerRiskOverride => ("employer.risk_override", "调整用人单位风险类别"),
         ExportEmployers => ("export.employers", "导出用人单位"),
+        ImportEmployers => ("import.employers", "导入用人单位"),
+        ImportQueued => ("import.queued", "提交导入"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),
@@ -117,6 +119,17 @@ impl AuditContext {
     /// Work done by the system itself under a name (the demo seeder, say).
     pub fn system(name: &str) -> AuditContext {
         AuditContext { username: Some(name.to_string()), client_addr: Some("local".to_string()), ..Default::default() }
+    }
+
+    /// A background job, on behalf of the account that queued it in its region.
+    pub fn for_job(account: AccountId, account_name: &str, region: RegionId) -> AuditContext {
+        AuditContext {
+            account_id: Some(account),
+            username: Some(format!("后台任务（{account_name}）")),
+            region_id: Some(region),
+            client_addr: Some("local".to_string()),
+            ..Default::default()
+        }
     }
 
     /// The same request, acting as (or about) another account, e.g. a sign-in before the session exists.

@@ -5,13 +5,14 @@
 //! address and contact (the phone masked in lists). City and agency officers keep their
 //! region's; partner officers read them; province officers read every region's.
 
+pub mod import;
 pub mod model;
 pub mod sample;
 pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -23,10 +24,13 @@ use self::views::{DetailPage, EditPage, ListPage, Selected};
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
+use crate::auth::session::CurrentSession;
 use crate::cycles;
 use crate::db::{self, Scope};
 use crate::error::AppError;
+use crate::import::views::{JobPage, UploadPage};
 use crate::industries::model::class_label;
+use crate::jobs;
 use crate::key_industries::{self, model::KeyIndustry};
 use crate::org::{Region, RegionId};
 use crate::reference::{Ref, Reference};
@@ -44,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/employers", get(list))
         .route("/employers/export", get(export_list))
         .route("/employers/new", get(new_employer).post(create))
+        .route("/employers/import", crate::attachments::upload::route(upload_import).get(import_page))
+        .route("/employers/import/template", get(import_template))
+        .route("/employers/import/{job}", get(import_job))
+        .route("/employers/import/{job}/errors", get(import_errors))
         .route("/employers/{id}", get(detail))
         .route("/employers/{id}/edit", get(edit).post(save))
         .route("/employers/{id}/unmask", post(unmask))
@@ -379,4 +387,133 @@ async fn save(
     store::update(&mut tx, &audit, &employer, version, &input).await?;
     tx.commit().await?;
     Ok(flash::redirect_with(&format!("/employers/{id}"), Flash::EmployerSaved))
+}
+
+fn employers_crumb() -> crate::web::layout::Crumb {
+    crate::web::layout::Crumb::link("用人单位", "/employers")
+}
+
+const IMPORT_BASE: &str = "/employers/import";
+const RECENT_JOBS: i64 = 10;
+
+async fn import_upload_page(
+    state: &AppState,
+    actor: &Actor,
+    chrome: &Chrome,
+    region: &Region,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let recent = jobs::recent(&mut tx, region.id, import::KIND, RECENT_JOBS).await?;
+    tx.commit().await?;
+    let max = state.settings.attachment_max_bytes;
+    render(UploadPage::new(chrome, &import::SPEC, employers_crumb(), IMPORT_BASE, &recent, error, max))
+}
+
+/// 导入用人单位: the template, what each column wants, and the region's recent imports.
+async fn import_page(State(state): State<AppState>, actor: Actor, chrome: Chrome) -> Result<Response, AppError> {
+    let region = kept_region(&actor)?;
+    import_upload_page(&state, &actor, &chrome, &region, None).await
+}
+
+async fn import_template(actor: Actor) -> Result<Response, AppError> {
+    kept_region(&actor)?;
+    let bytes = crate::import::template(&import::SPEC).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(crate::web::export::workbook_download(bytes, "用人单位导入模板"))
+}
+
+/// Receives the file (multipart: csrf, file) and queues its import; a file of the wrong type,
+/// or a second import while one runs, is refused on the page with the reason.
+async fn upload_import(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    audit: AuditContext,
+    session: CurrentSession,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let region = kept_region(&actor)?;
+    let max = state.settings.attachment_max_bytes;
+    let (name, content) = match crate::import::upload::receive(form, session.csrf_token(), max).await {
+        Ok(file) => file,
+        Err(crate::import::upload::UploadError::Csrf) => return Err(AppError::CsrfRejected),
+        Err(e) => return import_upload_page(&state, &actor, &chrome, &region, Some(e.to_string())).await,
+    };
+    if let Err(e) = crate::import::sniff(&content) {
+        return import_upload_page(&state, &actor, &chrome, &region, Some(e.to_string())).await;
+    }
+    let job = jobs::NewJob {
+        region: region.id,
+        kind: import::KIND,
+        payload: serde_json::json!({ "file_name": name }),
+        account: actor.account_id,
+        account_name: &actor.display_name,
+        file: Some((&name, &content)),
+    };
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let id = match jobs::enqueue(&mut tx, &job).await {
+        Ok(id) => id,
+        Err(e) if e.is_duplicate("jobs_one_active_idx") => {
+            tx.rollback().await?;
+            let message = "本地区已有一个用人单位导入正在处理，请等它完成后再提交。".to_string();
+            return import_upload_page(&state, &actor, &chrome, &region, Some(message)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let detail = format!("{name}（{}）", crate::attachments::human_size(content.len() as i64));
+    audit::record(&mut tx, &audit, Event::new(Action::ImportQueued).object("job", id).detail(detail)).await?;
+    tx.commit().await?;
+    Ok(flash::redirect(&format!("{IMPORT_BASE}/{id}")))
+}
+
+/// An import job of the region (another region's: 404), with its file's name.
+async fn import_job_of(state: &AppState, actor: &Actor, id: jobs::JobId) -> Result<jobs::Job, AppError> {
+    kept_region(actor)?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let job = jobs::find(&mut tx, id).await?.filter(|j| j.kind == import::KIND).ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+fn file_name_of(job: &jobs::Job) -> String {
+    job.payload.get("file_name").and_then(|v| v.as_str()).unwrap_or("导入文件").to_string()
+}
+
+/// A job's progress, then its outcome; any instance answers, and a reload finds it again.
+async fn import_job(
+    State(state): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<jobs::JobId>,
+) -> Result<Response, AppError> {
+    let job = import_job_of(&state, &actor, id).await?;
+    let name = file_name_of(&job);
+    render(JobPage::new(&chrome, &import::SPEC, employers_crumb(), IMPORT_BASE, job, name))
+}
+
+/// The file as uploaded, every row kept, with an error column added.
+async fn import_errors(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<jobs::JobId>,
+) -> Result<Response, AppError> {
+    let job = import_job_of(&state, &actor, id).await?;
+    let Some(crate::import::Outcome::Rejected { errors, .. }) =
+        job.result.clone().and_then(|r| serde_json::from_value::<crate::import::Outcome>(r).ok())
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let (name, content) = jobs::file(&mut tx, &job).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let table = crate::import::read_table(&content).map_err(|e| AppError::Refused(e.to_string().into()))?;
+        let (header, rows) =
+            crate::import::rows(&import::SPEC, &table).map_err(|e| AppError::Refused(e.to_string().into()))?;
+        crate::import::with_errors(&header, &rows, &errors).map_err(|e| AppError::Internal(e.into()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+    Ok(crate::web::export::workbook_download(bytes, &format!("{stem}（错误标注）")))
 }

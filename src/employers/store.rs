@@ -299,3 +299,171 @@ pub async fn insert_samples(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// The region's employers with these credit codes.
+pub async fn by_credit_codes(
+    tx: &mut PgConnection,
+    region: RegionId,
+    codes: &[String],
+) -> Result<Vec<Employer>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT e.id AS "id: EmployerId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
+                  r.level AS "region_level: RegionLevel", e.credit_code, e.name, e.division_code, e.risk_class_override,
+                  e.override_reason, e.size AS "size: EmployerSize", e.insured_headcount, e.address, e.contact_person,
+                  e.contact_phone, e.version, e.updated_at
+           FROM employers e JOIN regions r ON r.id = e.region_id
+           WHERE e.region_id = $1 AND e.credit_code = ANY($2)"#,
+        region.0,
+        codes
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Employer {
+            id: r.id,
+            region: Region { id: r.region_id, code: r.region_code, name: r.region_name, level: r.region_level },
+            credit_code: r.credit_code,
+            name: r.name,
+            division_code: r.division_code,
+            risk_class_override: r.risk_class_override,
+            override_reason: r.override_reason,
+            size: r.size,
+            insured_headcount: r.insured_headcount,
+            address: r.address,
+            contact_person: r.contact_person,
+            contact_phone: r.contact_phone,
+            version: r.version,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// Writes checked rows by credit code in the caller's transaction: new ones inserted, changed
+/// ones updated, the rest left; in batches of one statement each.
+pub async fn upsert(
+    tx: &mut PgConnection,
+    region: RegionId,
+    rows: &[EmployerInput],
+) -> Result<super::import::Counts, sqlx::Error> {
+    let mut counts = super::import::Counts::default();
+    for batch in rows.chunks(5_000) {
+        let codes: Vec<String> = batch.iter().map(|r| r.credit_code.as_str().to_string()).collect();
+        let existing = super::import::index_by_code(by_credit_codes(tx, region, &codes).await?);
+        let (mut new, mut changed): (Vec<&EmployerInput>, Vec<(i64, &EmployerInput)>) = (Vec::new(), Vec::new());
+        for r in batch {
+            match existing.get(r.credit_code.as_str()) {
+                None => new.push(r),
+                Some(e) if r.same_as(e) => counts.unchanged += 1,
+                Some(e) => changed.push((e.id.0, r)),
+            }
+        }
+        counts.added += write_rows(tx, region, &new).await?;
+        counts.updated += update_rows(tx, region, &changed).await?;
+    }
+    Ok(counts)
+}
+
+/// The columns of rows, as UNNEST takes them.
+struct Columns {
+    name: Vec<String>,
+    division: Vec<String>,
+    class: Vec<Option<i16>>,
+    reason: Vec<String>,
+    size: Vec<String>,
+    headcount: Vec<i32>,
+    address: Vec<String>,
+    person: Vec<String>,
+    phone: Vec<String>,
+}
+
+impl Columns {
+    fn of<'a>(rows: impl Iterator<Item = &'a EmployerInput>) -> Columns {
+        let mut c = Columns {
+            name: Vec::new(),
+            division: Vec::new(),
+            class: Vec::new(),
+            reason: Vec::new(),
+            size: Vec::new(),
+            headcount: Vec::new(),
+            address: Vec::new(),
+            person: Vec::new(),
+            phone: Vec::new(),
+        };
+        for r in rows {
+            c.name.push(r.name.as_str().to_string());
+            c.division.push(r.division.clone());
+            c.class.push(r.risk_class_override);
+            c.reason.push(r.override_reason.clone());
+            c.size.push(r.size.as_str().to_string());
+            c.headcount.push(r.insured_headcount);
+            c.address.push(r.address.as_str().to_string());
+            c.person.push(r.contact_person.as_str().to_string());
+            c.phone.push(r.contact_phone.clone());
+        }
+        c
+    }
+}
+
+async fn write_rows(tx: &mut PgConnection, region: RegionId, rows: &[&EmployerInput]) -> Result<u64, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let codes: Vec<String> = rows.iter().map(|r| r.credit_code.as_str().to_string()).collect();
+    let c = Columns::of(rows.iter().copied());
+    let done = sqlx::query!(
+        "INSERT INTO employers (region_id, credit_code, name, division_code, risk_class_override, override_reason, size,
+                                insured_headcount, address, contact_person, contact_phone)
+         SELECT $1, cc, n, d, k, rs, s, h, a, p, t
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::text[],
+                     $10::text[], $11::text[]) AS u(cc, n, d, k, rs, s, h, a, p, t)",
+        region.0,
+        &codes,
+        &c.name,
+        &c.division,
+        &c.class as &[Option<i16>],
+        &c.reason,
+        &c.size,
+        &c.headcount,
+        &c.address,
+        &c.person,
+        &c.phone
+    )
+    .execute(tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+async fn update_rows(
+    tx: &mut PgConnection,
+    region: RegionId,
+    rows: &[(i64, &EmployerInput)],
+) -> Result<u64, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let c = Columns::of(rows.iter().map(|(_, r)| *r));
+    let done = sqlx::query!(
+        "UPDATE employers e SET name = u.n, division_code = u.d, risk_class_override = u.k, override_reason = u.rs,
+                                size = u.s, insured_headcount = u.h, address = u.a, contact_person = u.p,
+                                contact_phone = u.t, version = e.version + 1, updated_at = now()
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::text[],
+                     $10::text[], $11::text[]) AS u(id, n, d, k, rs, s, h, a, p, t)
+         WHERE e.region_id = $1 AND e.id = u.id",
+        region.0,
+        &ids,
+        &c.name,
+        &c.division,
+        &c.class as &[Option<i16>],
+        &c.reason,
+        &c.size,
+        &c.headcount,
+        &c.address,
+        &c.person,
+        &c.phone
+    )
+    .execute(tx)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
@@ -249,6 +249,18 @@ impl From<ExportError> for AppError {
     fn from(e: ExportError) -> Self {
         AppError::Internal(e.into())
     }
+}
+
+/// A workbook built in memory (a template, a file sent back with its errors) as a download.
+pub fn workbook_download(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(filename)),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// `attachment` for a workbook named `filename` (without extension).

@@ -58,7 +58,7 @@ fn is_sane_request_id(id: &str) -> bool {
 /// `/…/{id}/attachments`. They take a multipart body (its CSRF token checked by the handler),
 /// a larger body and a longer time.
 pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
-    method == axum::http::Method::POST && path.ends_with("/attachments")
+    method == axum::http::Method::POST && (path.ends_with("/attachments") || path.ends_with("/import"))
 }
 
 /// Answers 503 when a request takes longer than the settings allow (uploads get longer). Only

@@ -82,6 +82,10 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
         }
         // Not a PDF: an officer who may upload gets the page back with the reason.
+        "POST" if probe.pattern == "/employers/import" => {
+            let pdf = prevention::attachments::samples::pdf(1024);
+            user.upload(&probe.path, "", "用人单位.xlsx", pdf).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/meetings/{id}/attachments" => {
             user.upload(&probe.path, "minutes", "纪要.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -149,6 +153,34 @@ async fn every_route_every_role_own_and_other_region() {
         employers::employer(&app.db, "210100", &employers::credit_code("91210100MA0AAAA01"), "沈阳甲公司", "C26").await;
     let dl_employer =
         employers::employer(&app.db, "210200", &employers::credit_code("91210200MA0AAAA01"), "大连甲公司", "C26").await;
+    // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
+    let import_job = |code: &'static str| {
+        let db = &app.db;
+        async move {
+            let pool = db.app_pool().await;
+            let region = prevention::regions::store::find_by_code(&pool, code).await.unwrap().unwrap();
+            // Joined, so the CSV's commas stay ASCII commas.
+            let lines = [["统一社会信用代码", "单位名称", "行业大类代码", "规模"], ["坏代码", "甲", "C26", "小型"]];
+            let text = lines.iter().map(|l| l.join(",")).collect::<Vec<_>>().join("\n");
+            let csv = text.as_bytes();
+            let job = prevention::jobs::NewJob {
+                region: region.id,
+                kind: prevention::employers::import::KIND,
+                payload: serde_json::json!({ "file_name": "甲.csv" }),
+                account: target_id,
+                account_name: "测试",
+                file: Some(("甲.csv", csv)),
+            };
+            let scope = DbActor::new(Scope::Province, None);
+            let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+            let id = prevention::jobs::enqueue(&mut tx, &job).await.unwrap();
+            tx.commit().await.unwrap();
+            assert!(prevention::jobs::run_once(&pool, "matrix", prevention::server::JOB_RUNNERS).await.unwrap());
+            id
+        }
+    };
+    let sy_job = import_job("210100").await;
+    let dl_job = import_job("210200").await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -884,6 +916,49 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/employers/{id}/unmask",
                 path: format!("/employers/{dl_employer}/unmask"),
                 expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import",
+                path: "/employers/import".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            // A PDF: the keepers get the page back with the reason; nothing is queued.
+            Probe {
+                method: "POST",
+                pattern: "/employers/import",
+                path: "/employers/import".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import/template",
+                path: "/employers/import/template".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import/{job}",
+                path: format!("/employers/import/{sy_job}"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import/{job}",
+                path: format!("/employers/import/{dl_job}"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import/{job}/errors",
+                path: format!("/employers/import/{sy_job}/errors"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/import/{job}/errors",
+                path: format!("/employers/import/{dl_job}/errors"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
             },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),

@@ -16,6 +16,7 @@ mod employers;
 mod export;
 mod http;
 mod identity;
+mod imports;
 mod layout;
 mod meetings;
 mod operations;

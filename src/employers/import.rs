@@ -1,0 +1,238 @@
+//! Importing employers from a spreadsheet, as a background job: the whole file is checked
+//! first (every row through the same form checks as the page, the credit code unique in the
+//! file); then every row is written in one transaction, or none. A re-import updates by credit
+//! code and reports rows added, updated and unchanged.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use super::model::{EmployerForm, EmployerInput};
+use super::store;
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::db::{self, DbActor, Scope};
+use crate::import::{self, Column, Outcome, RowError, Spec};
+use crate::jobs::{self, Job, JobError};
+use crate::web::form::FormParser;
+
+/// The job kind.
+pub const KIND: &str = "import.employers";
+
+pub const SPEC: Spec = Spec {
+    title: "用人单位",
+    key: "credit_code",
+    columns: &[
+        Column {
+            header: "统一社会信用代码",
+            field: "credit_code",
+            required: true,
+            help: "18 位，按 GB 32100-2015 校验；同一地区内不重复，已登记的单位按此代码更新",
+            example: "9144030071526726XG",
+        },
+        Column {
+            header: "单位名称",
+            field: "name",
+            required: true,
+            help: "不超过 100 字",
+            example: "沈阳示例化工有限公司",
+        },
+        Column {
+            header: "行业大类代码",
+            field: "division",
+            required: true,
+            help: "GB/T 4754-2017 大类代码，门类字母加两位数字，如 C26；重点行业和风险类别据此确定",
+            example: "C26",
+        },
+        Column {
+            header: "规模",
+            field: "size",
+            required: true,
+            help: "大型、中型、小型、微型（或 large、medium、small、micro）",
+            example: "中型",
+        },
+        Column {
+            header: "参保人数", field: "insured_headcount", required: false, help: "0 或正整数", example: "320"
+        },
+        Column {
+            header: "调整风险类别",
+            field: "risk_class_override",
+            required: false,
+            help: "1–8，仅在行业大类对应的类别不符合单位主营业务时填写",
+            example: "",
+        },
+        Column {
+            header: "调整理由",
+            field: "override_reason",
+            required: false,
+            help: "填写调整风险类别时必填",
+            example: "",
+        },
+        Column {
+            header: "地址",
+            field: "address",
+            required: false,
+            help: "不超过 200 字",
+            example: "沈阳市铁西区建设大路 1 号",
+        },
+        Column {
+            header: "联系人", field: "contact_person", required: false, help: "不超过 50 字", example: "张伟"
+        },
+        Column {
+            header: "联系电话",
+            field: "contact_phone",
+            required: false,
+            help: "手机号或带区号的座机号",
+            example: "024-23456789",
+        },
+    ],
+};
+
+/// How many rows are checked between two progress reports.
+const STEP: usize = 2_000;
+
+/// The size column as people write it: the Chinese label or the stored name.
+fn size_value(raw: &str) -> String {
+    let raw = raw.trim();
+    super::model::EmployerSize::ALL
+        .iter()
+        .find(|s| s.label() == raw || s.label().trim_end_matches('型') == raw)
+        .map_or(raw.to_lowercase(), |s| s.as_str().to_string())
+}
+
+fn form_of(row: &import::Row) -> EmployerForm {
+    EmployerForm {
+        credit_code: row.get("credit_code").into(),
+        name: row.get("name").into(),
+        division: row.get("division").into(),
+        risk_class_override: row.get("risk_class_override").into(),
+        override_reason: row.get("override_reason").into(),
+        size: size_value(row.get("size")),
+        insured_headcount: row.get("insured_headcount").into(),
+        address: row.get("address").into(),
+        contact_person: row.get("contact_person").into(),
+        contact_phone: row.get("contact_phone").into(),
+        version: String::new(),
+    }
+}
+
+/// Every row checked: the inputs when all are good, else every problem.
+pub fn check(
+    rows: &[import::Row],
+    divisions: &[crate::industries::model::Division],
+) -> Result<Vec<EmployerInput>, Vec<RowError>> {
+    let mut inputs = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for row in rows {
+        let mut p = FormParser::default();
+        let parsed = form_of(row).parse_fields(&mut p, divisions);
+        match p.finish(|| parsed) {
+            Ok(input) => inputs.push(input),
+            Err(fields) => errors.extend(import::row_errors(&SPEC, row, &fields)),
+        }
+    }
+    errors.extend(import::duplicates(&SPEC, rows, |k| k.trim().to_uppercase()));
+    errors.sort_by_key(|e| e.row);
+    if errors.is_empty() { Ok(inputs) } else { Err(errors) }
+}
+
+/// The runner of `import.employers` jobs.
+pub fn run(
+    pool: PgPool,
+    job: Job,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), JobError>> + Send>> {
+    Box::pin(async move { import_employers(&pool, &job).await })
+}
+
+const WORKER: DbActor = DbActor { scope: Scope::Province, account_id: None };
+
+async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
+    let mut tx = db::begin(pool, WORKER).await?;
+    let (_, content) = jobs::file(&mut tx, job).await?.ok_or_else(|| JobError::Other("导入文件缺失".into()))?;
+    let divisions = crate::industries::store::divisions(&mut tx).await?;
+    tx.commit().await?;
+    // Reading and checking are CPU work: off the async threads.
+    let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
+        let table = import::read_table(&content)?;
+        import::rows(&SPEC, &table)
+    })
+    .await
+    .map_err(|e| JobError::Other(e.to_string()))?;
+    let (_, rows) = match read {
+        Ok(read) => read,
+        Err(e) => return finish_with(pool, job, &Outcome::Unreadable { message: e.to_string() }, None).await,
+    };
+    let total = rows.len() as i64;
+    let mut checked = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for (i, chunk) in rows.chunks(STEP).enumerate() {
+        match check(chunk, &divisions) {
+            Ok(inputs) => checked.extend(inputs),
+            Err(found) => errors.extend(found),
+        }
+        if !jobs::progress(pool, job, ((i * STEP + chunk.len()) as i64).min(total), total).await? {
+            return Err(JobError::LeaseLost);
+        }
+    }
+    // Duplicates across chunks are found on the whole file.
+    let across = import::duplicates(&SPEC, &rows, |k| k.trim().to_uppercase());
+    for e in across {
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return finish_with(pool, job, &Outcome::Rejected { rows: rows.len(), errors }, None).await;
+    }
+    finish_with(pool, job, &Outcome::Imported { rows: rows.len(), added: 0, updated: 0, unchanged: 0 }, Some(checked))
+        .await
+}
+
+/// Writes the rows (if any) and the job's result in one transaction.
+async fn finish_with(
+    pool: &PgPool,
+    job: &Job,
+    outcome: &Outcome,
+    rows: Option<Vec<EmployerInput>>,
+) -> Result<(), JobError> {
+    let mut tx = db::begin(pool, WORKER).await?;
+    let outcome = match rows {
+        Some(rows) => {
+            let counts = store::upsert(&mut tx, job.region_id, &rows).await?;
+            let ctx = AuditContext::for_job(job.account_id, &job.account_name, job.region_id);
+            let detail = format!(
+                "导入用人单位：共 {} 行，新增 {}，更新 {}，未变 {}",
+                rows.len(),
+                counts.added,
+                counts.updated,
+                counts.unchanged
+            );
+            audit::record(&mut tx, &ctx, Event::new(Action::ImportEmployers).object("job", job.id).detail(detail))
+                .await?;
+            Outcome::Imported {
+                rows: rows.len(),
+                added: counts.added,
+                updated: counts.updated,
+                unchanged: counts.unchanged,
+            }
+        }
+        None => outcome.clone(),
+    };
+    let value = serde_json::to_value(&outcome).map_err(|e| JobError::Other(e.to_string()))?;
+    jobs::finish(&mut tx, job, &value).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Rows added, updated, unchanged by a write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The existing employers of a region with these credit codes, by code.
+pub(crate) fn index_by_code(existing: Vec<super::model::Employer>) -> HashMap<String, super::model::Employer> {
+    existing.into_iter().map(|e| (e.credit_code.clone(), e)).collect()
+}
