@@ -115,7 +115,8 @@ fn form_of(row: &import::Row) -> EmployerForm {
     }
 }
 
-/// Every row checked: the inputs when all are good, else every problem.
+/// Every row checked on its own (duplicates across rows are the whole file's business): the
+/// inputs when all are good, else every problem.
 pub fn check(
     rows: &[import::Row],
     divisions: &[crate::industries::model::Division],
@@ -130,8 +131,6 @@ pub fn check(
             Err(fields) => errors.extend(import::row_errors(&SPEC, row, &fields)),
         }
     }
-    errors.extend(import::duplicates(&SPEC, rows, |k| k.trim().to_uppercase()));
-    errors.sort_by_key(|e| e.row);
     if errors.is_empty() { Ok(inputs) } else { Err(errors) }
 }
 
@@ -153,7 +152,7 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     // Reading and checking are CPU work: off the async threads.
     let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
         let table = import::read_table(&content)?;
-        import::rows(&SPEC, &table)
+        import::rows(&SPEC, table)
     })
     .await
     .map_err(|e| JobError::Other(e.to_string()))?;
@@ -173,19 +172,15 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
             return Err(JobError::LeaseLost);
         }
     }
-    // Duplicates across chunks are found on the whole file.
-    let across = import::duplicates(&SPEC, &rows, |k| k.trim().to_uppercase());
-    for e in across {
-        if !errors.contains(&e) {
-            errors.push(e);
-        }
-    }
+    errors.extend(import::duplicates(&SPEC, &rows, |k| k.trim().to_uppercase()));
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
         return finish_with(pool, job, &Outcome::Rejected { rows: rows.len(), errors }, None).await;
     }
-    finish_with(pool, job, &Outcome::Imported { rows: rows.len(), added: 0, updated: 0, unchanged: 0 }, Some(checked))
-        .await
+    let count = rows.len();
+    // The checked inputs are all the write needs: the file's cells go before it.
+    drop(rows);
+    finish_with(pool, job, &Outcome::Imported { rows: count, added: 0, updated: 0, unchanged: 0 }, Some(checked)).await
 }
 
 /// Writes the rows (if any) and the job's result in one transaction.

@@ -509,7 +509,7 @@ async fn import_errors(
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let table = crate::import::read_table(&content).map_err(|e| AppError::Refused(e.to_string().into()))?;
         let (header, rows) =
-            crate::import::rows(&import::SPEC, &table).map_err(|e| AppError::Refused(e.to_string().into()))?;
+            crate::import::rows(&import::SPEC, table).map_err(|e| AppError::Refused(e.to_string().into()))?;
         crate::import::with_errors(&header, &rows, &errors).map_err(|e| AppError::Internal(e.into()))
     })
     .await

@@ -128,32 +128,34 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// A data row: its row number in the sheet (the header is row 1) and its cells by field.
+/// A data row: its row number in the sheet (the header is row 1) and its cells as read, with
+/// where each field's column is (shared by every row, so a file of 100,000 rows is held once).
 #[derive(Clone, Debug)]
 pub struct Row {
     pub number: usize,
-    pub values: HashMap<&'static str, String>,
-    /// The row's cells as read, for the file sent back with errors.
     pub raw: Vec<String>,
+    columns: std::sync::Arc<[(&'static str, usize)]>,
 }
 
 impl Row {
+    /// The cell of `field`, trimmed ("" when the file has no such column or cell).
     pub fn get(&self, field: &str) -> &str {
-        self.values.get(field).map_or("", String::as_str)
+        self.columns.iter().find(|(f, _)| *f == field).and_then(|(_, i)| self.raw.get(*i)).map_or("", |c| c.trim())
     }
 }
 
 /// The data rows of a table under `spec`: the header row names the columns (in any order,
 /// with or without the template's ＊); a required column missing is an error; blank rows are
-/// skipped.
-pub fn rows(spec: &Spec, table: &[Vec<String>]) -> Result<(Vec<String>, Vec<Row>), ReadError> {
-    let header = table.first().ok_or(ReadError::Empty)?;
+/// skipped. The cells are moved, not copied.
+pub fn rows(spec: &Spec, table: Vec<Vec<String>>) -> Result<(Vec<String>, Vec<Row>), ReadError> {
+    let mut table = table.into_iter();
+    let header = table.next().ok_or(ReadError::Empty)?;
     let clean = |h: &str| h.trim().trim_end_matches(['*', '＊']).trim().to_string();
-    let mut at: Vec<(usize, &'static str)> = Vec::new();
+    let mut at: Vec<(&'static str, usize)> = Vec::new();
     let mut missing = Vec::new();
     for c in spec.columns {
         match header.iter().position(|h| clean(h) == c.header) {
-            Some(i) => at.push((i, c.field)),
+            Some(i) => at.push((c.field, i)),
             None if c.required => missing.push(c.header),
             None => {}
         }
@@ -161,24 +163,16 @@ pub fn rows(spec: &Spec, table: &[Vec<String>]) -> Result<(Vec<String>, Vec<Row>
     if !missing.is_empty() {
         return Err(ReadError::MissingColumns(missing.join("、")));
     }
+    let columns: std::sync::Arc<[(&'static str, usize)]> = at.into();
     let rows = table
-        .iter()
         .enumerate()
-        .skip(1)
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-        .map(|(i, cells)| Row {
-            number: i + 1,
-            values: at
-                .iter()
-                .map(|(col, field)| (*field, cells.get(*col).map(|c| c.trim().to_string()).unwrap_or_default()))
-                .collect(),
-            raw: cells.clone(),
-        })
+        .map(|(i, cells)| Row { number: i + 2, raw: cells, columns: columns.clone() })
         .collect::<Vec<_>>();
     if rows.is_empty() {
         return Err(ReadError::Empty);
     }
-    Ok((header.clone(), rows))
+    Ok((header, rows))
 }
 
 /// A problem with one cell (or one row, when `column` is empty).
@@ -341,18 +335,18 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_header_in_any_order() {
-        let (_, rows) = rows(&SPEC, &table(&[&["名称＊", " 代码 "], &["甲", "A1"], &["", ""], &["乙", "A2"]])).unwrap();
+        let (_, rows) = rows(&SPEC, table(&[&["名称＊", " 代码 "], &["甲", "A1"], &["", ""], &["乙", "A2"]])).unwrap();
         assert_eq!(rows.len(), 2, "the blank row skipped");
         assert_eq!((rows[1].number, rows[1].get("code"), rows[1].get("name")), (4, "A2", "乙"));
         assert_eq!(
-            super::rows(&SPEC, &table(&[&["名称"], &["甲"]])).unwrap_err(),
+            super::rows(&SPEC, table(&[&["名称"], &["甲"]])).unwrap_err(),
             ReadError::MissingColumns("代码".into())
         );
     }
 
     #[test]
     fn a_repeated_key_is_an_error_naming_the_first_row() {
-        let (_, rows) = rows(&SPEC, &table(&[&["代码", "名称"], &["a1", "甲"], &["A2", "乙"], &["A1", "丙"]])).unwrap();
+        let (_, rows) = rows(&SPEC, table(&[&["代码", "名称"], &["a1", "甲"], &["A2", "乙"], &["A1", "丙"]])).unwrap();
         let errors = duplicates(&SPEC, &rows, |k| k.trim().to_uppercase());
         assert_eq!(
             errors,
@@ -366,7 +360,7 @@ mod tests {
         let t = read_table(&bytes).unwrap();
         assert_eq!(t[0], ["代码＊", "名称＊", "备注"]);
         assert_eq!(t[1][0], "A1");
-        let (header, rows) = rows(&SPEC, &table(&[&["代码", "名称"], &["A1", ""], &["A2", "乙"]])).unwrap();
+        let (header, rows) = rows(&SPEC, table(&[&["代码", "名称"], &["A1", ""], &["A2", "乙"]])).unwrap();
         let errors =
             [RowError { row: 2, column: "名称".into(), value: String::new(), message: "此项为必填项".into() }];
         let back = read_table(&with_errors(&header, &rows, &errors).unwrap()).unwrap();
