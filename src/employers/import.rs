@@ -12,6 +12,7 @@ use super::store;
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::db::{self, DbActor, Scope};
 use crate::import::{self, Column, Outcome, RowError, Spec};
+use crate::industries::model::Division;
 use crate::jobs::{self, Job, JobError};
 use crate::web::form::FormParser;
 
@@ -88,7 +89,7 @@ pub const SPEC: Spec = Spec {
 };
 
 /// How many rows are checked between two progress reports.
-const STEP: usize = 2_000;
+const STEP: i64 = 2_000;
 
 /// The size column as people write it: the Chinese label or the stored name.
 fn size_value(raw: &str) -> String {
@@ -115,23 +116,11 @@ fn form_of(row: &import::Row) -> EmployerForm {
     }
 }
 
-/// Every row checked on its own (duplicates across rows are the whole file's business): the
-/// inputs when all are good, else every problem.
-pub fn check(
-    rows: &[import::Row],
-    divisions: &[crate::industries::model::Division],
-) -> Result<Vec<EmployerInput>, Vec<RowError>> {
-    let mut inputs = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    for row in rows {
-        let mut p = FormParser::default();
-        let parsed = form_of(row).parse_fields(&mut p, divisions);
-        match p.finish(|| parsed) {
-            Ok(input) => inputs.push(input),
-            Err(fields) => errors.extend(import::row_errors(&SPEC, row, &fields)),
-        }
-    }
-    if errors.is_empty() { Ok(inputs) } else { Err(errors) }
+/// One row checked on its own: its input, or its problems.
+pub fn check_row(row: &import::Row, divisions: &[Division]) -> Result<EmployerInput, Vec<RowError>> {
+    let mut p = FormParser::default();
+    let parsed = form_of(row).parse_fields(&mut p, divisions);
+    p.finish(|| parsed).map_err(|fields| import::row_errors(&SPEC, row, &fields))
 }
 
 /// The runner of `import.employers` jobs.
@@ -158,62 +147,60 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     .map_err(|e| JobError::Other(e.to_string()))?;
     let (_, rows) = match read {
         Ok(read) => read,
-        Err(e) => return finish_with(pool, job, &Outcome::Unreadable { message: e.to_string() }, None).await,
+        Err(e) => return finish_alone(pool, job, &Outcome::Unreadable { message: e.to_string() }).await,
     };
     let total = rows.len() as i64;
-    let mut checked = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
-    for (i, chunk) in rows.chunks(STEP).enumerate() {
-        match check(chunk, &divisions) {
-            Ok(inputs) => checked.extend(inputs),
+    let mut keys = import::Keys::new(&SPEC, |k: &str| k.trim().to_uppercase());
+    // Good rows are written batch by batch in one transaction as they are checked, so neither
+    // the file nor its rows are ever held twice; the first bad row stops the writing, the
+    // checking goes on to report every problem, and the transaction is rolled back.
+    let mut tx = db::begin(pool, WORKER).await?;
+    let mut batch: Vec<EmployerInput> = Vec::with_capacity(WRITE_BATCH);
+    let mut counts = Counts::default();
+    for (i, row) in rows.into_iter().enumerate() {
+        match check_row(&row, &divisions) {
+            Ok(input) if errors.is_empty() => batch.push(input),
+            Ok(_) => {}
             Err(found) => errors.extend(found),
         }
-        if !jobs::progress(pool, job, ((i * STEP + chunk.len()) as i64).min(total), total).await? {
+        errors.extend(keys.see(&row));
+        if errors.is_empty() && batch.len() == WRITE_BATCH {
+            counts = counts.plus(store::upsert(&mut tx, job.region_id, &batch).await?);
+            batch.clear();
+        }
+        let done = i as i64 + 1;
+        if (done % STEP == 0 || done == total) && !jobs::progress(pool, job, done, total).await? {
             return Err(JobError::LeaseLost);
         }
     }
-    errors.extend(import::duplicates(&SPEC, &rows, |k| k.trim().to_uppercase()));
+    let rows = total as usize;
     if !errors.is_empty() {
+        tx.rollback().await?;
         errors.sort_by_key(|e| e.row);
-        return finish_with(pool, job, &Outcome::Rejected { rows: rows.len(), errors }, None).await;
+        return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
     }
-    let count = rows.len();
-    // The checked inputs are all the write needs: the file's cells go before it.
-    drop(rows);
-    finish_with(pool, job, &Outcome::Imported { rows: count, added: 0, updated: 0, unchanged: 0 }, Some(checked)).await
+    counts = counts.plus(store::upsert(&mut tx, job.region_id, &batch).await?);
+    let ctx = AuditContext::for_job(job.account_id, &job.account_name, job.region_id);
+    let detail = format!(
+        "导入用人单位：共 {rows} 行，新增 {}，更新 {}，未变 {}",
+        counts.added, counts.updated, counts.unchanged
+    );
+    audit::record(&mut tx, &ctx, Event::new(Action::ImportEmployers).object("job", job.id).detail(detail)).await?;
+    let outcome = Outcome::Imported { rows, added: counts.added, updated: counts.updated, unchanged: counts.unchanged };
+    let value = serde_json::to_value(&outcome).map_err(|e| JobError::Other(e.to_string()))?;
+    jobs::finish(&mut tx, job, &value).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Writes the rows (if any) and the job's result in one transaction.
-async fn finish_with(
-    pool: &PgPool,
-    job: &Job,
-    outcome: &Outcome,
-    rows: Option<Vec<EmployerInput>>,
-) -> Result<(), JobError> {
+/// Rows written per statement.
+const WRITE_BATCH: usize = 5_000;
+
+/// Records an outcome that wrote nothing.
+async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(), JobError> {
     let mut tx = db::begin(pool, WORKER).await?;
-    let outcome = match rows {
-        Some(rows) => {
-            let counts = store::upsert(&mut tx, job.region_id, &rows).await?;
-            let ctx = AuditContext::for_job(job.account_id, &job.account_name, job.region_id);
-            let detail = format!(
-                "导入用人单位：共 {} 行，新增 {}，更新 {}，未变 {}",
-                rows.len(),
-                counts.added,
-                counts.updated,
-                counts.unchanged
-            );
-            audit::record(&mut tx, &ctx, Event::new(Action::ImportEmployers).object("job", job.id).detail(detail))
-                .await?;
-            Outcome::Imported {
-                rows: rows.len(),
-                added: counts.added,
-                updated: counts.updated,
-                unchanged: counts.unchanged,
-            }
-        }
-        None => outcome.clone(),
-    };
-    let value = serde_json::to_value(&outcome).map_err(|e| JobError::Other(e.to_string()))?;
+    let value = serde_json::to_value(outcome).map_err(|e| JobError::Other(e.to_string()))?;
     jobs::finish(&mut tx, job, &value).await?;
     tx.commit().await?;
     Ok(())
@@ -225,6 +212,16 @@ pub struct Counts {
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+}
+
+impl Counts {
+    pub fn plus(self, other: Counts) -> Counts {
+        Counts {
+            added: self.added + other.added,
+            updated: self.updated + other.updated,
+            unchanged: self.unchanged + other.unchanged,
+        }
+    }
 }
 
 /// The existing employers of a region with these credit codes, by code.

@@ -199,29 +199,44 @@ pub fn row_errors(spec: &Spec, row: &Row, errors: &crate::web::form::FieldErrors
         .collect()
 }
 
-/// Rows whose key repeats an earlier row's (compared as `normalise` makes it).
-pub fn duplicates(spec: &Spec, rows: &[Row], normalise: impl Fn(&str) -> String) -> Vec<RowError> {
-    let mut first: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::new();
-    let header = spec.column(spec.key).map_or("", |c| c.header);
-    for r in rows {
-        let key = normalise(r.get(spec.key));
+/// Finds rows whose key repeats an earlier row's, one row at a time (so a file need not be held
+/// whole to be checked).
+pub struct Keys<'a, F: Fn(&str) -> String> {
+    spec: &'a Spec,
+    normalise: F,
+    first: HashMap<String, usize>,
+}
+
+impl<'a, F: Fn(&str) -> String> Keys<'a, F> {
+    pub fn new(spec: &'a Spec, normalise: F) -> Self {
+        Keys { spec, normalise, first: HashMap::new() }
+    }
+
+    /// The error if `row`'s key was seen in an earlier row (compared as `normalise` makes it).
+    pub fn see(&mut self, row: &Row) -> Option<RowError> {
+        let key = (self.normalise)(row.get(self.spec.key));
         if key.is_empty() {
-            continue;
+            return None;
         }
-        match first.get(&key) {
-            Some(n) => out.push(RowError {
-                row: r.number,
-                column: header.to_string(),
-                value: r.get(spec.key).to_string(),
+        match self.first.get(&key) {
+            Some(n) => Some(RowError {
+                row: row.number,
+                column: self.spec.column(self.spec.key).map_or("", |c| c.header).to_string(),
+                value: row.get(self.spec.key).to_string(),
                 message: format!("与第 {n} 行重复"),
             }),
             None => {
-                first.insert(key, r.number);
+                self.first.insert(key, row.number);
+                None
             }
         }
     }
-    out
+}
+
+/// Rows whose key repeats an earlier row's (compared as `normalise` makes it).
+pub fn duplicates(spec: &Spec, rows: &[Row], normalise: impl Fn(&str) -> String) -> Vec<RowError> {
+    let mut keys = Keys::new(spec, normalise);
+    rows.iter().filter_map(|r| keys.see(r)).collect()
 }
 
 /// The template: the headers (required ones marked ＊), an example row, and a sheet 填写说明

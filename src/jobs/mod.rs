@@ -277,6 +277,8 @@ pub async fn run_once(pool: &PgPool, worker: &str, runners: &[(&str, Runner)]) -
             fail(pool, &job, "处理时出错，未写入任何数据，请稍后重新提交").await?;
         }
     }
+    // A job may have held a large file: give the memory back rather than keep it for pages.
+    crate::resources::give_back();
     Ok(true)
 }
 
