@@ -58,7 +58,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The most a list counts; beyond it the page says "more than".
-const COUNT_CAP: i64 = 10_000;
+const COUNT_CAP: i64 = 1_000;
 const PAGE_SIZE: u32 = 20;
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,7 +114,8 @@ fn asked(actor: &Actor, reference: &Reference, q: &ListQuery, industries: &[KeyI
     let division = trimmed(&q.division).map(|d| d.to_uppercase()).filter(|d| reference.division(d).is_some());
     let class = trimmed(&q.risk_class).and_then(|c| c.parse::<i16>().ok()).filter(|c| (1..=8).contains(c));
     let size = trimmed(&q.size).and_then(|s| EmployerSize::parse(&s));
-    let text = trimmed(&q.q).map(|t| t.to_lowercase()).filter(|t| t.chars().count() <= 50);
+    // One character matches too much to be worth a search: at least two.
+    let text = trimmed(&q.q).map(|t| t.to_lowercase()).filter(|t| (2..=50).contains(&t.chars().count()));
     let mut query = form_urlencoded::Serializer::new(String::new());
     if let (Scope::Province, Some(r)) = (actor.db().scope, &region) {
         query.append_pair("region", &r.code);
@@ -134,10 +135,9 @@ fn asked(actor: &Actor, reference: &Reference, q: &ListQuery, industries: &[KeyI
     if let Some(t) = &text {
         query.append_pair("q", t);
     }
-    let q_hint = text
-        .as_ref()
-        .filter(|t| t.chars().count() < 3 && region.is_none())
-        .map(|_| "检索词少于 3 个字时在全省范围内较慢，可先选择地区或输入更长的名称、代码。".to_string());
+    let q_hint = trimmed(&q.q)
+        .filter(|t| t.chars().count() < 2)
+        .map(|_| "请输入至少 2 个字（名称）或 2 位（信用代码）再检索。".to_string());
     Asked {
         described: vec![
             ("地区", region.as_ref().map_or("全部".to_string(), |r| r.name.clone())),

@@ -54,6 +54,16 @@ pub struct EmployerFilter {
 }
 
 /// An employer as lists show it.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pairs_are_neighbouring_characters_once_each() {
+        assert_eq!(super::bigrams("化工化工"), ["化工", "工化"]);
+        assert!(super::bigrams("化").is_empty());
+        assert_eq!(super::like_pattern("50%_a"), "%50\\%\\_a%");
+    }
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EmployerLine {
     pub id: EmployerId,
@@ -88,8 +98,22 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &EmployerFilter) {
         qb.push(" AND e.size = ").push_bind(size.as_str());
     }
     if let Some(text) = &f.text {
+        let pairs = bigrams(text);
+        if !pairs.is_empty() {
+            qb.push(" AND e.search_bigrams @> ").push_bind(pairs);
+        }
         qb.push(" AND e.search_key LIKE ").push_bind(like_pattern(text));
     }
+}
+
+/// The character pairs of `text` as `text_bigrams` (migration 0029) makes them of the search
+/// key: every two neighbouring characters, each pair once.
+pub fn bigrams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
 }
 
 /// `%text%` with LIKE's own characters escaped.
@@ -131,9 +155,12 @@ pub async fn list(
 /// How many employers `filter` wants, counted up to `cap` (a count over 200,000 rows on every
 /// page view would cost more than the page).
 pub async fn count_capped(tx: &mut PgConnection, filter: &EmployerFilter, cap: i64) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new(
-        "SELECT count(*) FROM (SELECT 1 FROM employers e JOIN industry_divisions d ON d.code = e.division_code",
-    );
+    // The division is joined only when the class is asked for: the count reads the index alone.
+    let mut qb = QueryBuilder::new(if filter.risk_class.is_some() {
+        "SELECT count(*) FROM (SELECT 1 FROM employers e JOIN industry_divisions d ON d.code = e.division_code"
+    } else {
+        "SELECT count(*) FROM (SELECT 1 FROM employers e"
+    });
     push_filter(&mut qb, filter);
     qb.push(" LIMIT ").push_bind(cap).push(") capped");
     qb.build_query_scalar().fetch_one(tx).await

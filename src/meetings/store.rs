@@ -4,10 +4,12 @@
 //! `due_on < today`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::PgConnection;
 use sqlx::types::Json;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::model::{ActionItem, ActionItemId, ItemInput, KIND, Meeting, MeetingId, MeetingInput, MeetingKind};
+use super::model::{
+    ActionItem, ActionItemId, ItemInput, ItemStatus, KIND, Meeting, MeetingId, MeetingInput, MeetingKind,
+};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::WriteError;
 use crate::org::{AccountId, DepartmentKind, Region, RegionId, RegionLevel};
@@ -145,7 +147,7 @@ pub struct ItemFilter {
 }
 
 /// An action item as lists show it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ItemLine {
     pub id: ActionItemId,
     pub meeting_id: MeetingId,
@@ -159,8 +161,35 @@ pub struct ItemLine {
     pub closed_by_name: String,
 }
 
+fn push_item_filter(qb: &mut QueryBuilder<Postgres>, filter: &ItemFilter, today: NaiveDate) {
+    qb.push(" WHERE true");
+    if let Some(region) = filter.region {
+        qb.push(" AND i.region_id = ").push_bind(region.0);
+    }
+    if let Some(year) = filter.year {
+        qb.push(" AND m.held_on >= make_date(").push_bind(year).push(", 1, 1)");
+        qb.push(" AND m.held_on < make_date(").push_bind(year + 1).push(", 1, 1)");
+    }
+    if let Some(owner) = filter.owner {
+        qb.push(" AND i.owner = ").push_bind(owner.as_str());
+    }
+    match filter.status {
+        Some(ItemStatus::Open) => {
+            qb.push(" AND i.closed_on IS NULL");
+        }
+        Some(ItemStatus::Overdue) => {
+            qb.push(" AND i.closed_on IS NULL AND i.due_on < ").push_bind(today);
+        }
+        Some(ItemStatus::Done) => {
+            qb.push(" AND i.closed_on IS NOT NULL");
+        }
+        None => {}
+    }
+}
+
 /// The items `filter` wants, by due date then id, after `after` (keyset, for exports) and past
-/// `offset`, at most `limit`.
+/// `offset`, at most `limit`. Built with only the filters asked for, so the open items' index
+/// by due date serves the province's overdue list.
 pub async fn items(
     tx: &mut PgConnection,
     filter: &ItemFilter,
@@ -169,60 +198,30 @@ pub async fn items(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<ItemLine>, sqlx::Error> {
-    let status = filter.status.map(|s| s.as_str());
-    sqlx::query_as!(
-        ItemLine,
-        r#"SELECT i.id AS "id: ActionItemId", m.id AS "meeting_id: MeetingId", r.name AS region_name, m.held_on,
-                  i.what, i.owner AS "owner: DepartmentKind", i.due_on, i.closed_on, i.closed_note, i.closed_by_name
-           FROM meeting_action_items i
-           JOIN meetings m ON m.region_id = i.region_id AND m.id = i.meeting_id
-           JOIN regions r ON r.id = i.region_id
-           WHERE ($1::bigint IS NULL OR i.region_id = $1)
-             AND ($2::int IS NULL OR (m.held_on >= make_date($2, 1, 1) AND m.held_on < make_date($2 + 1, 1, 1)))
-             AND ($3::text IS NULL OR i.owner = $3)
-             AND CASE $4::text WHEN 'open' THEN i.closed_on IS NULL
-                               WHEN 'overdue' THEN i.closed_on IS NULL AND i.due_on < $5
-                               WHEN 'done' THEN i.closed_on IS NOT NULL
-                               ELSE true END
-             AND ($6::date IS NULL OR (i.due_on, i.id) > ($6, $7))
-           ORDER BY i.due_on, i.id
-           LIMIT $8 OFFSET $9"#,
-        filter.region.map(|r| r.0),
-        filter.year,
-        filter.owner.map(|d| d.as_str()),
-        status,
-        today,
-        after.map(|a| a.0),
-        after.map_or(0, |a| a.1),
-        limit,
-        offset
-    )
-    .fetch_all(tx)
-    .await
+    let mut qb = QueryBuilder::new(
+        "SELECT i.id, m.id AS meeting_id, r.name AS region_name, m.held_on, i.what, i.owner, i.due_on, i.closed_on,
+                i.closed_note, i.closed_by_name
+         FROM meeting_action_items i
+         JOIN meetings m ON m.region_id = i.region_id AND m.id = i.meeting_id
+         JOIN regions r ON r.id = i.region_id",
+    );
+    push_item_filter(&mut qb, filter, today);
+    if let Some((due, id)) = after {
+        qb.push(" AND (i.due_on, i.id) > (").push_bind(due).push(", ").push_bind(id).push(")");
+    }
+    qb.push(" ORDER BY i.due_on, i.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.build_query_as().fetch_all(tx).await
 }
 
-/// How many items `filter` wants.
+/// How many items `filter` wants; the meeting is joined only for a year.
 pub async fn count_items(tx: &mut PgConnection, filter: &ItemFilter, today: NaiveDate) -> Result<i64, sqlx::Error> {
-    let status = filter.status.map(|s| s.as_str());
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!"
-           FROM meeting_action_items i
-           JOIN meetings m ON m.region_id = i.region_id AND m.id = i.meeting_id
-           WHERE ($1::bigint IS NULL OR i.region_id = $1)
-             AND ($2::int IS NULL OR (m.held_on >= make_date($2, 1, 1) AND m.held_on < make_date($2 + 1, 1, 1)))
-             AND ($3::text IS NULL OR i.owner = $3)
-             AND CASE $4::text WHEN 'open' THEN i.closed_on IS NULL
-                               WHEN 'overdue' THEN i.closed_on IS NULL AND i.due_on < $5
-                               WHEN 'done' THEN i.closed_on IS NOT NULL
-                               ELSE true END"#,
-        filter.region.map(|r| r.0),
-        filter.year,
-        filter.owner.map(|d| d.as_str()),
-        status,
-        today
-    )
-    .fetch_one(tx)
-    .await
+    let mut qb = QueryBuilder::new(if filter.year.is_some() {
+        "SELECT count(*) FROM meeting_action_items i JOIN meetings m ON m.region_id = i.region_id AND m.id = i.meeting_id"
+    } else {
+        "SELECT count(*) FROM meeting_action_items i"
+    });
+    push_item_filter(&mut qb, filter, today);
+    qb.build_query_scalar().fetch_one(tx).await
 }
 
 /// A meeting as the audit log keeps it.
