@@ -57,9 +57,15 @@ pub struct EmployerFilter {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn pairs_are_neighbouring_characters_once_each() {
-        assert_eq!(super::bigrams("化工化工"), ["化工", "工化"]);
-        assert!(super::bigrams("化").is_empty());
+    fn a_search_is_read_by_the_index_its_text_allows() {
+        use super::{Search, search_of};
+        assert!(matches!(search_of("9144030071526726xg"), Search::WholeCode(c) if c == "9144030071526726XG"));
+        assert!(matches!(search_of("91440300"), Search::PartOfCode(p) if p == "%91440300%"));
+        assert!(matches!(
+            search_of("沈阳化工"),
+            Search::Name { pair, pattern: Some(p) } if pair == "化工" && p == "%沈阳化工%"
+        ));
+        assert!(matches!(search_of("化工"), Search::Name { pair, pattern: None } if pair == "化工"));
         assert_eq!(super::like_pattern("50%_a"), "%50\\%\\_a%");
     }
 }
@@ -98,22 +104,75 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &EmployerFilter) {
         qb.push(" AND e.size = ").push_bind(size.as_str());
     }
     if let Some(text) = &f.text {
-        let pairs = bigrams(text);
-        if !pairs.is_empty() {
-            qb.push(" AND e.search_bigrams @> ").push_bind(pairs);
-        }
-        qb.push(" AND e.search_key LIKE ").push_bind(like_pattern(text));
+        push_text(qb, text);
     }
 }
 
-/// The character pairs of `text` as `text_bigrams` (migration 0029) makes them of the search
-/// key: every two neighbouring characters, each pair once.
-pub fn bigrams(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
-    pairs.sort();
-    pairs.dedup();
-    pairs
+/// How a text search finds its rows. Under row-level security only equality can use an index
+/// (migration 0030), so: a whole credit code by equality; part of a credit code, which pairs of
+/// names cannot find, by LIKE on the codes in scope; part of a name by one of its character
+/// pairs, read in (region, employer) order from `employer_name_pairs` (so a page stops after
+/// its rows), with LIKE confirming the rest of the text on those rows only.
+enum Search {
+    WholeCode(String),
+    PartOfCode(String),
+    Name { pair: String, pattern: Option<String> },
+}
+
+fn search_of(text: &str) -> Search {
+    let code_like = text.chars().all(|c| c.is_ascii_alphanumeric());
+    if code_like && text.len() == 18 {
+        Search::WholeCode(text.to_uppercase())
+    } else if code_like {
+        Search::PartOfCode(like_pattern(&text.to_uppercase()))
+    } else {
+        // Any pair narrows, and LIKE confirms the rest; names lead with their place (沈阳…), so
+        // the text's last pair is the one likely to narrow most. Two characters are their own
+        // pair: nothing to confirm.
+        let chars: Vec<char> = text.chars().collect();
+        let pair = chars[chars.len().saturating_sub(2)..].iter().collect();
+        let pattern = (chars.len() > 2).then(|| like_pattern(text));
+        Search::Name { pair, pattern }
+    }
+}
+
+/// The rows a list reads: through the name's pairs when it searches a name.
+fn push_from(qb: &mut QueryBuilder<Postgres>, f: &EmployerFilter, divisions_joined: bool) {
+    let pair = match f.text.as_deref().map(search_of) {
+        Some(Search::Name { pair, .. }) => Some(pair),
+        _ => None,
+    };
+    match pair {
+        Some(pair) => {
+            qb.push(" FROM (SELECT p.region_id, p.employer_id FROM employer_name_pairs p WHERE p.pair = ")
+                .push_bind(pair);
+            if let Some(region) = f.region {
+                qb.push(" AND p.region_id = ").push_bind(region.0);
+            }
+            qb.push(") s JOIN employers e ON e.region_id = s.region_id AND e.id = s.employer_id");
+        }
+        None => {
+            qb.push(" FROM employers e");
+        }
+    }
+    if divisions_joined {
+        qb.push(" JOIN industry_divisions d ON d.code = e.division_code");
+    }
+}
+
+fn push_text(qb: &mut QueryBuilder<Postgres>, text: &str) {
+    match search_of(text) {
+        Search::WholeCode(code) => {
+            qb.push(" AND e.credit_code = ").push_bind(code);
+        }
+        Search::PartOfCode(pattern) => {
+            qb.push(" AND e.credit_code LIKE ").push_bind(pattern);
+        }
+        Search::Name { pattern: Some(pattern), .. } => {
+            qb.push(" AND e.search_key LIKE ").push_bind(pattern);
+        }
+        Search::Name { pattern: None, .. } => {}
+    }
 }
 
 /// `%text%` with LIKE's own characters escaped.
@@ -141,14 +200,18 @@ pub async fn list(
         "SELECT e.id, e.region_id, r.name AS region_name, e.credit_code, e.name, e.division_code,
                 coalesce(e.risk_class_override, d.risk_class) AS risk_class,
                 e.risk_class_override IS NOT NULL AS overridden, e.size, e.insured_headcount, e.contact_person,
-                e.contact_phone
-         FROM employers e JOIN industry_divisions d ON d.code = e.division_code JOIN regions r ON r.id = e.region_id",
+                e.contact_phone",
     );
+    push_from(&mut qb, filter, true);
+    qb.push(" JOIN regions r ON r.id = e.region_id");
     push_filter(&mut qb, filter);
     if let Some((region, id)) = after {
         qb.push(" AND (e.region_id, e.id) > (").push_bind(region).push(", ").push_bind(id).push(")");
     }
-    qb.push(" ORDER BY e.region_id, e.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    // Through the pairs, their index gives the order, and a page stops after its rows.
+    let by_pairs = matches!(filter.text.as_deref().map(search_of), Some(Search::Name { .. }));
+    let order = if by_pairs { " ORDER BY s.region_id, s.employer_id" } else { " ORDER BY e.region_id, e.id" };
+    qb.push(order).push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
     qb.build_query_as().fetch_all(tx).await
 }
 
@@ -156,11 +219,8 @@ pub async fn list(
 /// page view would cost more than the page).
 pub async fn count_capped(tx: &mut PgConnection, filter: &EmployerFilter, cap: i64) -> Result<i64, sqlx::Error> {
     // The division is joined only when the class is asked for: the count reads the index alone.
-    let mut qb = QueryBuilder::new(if filter.risk_class.is_some() {
-        "SELECT count(*) FROM (SELECT 1 FROM employers e JOIN industry_divisions d ON d.code = e.division_code"
-    } else {
-        "SELECT count(*) FROM (SELECT 1 FROM employers e"
-    });
+    let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+    push_from(&mut qb, filter, filter.risk_class.is_some());
     push_filter(&mut qb, filter);
     qb.push(" LIMIT ").push_bind(cap).push(") capped");
     qb.build_query_scalar().fetch_one(tx).await
