@@ -218,6 +218,18 @@ pub async fn list(
 /// How many employers `filter` wants, counted up to `cap` (a count over 200,000 rows on every
 /// page view would cost more than the page).
 pub async fn count_capped(tx: &mut PgConnection, filter: &EmployerFilter, cap: i64) -> Result<i64, sqlx::Error> {
+    // A two-character name search and nothing else: the pairs' index alone answers.
+    let only_pair =
+        filter.divisions.is_none() && filter.division.is_none() && filter.risk_class.is_none() && filter.size.is_none();
+    if let (true, Some(Search::Name { pair, pattern: None })) = (only_pair, filter.text.as_deref().map(search_of)) {
+        let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM employer_name_pairs p WHERE p.pair = ");
+        qb.push_bind(pair);
+        if let Some(region) = filter.region {
+            qb.push(" AND p.region_id = ").push_bind(region.0);
+        }
+        qb.push(" LIMIT ").push_bind(cap).push(") capped");
+        return qb.build_query_scalar().fetch_one(tx).await;
+    }
     // The division is joined only when the class is asked for: the count reads the index alone.
     let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
     push_from(&mut qb, filter, filter.risk_class.is_some());
