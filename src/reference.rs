@@ -12,10 +12,12 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use sqlx::PgPool;
 
-use crate::cycles::{self, Cycle};
+use crate::cycles::model::Cycle;
+use crate::cycles::store as cycle_store;
 use crate::db::Scope;
 use crate::error::AppError;
-use crate::industries::{self, model::Division, model::RiskClass};
+use crate::industries::model::{Division, RiskClass};
+use crate::industries::store as industry_store;
 use crate::org::{GroupRole, Region};
 use crate::regions;
 use crate::request::ReferenceVersion;
@@ -91,14 +93,14 @@ async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
     let version =
         sqlx::query_scalar!("SELECT version FROM reference_version WHERE singleton").fetch_one(&mut *tx).await?;
     let regions = regions::store::list(&mut *tx).await?;
-    let cycles = cycles::store::all(&mut tx).await?;
+    let cycles = cycle_store::all(&mut tx).await?;
     let group_roles = sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key")
         .fetch_all(&mut *tx)
         .await?;
-    let mut divisions = industries::store::divisions(&mut tx).await?;
+    let mut divisions = industry_store::divisions(&mut tx).await?;
     // `division` looks codes up by binary search, in byte order whatever the collation.
     divisions.sort_by(|a, b| a.code.cmp(&b.code));
-    let risk_classes = industries::store::risk_classes(&mut tx).await?;
+    let risk_classes = industry_store::risk_classes(&mut tx).await?;
     tx.commit().await?;
     Ok(Reference { version, regions, cycles, group_roles, divisions, risk_classes })
 }

@@ -279,13 +279,24 @@ const LOCK_FILE: &str = "launcher.lock";
 pub fn prepare_folder(dir: &Path, run_as: Option<(u32, u32)>) -> Result<(), LocalDbError> {
     let refuse = |why: &'static str| LocalDbError::Unsafe { path: dir.to_path_buf(), why };
     let folder_error = |source| LocalDbError::Folder { path: dir.to_path_buf(), source };
-    match fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(parent) = dir.parent() {
-                fs::create_dir_all(parent).map_err(folder_error)?;
-            }
-            std::fs::DirBuilder::new().mode(0o700).create(dir).map_err(folder_error)?;
+    // Two launchers starting at once may both find no folder: the one that loses the race to
+    // create it checks the winner's folder like any existing one.
+    let mut made = false;
+    if let Err(e) = fs::symlink_metadata(dir) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return Err(folder_error(e));
         }
+        if let Some(parent) = dir.parent() {
+            fs::create_dir_all(parent).map_err(folder_error)?;
+        }
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => made = true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(folder_error(e)),
+        }
+    }
+    match fs::symlink_metadata(dir) {
+        _ if made => {}
         Err(e) => return Err(folder_error(e)),
         Ok(meta) => {
             if meta.file_type().is_symlink() {

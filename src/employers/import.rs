@@ -3,12 +3,10 @@
 //! file); then every row is written in one transaction, or none. A re-import updates by credit
 //! code and reports rows added, updated and unchanged.
 
-use std::collections::HashMap;
-
 use sqlx::PgPool;
 
 use super::model::{EmployerForm, EmployerInput};
-use super::store;
+use super::store::{self, Counts};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::db::{self, DbActor, Scope};
 use crate::import::{self, Column, Outcome, RowError, Spec};
@@ -204,27 +202,4 @@ async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(),
     jobs::finish(&mut tx, job, &value).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Rows added, updated, unchanged by a write.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-}
-
-impl Counts {
-    pub fn plus(self, other: Counts) -> Counts {
-        Counts {
-            added: self.added + other.added,
-            updated: self.updated + other.updated,
-            unchanged: self.unchanged + other.unchanged,
-        }
-    }
-}
-
-/// The existing employers of a region with these credit codes, by code.
-pub(crate) fn index_by_code(existing: Vec<super::model::Employer>) -> HashMap<String, super::model::Employer> {
-    existing.into_iter().map(|e| (e.credit_code.clone(), e)).collect()
 }

@@ -438,17 +438,32 @@ pub async fn by_credit_codes(
         .collect())
 }
 
+/// Rows added, updated, unchanged by a write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl Counts {
+    pub fn plus(self, other: Counts) -> Counts {
+        Counts {
+            added: self.added + other.added,
+            updated: self.updated + other.updated,
+            unchanged: self.unchanged + other.unchanged,
+        }
+    }
+}
+
 /// Writes checked rows by credit code in the caller's transaction: new ones inserted, changed
 /// ones updated, the rest left; in batches of one statement each.
-pub async fn upsert(
-    tx: &mut PgConnection,
-    region: RegionId,
-    rows: &[EmployerInput],
-) -> Result<super::import::Counts, sqlx::Error> {
-    let mut counts = super::import::Counts::default();
+pub async fn upsert(tx: &mut PgConnection, region: RegionId, rows: &[EmployerInput]) -> Result<Counts, sqlx::Error> {
+    let mut counts = Counts::default();
     for batch in rows.chunks(5_000) {
         let codes: Vec<String> = batch.iter().map(|r| r.credit_code.as_str().to_string()).collect();
-        let existing = super::import::index_by_code(by_credit_codes(tx, region, &codes).await?);
+        let existing: std::collections::HashMap<String, Employer> =
+            by_credit_codes(tx, region, &codes).await?.into_iter().map(|e| (e.credit_code.clone(), e)).collect();
         let (mut new, mut changed): (Vec<&EmployerInput>, Vec<(i64, &EmployerInput)>) = (Vec::new(), Vec::new());
         for r in batch {
             match existing.get(r.credit_code.as_str()) {
