@@ -129,10 +129,12 @@ async fn another_regions_employer_is_404_and_partners_only_read() {
     assert_eq!(city.get(&format!("/employers/{dalian}/edit")).await.status(), StatusCode::NOT_FOUND);
     let list = city.get("/employers").await.text().await.unwrap();
     assert!(list.contains("沈阳甲公司") && !list.contains("大连乙公司"));
+    assert!(list.contains("href=\"/employers/import\""), "the keepers are offered the import");
 
     let partner = app.login_as_department(Role::PartnerOfficer, "210100", Some(DepartmentKind::Emergency)).await;
     assert_eq!(partner.get(&format!("/employers/{shenyang}")).await.status(), StatusCode::OK);
     assert_eq!(partner.get(&format!("/employers/{shenyang}/edit")).await.status(), StatusCode::FORBIDDEN);
+    assert!(!partner.get("/employers").await.text().await.unwrap().contains("/employers/import"), "readers are not");
     let agency = app.login_as(Role::AgencyOfficer, "210100").await;
     assert_eq!(
         agency.get(&format!("/employers/{shenyang}/edit")).await.status(),
