@@ -87,6 +87,11 @@ impl ReferenceCache {
     }
 }
 
+/// The roles of a leading group, in their order (the demo reads them too, before any request).
+pub async fn group_roles(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<GroupRole>, sqlx::Error> {
+    sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key").fetch_all(db).await
+}
+
 /// The version and the data, read in one snapshot so they belong together.
 async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
@@ -94,9 +99,7 @@ async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
         sqlx::query_scalar!("SELECT version FROM reference_version WHERE singleton").fetch_one(&mut *tx).await?;
     let regions = regions::store::list(&mut *tx).await?;
     let cycles = cycle_store::all(&mut tx).await?;
-    let group_roles = sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key")
-        .fetch_all(&mut *tx)
-        .await?;
+    let group_roles = group_roles(&mut *tx).await?;
     let mut divisions = industry_store::divisions(&mut tx).await?;
     // `division` looks codes up by binary search, in byte order whatever the collation.
     divisions.sort_by(|a, b| a.code.cmp(&b.code));

@@ -160,7 +160,7 @@ pub(crate) async fn play(owner: &PgPool, cycle: &Cycle, story: &Story<'_>) -> an
     let ctx = demo_context();
     let region = regions::store::find_by_code(owner, story.region).await?.context("演示地区不存在")?;
     let writer = account(owner, story.writer).await?;
-    let roles = group_roles(owner).await?;
+    let roles = crate::reference::group_roles(owner).await?;
     let today = time::today();
     let rules = Rules { cycle, roles: &roles, today };
     let mut tx = db::begin(owner, PROVINCE).await?;
@@ -260,10 +260,6 @@ fn member_form(
         ended_on: String::new(),
         version: String::new(),
     }
-}
-
-async fn group_roles(owner: &PgPool) -> anyhow::Result<Vec<GroupRole>> {
-    Ok(sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key").fetch_all(owner).await?)
 }
 
 /// Dates the last transition of the roster (and what it set) to `when` in Asia/Shanghai.

@@ -14,12 +14,13 @@ use crate::attachments;
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::cycles::{Cycle, CycleId};
 use crate::error::WriteError;
-use crate::org::{AccountId, Region, RegionId, RegionLevel};
+use crate::org::{Region, RegionId, RegionLevel};
 use crate::values::Version;
 use crate::web::once::{self, Claim, FormToken};
+use crate::workflow;
 use crate::workflow::history::{self, Step};
 use crate::workflow::versions::{self, Snapshot};
-use crate::workflow::{self, Refusal};
+pub use crate::workflow::{By, Done, TransitionError};
 
 /// The whole plan (header, indicators, key industries, tasks) in one statement, if the
 /// transaction's scope sees it. `lock` takes the row for an update.
@@ -134,22 +135,6 @@ pub async fn overview(tx: &mut PgConnection, cycle: CycleId) -> Result<Vec<Overv
             },
         })
         .collect())
-}
-
-/// Who acts, as the shared tables record them.
-#[derive(Clone, Debug)]
-pub struct By<'a> {
-    pub account: AccountId,
-    pub name: &'a str,
-}
-
-/// What a create or a transition came to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Done {
-    /// Done now; the page to show next.
-    Now(String),
-    /// The same form was posted before; where it led.
-    Before(String),
 }
 
 /// Starts a region's plan for a cycle as a draft, with the cycle's targets and one task row per
@@ -370,28 +355,6 @@ async fn save_tasks(tx: &mut PgConnection, region: i64, plan: i64, input: &PlanI
         }
     }
     Ok(())
-}
-
-/// Why a transition did not happen.
-#[derive(Debug)]
-pub enum TransitionError {
-    /// The workflow table said no.
-    Refused(Refusal),
-    /// A submission that lacks these.
-    Incomplete(Vec<String>),
-    Write(WriteError),
-}
-
-impl From<sqlx::Error> for TransitionError {
-    fn from(e: sqlx::Error) -> Self {
-        TransitionError::Write(e.into())
-    }
-}
-
-impl From<WriteError> for TransitionError {
-    fn from(e: WriteError) -> Self {
-        TransitionError::Write(e)
-    }
 }
 
 /// Takes `action` on a plan, checked by the workflow table against its status (under a row

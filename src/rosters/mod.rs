@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use self::model::{
-    EndForm, Member, MemberForm, MemberId, Roster, RosterAction, RosterId, RosterStatus, Standing, is_late, may_edit,
+    EndForm, Member, MemberForm, MemberId, Roster, RosterAction, RosterId, RosterStatus, Standing, may_edit,
     may_unmask, may_write, succession_problem,
 };
 use self::store::{By, Done, OverviewLine, Rules, TransitionError};
@@ -160,12 +160,7 @@ async fn load(
 ) -> Result<Loaded, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let roster = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    let trail = if with_trail {
-        let owner = crate::attachments::Owner { kind: model::KIND, id: id.0, region: roster.region.id };
-        trail::load(&mut tx, &owner).await?
-    } else {
-        Trail::default()
-    };
+    let trail = if with_trail { trail::load(&mut tx, &roster.owner()).await? } else { Trail::default() };
     tx.commit().await?;
     let cycle = reference.cycles.iter().find(|c| c.id == roster.cycle_id).cloned().ok_or(AppError::NotFound)?;
     let timeline = history::timeline::<RosterStatus, RosterAction>(&trail.history);
@@ -648,9 +643,4 @@ async fn export_overview(
         },
     )
     .await
-}
-
-/// Whether a region's roster came late (for the overview and its export).
-pub fn late(line: &OverviewLine, cycle: &Cycle) -> bool {
-    line.roster.as_ref().is_some_and(|r| is_late(r.first_submitted_at, cycle))
 }

@@ -147,6 +147,11 @@ pub struct DepartmentName {
 }
 
 impl Roster {
+    /// The roster as the owner of its history and versions.
+    pub fn owner(&self) -> crate::attachments::Owner {
+        crate::attachments::Owner { kind: KIND, id: self.id.0, region: self.region.id }
+    }
+
     /// The name of the region's department of a kind (its kind's label when the region has none).
     pub fn department_name(&self, kind: DepartmentKind) -> String {
         self.departments.iter().find(|d| d.kind == kind).map_or_else(|| kind.label().to_string(), |d| d.name.clone())

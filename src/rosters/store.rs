@@ -14,12 +14,13 @@ use super::model::{
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::cycles::{Cycle, CycleId};
 use crate::error::WriteError;
-use crate::org::{AccountId, GroupRole, Region, RegionId, RegionLevel, Role};
+use crate::org::{GroupRole, Region, RegionId, RegionLevel, Role};
 use crate::values::{Version, mask};
 use crate::web::once::{self, Claim, FormToken};
+use crate::workflow;
 use crate::workflow::history::{self, Step};
 use crate::workflow::versions;
-use crate::workflow::{self, Refusal};
+pub use crate::workflow::{By, Done, TransitionError};
 
 /// The roster with every membership and the region's department names, in one statement, if
 /// the transaction's scope sees it. `lock` takes the row for an update.
@@ -148,22 +149,6 @@ async fn overview_rows(
             },
         })
         .collect())
-}
-
-/// Who acts, as the shared tables record them.
-#[derive(Clone, Debug)]
-pub struct By<'a> {
-    pub account: AccountId,
-    pub name: &'a str,
-}
-
-/// What a create or a transition came to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Done {
-    /// Done now; the page to show next.
-    Now(String),
-    /// The same form was posted before; where it led.
-    Before(String),
 }
 
 /// Starts a region's roster for a cycle, empty, as a draft. A second post of the same form, or
@@ -420,28 +405,6 @@ pub async fn end_member(
         .detail(format!("{} 离任（任职至 {ended_on}）", member.name));
     audit::record(tx, ctx, event).await?;
     Ok(())
-}
-
-/// Why a transition did not happen.
-#[derive(Debug)]
-pub enum TransitionError {
-    /// The workflow table said no.
-    Refused(Refusal),
-    /// A report that breaks these rules.
-    Incomplete(Vec<String>),
-    Write(WriteError),
-}
-
-impl From<sqlx::Error> for TransitionError {
-    fn from(e: sqlx::Error) -> Self {
-        TransitionError::Write(e.into())
-    }
-}
-
-impl From<WriteError> for TransitionError {
-    fn from(e: WriteError) -> Self {
-        TransitionError::Write(e)
-    }
 }
 
 /// Takes `action` on a roster, checked by the workflow table against its status (under a row

@@ -11,6 +11,7 @@
 pub mod history;
 pub mod versions;
 
+use crate::error::WriteError;
 use crate::org::{AccountId, Role};
 
 /// One allowed move of a record kind.
@@ -105,6 +106,44 @@ pub fn available<S: Copy + Eq, A: Copy + Eq>(transitions: &[Transition<S, A>], c
 /// Whether an action needs a reason (so the page can ask for one).
 pub fn needs_comment<S, A: Copy + Eq>(transitions: &[Transition<S, A>], action: A) -> bool {
     transitions.iter().any(|t| t.action == action && t.comment_required)
+}
+
+/// Who acts, as the shared history and versions record them.
+#[derive(Clone, Debug)]
+pub struct By<'a> {
+    pub account: AccountId,
+    pub name: &'a str,
+}
+
+/// What a create or a transition came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Done {
+    /// Done now; the page to show next.
+    Now(String),
+    /// The same form was posted before; where it led.
+    Before(String),
+}
+
+/// Why a transition did not happen.
+#[derive(Debug)]
+pub enum TransitionError {
+    /// The workflow table said no.
+    Refused(Refusal),
+    /// A submission that lacks these.
+    Incomplete(Vec<String>),
+    Write(WriteError),
+}
+
+impl From<sqlx::Error> for TransitionError {
+    fn from(e: sqlx::Error) -> Self {
+        TransitionError::Write(e.into())
+    }
+}
+
+impl From<WriteError> for TransitionError {
+    fn from(e: WriteError) -> Self {
+        TransitionError::Write(e)
+    }
 }
 
 #[cfg(test)]

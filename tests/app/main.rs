@@ -17,6 +17,7 @@ mod export;
 mod http;
 mod identity;
 mod imports;
+mod industries;
 mod layout;
 mod meetings;
 mod operations;

@@ -15,13 +15,7 @@ use super::plans::cycle;
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
 async fn roles(db: &TestDb) -> Vec<GroupRole> {
-    sqlx::query_as::<_, (String, String)>("SELECT key, name FROM group_roles ORDER BY position")
-        .fetch_all(&db.app_pool().await)
-        .await
-        .expect("group roles")
-        .into_iter()
-        .map(|(key, name)| GroupRole { key, name })
-        .collect()
+    prevention::reference::group_roles(&db.app_pool().await).await.expect("group roles")
 }
 
 /// An empty draft roster of the region `code` for the cycle starting in `first_year`.
