@@ -11,6 +11,7 @@ pub mod macros;
 
 pub mod access;
 pub mod accounts;
+pub mod applicants;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -30,6 +31,8 @@ pub mod key_industries;
 pub mod meetings;
 pub mod org;
 pub mod plans;
+pub mod project_rounds;
+pub mod projects;
 pub mod province;
 pub mod ratelimit;
 pub mod reference;
@@ -89,6 +92,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(meetings::routes())
         .merge(industries::routes())
         .merge(employers::routes())
+        .merge(project_rounds::routes())
+        .merge(applicants::routes())
+        .merge(projects::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

@@ -197,7 +197,10 @@ pub(crate) async fn play(owner: &PgPool, cycle: &Cycle, story: &Story<'_>) -> an
                     .await
                     .map_err(|e| match e {
                         TransitionError::Refused(r) => anyhow::anyhow!("演示流转被拒绝：{}", r.message()),
-                        TransitionError::Incomplete(p) => anyhow::anyhow!("演示名单不完整：{}", p.join("；")),
+                        TransitionError::Incomplete(p) => anyhow::anyhow!(
+                            "演示名单不完整：{}",
+                            p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("；")
+                        ),
                         TransitionError::Write(e) => anyhow::anyhow!(e),
                     })?;
                 tx.commit().await?;

@@ -282,7 +282,7 @@ async fn transition(
         }
         Err(TransitionError::Refused(Refusal::Role)) => return Err(AppError::Forbidden),
         Err(TransitionError::Refused(refusal)) => vec![refusal.message().to_string()],
-        Err(TransitionError::Incomplete(problems)) => problems,
+        Err(TransitionError::Incomplete(problems)) => problems.into_iter().map(|p| p.message).collect(),
         Err(TransitionError::Write(WriteError::NotFound)) => return Err(AppError::NotFound),
         Err(TransitionError::Write(e)) => return Err(e.into()),
     };

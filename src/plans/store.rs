@@ -393,7 +393,7 @@ pub async fn transition(
         let files = attachments::store::list(tx, &plan.owner()).await?;
         let problems = submission_problems(&plan, cycle, &files);
         if !problems.is_empty() {
-            return Err(TransitionError::Incomplete(problems));
+            return Err(TransitionError::Incomplete(problems.into_iter().map(Into::into).collect()));
         }
         let frozen: Snapshot = attachments::in_version(snapshot(&plan, cycle, names), ATTACHMENT_KINDS, &files);
         versions::freeze(tx, plan.region.id, KIND, id.0, &frozen, by.account, by.name).await?;

@@ -442,7 +442,7 @@ pub async fn transition(
         RosterAction::Submit => {
             let problems = submission_problems(&roster, rules.cycle, rules.roles, rules.today);
             if !problems.is_empty() {
-                return Err(TransitionError::Incomplete(problems));
+                return Err(TransitionError::Incomplete(problems.into_iter().map(Into::into).collect()));
             }
             let frozen = snapshot(&roster, rules.cycle, rules.roles, rules.today);
             versions::freeze(tx, roster.region.id, KIND, id.0, &frozen, by.account, by.name).await?;

@@ -124,13 +124,33 @@ pub enum Done {
     Before(String),
 }
 
+/// Something a submission lacks or has wrong, with the form field it concerns (so the page can
+/// link to it) when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(field: &'static str, message: impl Into<String>) -> Problem {
+        Problem { field: Some(field), message: message.into() }
+    }
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem { field: None, message }
+    }
+}
+
 /// Why a transition did not happen.
 #[derive(Debug)]
 pub enum TransitionError {
     /// The workflow table said no.
     Refused(Refusal),
     /// A submission that lacks these.
-    Incomplete(Vec<String>),
+    Incomplete(Vec<Problem>),
     Write(WriteError),
 }
 

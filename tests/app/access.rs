@@ -12,6 +12,7 @@ use crate::support::departments::{department_id, department_version};
 use crate::support::employers;
 use crate::support::meetings;
 use crate::support::plans;
+use crate::support::projects;
 use crate::support::rosters;
 use crate::support::{TestApp, TestUser};
 
@@ -88,6 +89,25 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         }
         "POST" if probe.pattern == "/meetings/{id}/attachments" => {
             user.upload(&probe.path, "minutes", "纪要.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/project-rounds/new" || probe.pattern == "/applicants/new" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str())]).await.status().as_u16()
+        }
+        // `path` carries the round and the applicant as a query: /projects/new?round=…&applicant=…
+        "POST" if probe.pattern == "/projects/new" => {
+            let token = prevention::web::once::new_token();
+            let (path, query) = probe.path.split_once('?').expect("round and applicant");
+            let mut fields: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+            fields.extend([("applicant_kind", "organization"), ("form_token", token.as_str())]);
+            user.post_form(path, &fields).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/projects/{id}/transition" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/projects/{id}/attachments" => {
+            user.upload(&probe.path, "feasibility_report", "报告.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
         "POST" if probe.pattern == "/plans/{id}/attachments" => {
             user.upload(&probe.path, "signed_document", "说明.pdf", b"plain text".to_vec()).await.status().as_u16()
@@ -179,12 +199,33 @@ async fn every_route_every_role_own_and_other_region() {
             id
         }
     };
+    // 沈阳's round, applicant and draft application with two versions and files; 大连's.
+    let opens = prevention::values::time::today() - chrono::Duration::days(1);
+    let closes = prevention::values::time::today() + chrono::Duration::days(30);
+    let sy_round = projects::round(&app.db, "210100", opens, closes, target_id).await;
+    let dl_round = projects::round(&app.db, "210200", opens, closes, target_id).await;
+    let sy_applicant =
+        projects::applicant(&app.db, "210100", "51210100MJ0CCCC01", "沈阳市安全生产协会", target_id).await;
+    let dl_applicant =
+        projects::applicant(&app.db, "210200", "51210200MJ0CCCC01", "大连市安全生产协会", target_id).await;
+    let sy_project = projects::draft(&app.db, sy_round, sy_applicant, target_id).await;
+    let dl_project = projects::draft(&app.db, dl_round, dl_applicant, target_id).await;
+    plans::versions_of(&app.db, "210100", "project", sy_project.0, 2, target_id).await;
+    plans::versions_of(&app.db, "210200", "project", dl_project.0, 2, target_id).await;
+    let project_file = |code: &'static str, id: i64, kind: &'static str| {
+        let (db, pdf) = (&app.db, pdf.clone());
+        async move { plans::attachment_of(db, code, "project", id, kind, &pdf, target_id).await }
+    };
+    let sy_report = project_file("210100", sy_project.0, "feasibility_report").await;
+    let sy_scrap_report = project_file("210100", sy_project.0, "other").await;
+    let dl_report = project_file("210200", dl_project.0, "feasibility_report").await;
     let sy_job = import_job("210100").await;
     let dl_job = import_job("210200").await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
     let city_other = [403, 404, 403, 403, 403, 403, 403, 403];
+    let projects_view = [200, 200, 403, 403, 403, 403, 403, 403];
     let sys = [403, 403, 403, 403, 403, 200, 403, 403];
     let sys_redirect = [403, 403, 403, 403, 403, 303, 403, 403];
     let sec = [403, 403, 403, 403, 403, 403, 200, 403];
@@ -960,6 +1001,267 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/employers/import/{dl_job}/errors"),
                 expect: [403, 404, 403, 404, 403, 403, 403, 403],
             },
+            Probe { method: "GET", pattern: "/project-rounds", path: "/project-rounds".into(), expect: projects_view },
+            Probe {
+                method: "GET",
+                pattern: "/project-rounds/new",
+                path: "/project-rounds/new".into(),
+                expect: projects_view,
+            },
+            // An empty round comes back with its messages (the province keeps 省本级's rounds).
+            Probe {
+                method: "POST",
+                pattern: "/project-rounds/new",
+                path: "/project-rounds/new".into(),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/project-rounds/{id}",
+                path: format!("/project-rounds/{sy_round}"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/project-rounds/{id}",
+                path: format!("/project-rounds/{dl_round}"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/project-rounds/{id}/edit",
+                path: format!("/project-rounds/{sy_round}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/project-rounds/{id}/edit",
+                path: format!("/project-rounds/{dl_round}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/project-rounds/{id}/edit",
+                path: format!("/project-rounds/{sy_round}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/project-rounds/{id}/edit",
+                path: format!("/project-rounds/{dl_round}/edit"),
+                expect: city_other,
+            },
+            Probe { method: "GET", pattern: "/applicants", path: "/applicants".into(), expect: projects_view },
+            Probe { method: "GET", pattern: "/applicants/new", path: "/applicants/new".into(), expect: projects_view },
+            Probe { method: "POST", pattern: "/applicants/new", path: "/applicants/new".into(), expect: projects_view },
+            Probe {
+                method: "GET",
+                pattern: "/applicants/{id}",
+                path: format!("/applicants/{sy_applicant}"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/applicants/{id}",
+                path: format!("/applicants/{dl_applicant}"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/applicants/{id}/edit",
+                path: format!("/applicants/{sy_applicant}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/applicants/{id}/edit",
+                path: format!("/applicants/{dl_applicant}/edit"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/applicants/{id}/edit",
+                path: format!("/applicants/{sy_applicant}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/applicants/{id}/edit",
+                path: format!("/applicants/{dl_applicant}/edit"),
+                expect: city_other,
+            },
+            Probe { method: "GET", pattern: "/projects", path: "/projects".into(), expect: projects_view },
+            Probe {
+                method: "GET",
+                pattern: "/projects/export",
+                path: "/projects/export".into(),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/new",
+                path: format!("/projects/new?round={sy_round}"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/new",
+                path: format!("/projects/new?round={dl_round}"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/new",
+                path: format!("/projects/new?round={sy_round}&applicant={sy_applicant}"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/new",
+                path: format!("/projects/new?round={sy_round}&applicant={dl_applicant}"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}",
+                path: format!("/projects/{sy_project}"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}",
+                path: format!("/projects/{dl_project}"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/edit",
+                path: format!("/projects/{sy_project}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/edit",
+                path: format!("/projects/{dl_project}/edit"),
+                expect: city_other,
+            },
+            // Without a version the form comes back with its message.
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/edit",
+                path: format!("/projects/{sy_project}/edit"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/edit",
+                path: format!("/projects/{dl_project}/edit"),
+                expect: city_other,
+            },
+            // An empty draft: the page comes back listing what it lacks.
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/transition",
+                path: format!("/projects/{sy_project}/transition"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/transition",
+                path: format!("/projects/{dl_project}/transition"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/compare",
+                path: format!("/projects/{sy_project}/compare"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/compare",
+                path: format!("/projects/{dl_project}/compare"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/print",
+                path: format!("/projects/{sy_project}/print"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/print",
+                path: format!("/projects/{dl_project}/print"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/print/text",
+                path: format!("/projects/{sy_project}/print/text"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/print/text",
+                path: format!("/projects/{dl_project}/print/text"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            // Not a PDF: the keepers get the page back with the reason.
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/attachments",
+                path: format!("/projects/{sy_project}/attachments"),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/attachments",
+                path: format!("/projects/{dl_project}/attachments"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/attachments/{file}",
+                path: format!("/projects/{sy_project}/attachments/{sy_report}"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/attachments/{file}",
+                path: format!("/projects/{dl_project}/attachments/{dl_report}"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/attachments/{file}",
+                path: format!("/projects/{sy_project}/attachments/{dl_report}"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/attachments/{sy_report}/delete"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/attachments/{file}/delete",
+                path: format!("/projects/{dl_project}/attachments/{dl_report}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/attachments/{file}/delete",
+                path: format!("/projects/{dl_project}/attachments/{dl_report}/delete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/attachments/{sy_scrap_report}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
             admin("POST", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
@@ -1038,9 +1340,15 @@ async fn every_route_every_role_own_and_other_region() {
         sqlx::query_scalar("SELECT id FROM attachments ORDER BY id").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(
         files,
-        [sy_file, dl_file, sy_minutes, dl_minutes],
-        "only 沈阳's officer removed a file (of a plan and of a meeting), and only 沈阳's"
+        [sy_file, dl_file, sy_minutes, dl_minutes, sy_report, dl_report],
+        "only 沈阳's officer removed a file (of a plan, a meeting and an application), and only 沈阳's"
     );
+    let applications: Vec<i64> =
+        sqlx::query_scalar("SELECT count(*) FROM projects GROUP BY region_id ORDER BY region_id")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!(applications, [2, 1], "沈阳's officer started one application in 沈阳's round; nobody else did");
 }
 
 #[tokio::test]

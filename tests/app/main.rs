@@ -22,6 +22,7 @@ mod layout;
 mod meetings;
 mod operations;
 mod plans;
+mod projects;
 mod province;
 mod rls;
 mod rosters;

@@ -9,6 +9,7 @@ pub mod departments;
 pub mod employers;
 pub mod meetings;
 pub mod plans;
+pub mod projects;
 pub mod rosters;
 pub mod statements;
 

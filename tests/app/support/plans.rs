@@ -38,12 +38,17 @@ pub async fn draft(db: &TestDb, code: &str, first_year: i32, by: AccountId) -> P
 
 /// Freezes `n` versions of a plan (as if submitted `n` times), each with one changed field.
 pub async fn versions(db: &TestDb, code: &str, plan: PlanId, n: i32, by: AccountId) {
+    versions_of(db, code, "plan", plan.0, n, by).await;
+}
+
+/// `n` frozen versions of any record.
+pub async fn versions_of(db: &TestDb, code: &str, kind: &str, id: i64, n: i32, by: AccountId) {
     let pool = db.app_pool().await;
     let region = prevention::regions::store::find_by_code(&pool, code).await.expect("query").expect("region");
     let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
     for i in 1..=n {
         let s = Snapshot::new(1).field("guiding_ideas", "指导思想", format!("第 {i} 稿"));
-        versions::freeze(&mut tx, region.id, "plan", plan.0, &s, by, "测试").await.expect("freeze");
+        versions::freeze(&mut tx, region.id, kind, id, &s, by, "测试").await.expect("freeze");
     }
     tx.commit().await.expect("commit");
 }
@@ -93,6 +98,7 @@ pub async fn attachment_of(
     let kinds = match record_kind {
         "plan" => prevention::plans::model::ATTACHMENT_KINDS,
         "meeting" => prevention::meetings::model::ATTACHMENT_KINDS,
+        "project" => prevention::project_rounds::model::DOCUMENT_KINDS,
         other => panic!("no attachment kinds for {other}"),
     };
     let kind = kinds.iter().find(|k| k.key == kind).copied().expect("a kind of the record");

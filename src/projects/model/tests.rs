@@ -1,0 +1,376 @@
+use chrono::Utc;
+
+use super::*;
+use crate::org::RegionId;
+use crate::workflow::{PastStep, decide};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn city() -> Region {
+    Region { id: RegionId(2), code: "210100".into(), name: "沈阳市".into(), level: RegionLevel::City }
+}
+
+fn round() -> Round {
+    Round {
+        id: RoundId(1),
+        region: city(),
+        year: 2026,
+        title: "2026年度工伤预防项目".into(),
+        key_industries: vec!["province:mining".into()],
+        target_groups: String::new(),
+        guide: String::new(),
+        opens_on: day(2026, 3, 1),
+        closes_on: day(2026, 3, 31),
+        required_kinds: vec!["feasibility_report".into()],
+        criteria: Vec::new(),
+        version: 1,
+        updated_at: Utc::now(),
+    }
+}
+
+fn line(id: i64, year: i16, price: &str, quantity: &str) -> BudgetLine {
+    let (price, quantity): (Decimal, Decimal) = (price.parse().unwrap(), quantity.parse().unwrap());
+    BudgetLine {
+        id,
+        project_year: year,
+        item: "培训教材".into(),
+        unit: "册".into(),
+        unit_price: Some(price),
+        quantity: Some(quantity),
+        amount: line_amount(price, quantity),
+    }
+}
+
+fn indicator(id: i64, year: i16, level2: Level2) -> Indicator {
+    Indicator {
+        id,
+        project_year: year,
+        level2: Some(level2),
+        name: "培训人次".into(),
+        comparison: Some(Comparison::AtLeast),
+        target_value: Some(Decimal::from(500)),
+        unit: "人次".into(),
+    }
+}
+
+fn complete() -> Project {
+    Project {
+        id: ProjectId(7),
+        region: city(),
+        round_id: RoundId(1),
+        round_title: "2026年度工伤预防项目".into(),
+        year: 2026,
+        applicant_kind: ApplicantKind::Organization,
+        applicant: None,
+        department: None,
+        status: S::Draft,
+        name: "矿山企业一线班组长工伤预防培训".into(),
+        project_type: Some(ProjectType::Training),
+        key_industry: Some("province:mining".into()),
+        implementation_mode: Some(ImplementationMode::Own),
+        starts_on: Some(day(2026, 5, 1)),
+        ends_on: Some(day(2026, 12, 31)),
+        target_group: "矿山企业一线班组长".into(),
+        planned_count: Some(600),
+        background: "近三年矿山事故多发".into(),
+        content: "分 12 期线下培训".into(),
+        safeguards: "成立项目组".into(),
+        requested_amount: Money::ZERO,
+        first_submitted_at: None,
+        last_submitted_at: None,
+        decided_at: None,
+        created_by: AccountId(1),
+        version: 1,
+        updated_at: Utc::now(),
+        lines: vec![line(1, 1, "45.50", "600"), line(2, 1, "3000", "12")],
+        indicators: vec![indicator(1, 1, Level2::Quantity), indicator(2, 1, Level2::Social)],
+        milestones: vec![Milestone { id: 1, due_on: Some(day(2026, 6, 30)), description: "完成前 6 期".into() }],
+    }
+}
+
+fn feasibility() -> Attachment {
+    Attachment {
+        id: crate::attachments::AttachmentId(1),
+        kind: "feasibility_report".into(),
+        file_name: "可行性研究报告.pdf".into(),
+        file_type: crate::attachments::FileType::Pdf,
+        size_bytes: 1000,
+        sha256: vec![0; 32],
+        uploader_name: "王芳".into(),
+        uploaded_at: Utc::now(),
+    }
+}
+
+const OPEN_DAY: (i32, u32, u32) = (2026, 3, 15);
+
+fn problems(p: &Project) -> Vec<Problem> {
+    let (y, m, d) = OPEN_DAY;
+    submission_problems(p, &round(), &[feasibility()], day(y, m, d))
+}
+
+#[test]
+fn every_transition_allowed_and_refused_by_role_and_state() {
+    let me = AccountId(5);
+    let other = AccountId(6);
+    let submitted_by_me = [PastStep { action: A::Submit, by: me }];
+    for (table, role) in [(CITY_TRANSITIONS, Role::CityOfficer), (PROVINCE_TRANSITIONS, Role::ProvinceOfficer)] {
+        let t = |status, action, by, comment| decide(table, status, action, role, by, comment, &submitted_by_me);
+        assert_eq!(t(S::Draft, A::Submit, me, ""), Ok(S::Submitted));
+        assert_eq!(t(S::Returned, A::Submit, me, ""), Ok(S::Submitted));
+        assert_eq!(t(S::Submitted, A::Submit, me, ""), Err(Refusal::State));
+        assert_eq!(t(S::Submitted, A::Pass, other, ""), Ok(S::ExpertReview));
+        assert_eq!(t(S::Submitted, A::Return, other, "请补充费用测算依据"), Ok(S::Returned));
+        assert_eq!(t(S::Submitted, A::Reject, other, "不属于重点领域"), Ok(S::Rejected));
+        assert_eq!(t(S::Submitted, A::Return, other, " "), Err(Refusal::CommentRequired));
+        assert_eq!(t(S::Submitted, A::Reject, other, ""), Err(Refusal::CommentRequired));
+        assert_eq!(t(S::Submitted, A::Pass, me, ""), Err(Refusal::SameActor), "the submitter does not pre-review");
+        for status in [S::Draft, S::Returned, S::Rejected, S::ExpertReview] {
+            for action in [A::Pass, A::Return, A::Reject] {
+                assert_eq!(t(status, action, other, "理由"), Err(Refusal::State), "{status:?} {action:?}");
+            }
+        }
+        assert_eq!(t(S::Rejected, A::Submit, me, ""), Err(Refusal::State), "a rejection is final");
+        assert_eq!(t(S::ExpertReview, A::Submit, me, ""), Err(Refusal::State));
+    }
+    // A city's applications are not the province's to handle, nor the other way round; other
+    // roles never act on them.
+    assert_eq!(decide(CITY_TRANSITIONS, S::Submitted, A::Pass, Role::ProvinceOfficer, me, "", &[]), Err(Refusal::Role));
+    assert_eq!(decide(PROVINCE_TRANSITIONS, S::Draft, A::Submit, Role::CityOfficer, me, "", &[]), Err(Refusal::Role));
+    for role in
+        [Role::PartnerOfficer, Role::AgencyOfficer, Role::Expert, Role::SysAdmin, Role::SecurityAdmin, Role::Auditor]
+    {
+        for action in ProjectAction::ALL {
+            for status in ProjectStatus::ALL {
+                assert_eq!(decide(CITY_TRANSITIONS, *status, *action, role, me, "x", &[]), Err(Refusal::Role));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_entering_officer_cannot_pre_review() {
+    let (entered_by, second) = (AccountId(1), AccountId(2));
+    assert_eq!(pre_review_refusal(A::Pass, entered_by, entered_by), Some(Refusal::SameActor));
+    assert_eq!(pre_review_refusal(A::Return, entered_by, entered_by), Some(Refusal::SameActor));
+    assert_eq!(pre_review_refusal(A::Pass, second, entered_by), None);
+    assert_eq!(pre_review_refusal(A::Submit, entered_by, entered_by), None, "they submit it themselves");
+}
+
+#[test]
+fn a_period_of_one_year_ends_the_day_before_its_anniversary() {
+    let start = day(2026, 3, 1);
+    assert_eq!(period(start, day(2026, 3, 1)), Some(Period::OneYear));
+    assert_eq!(period(start, day(2027, 2, 28)), Some(Period::OneYear));
+    assert_eq!(period(start, day(2027, 3, 1)), Some(Period::TwoYears));
+    assert_eq!(period(start, day(2028, 2, 29)), Some(Period::TwoYears));
+    assert_eq!(period(start, day(2028, 3, 1)), Some(Period::TooLong));
+    assert_eq!(period(start, day(2026, 2, 28)), None);
+}
+
+#[test]
+fn a_line_amount_is_rounded_half_up_to_the_fen() {
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(line_amount(d("0.05"), d("0.5")), Some(d("0.03")));
+    assert_eq!(line_amount(d("0.05"), d("0.1")), Some(d("0.01")), "0.005 rounds up");
+    assert_eq!(line_amount(d("0.01"), d("0.4")), Some(d("0.00")));
+    assert_eq!(line_amount(d("45.50"), d("600")), Some(d("27300.00")));
+}
+
+/// SplitMix64: a small deterministic generator, so a failing case can be replayed by its seed.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Property: for any number of lines with any prices and quantities (to the fen and the
+/// hundredth), every line amount equals the exact product rounded half-up in integer fen, the
+/// yearly totals add up to the overall total, and the total is the sum of the lines: no drift.
+#[test]
+fn amounts_and_totals_never_drift_for_any_number_of_lines() {
+    for seed in 0..500_u64 {
+        let mut rng = Mix(seed);
+        let count = rng.below(80) as usize;
+        let mut expected_total_fen: i128 = 0;
+        let mut pairs = Vec::new();
+        for _ in 0..count {
+            let price_fen = rng.below(100_000_000) as i128; // up to 1,000,000.00 yuan
+            let quantity_hundredths = 1 + rng.below(1_000_000) as i128; // up to 10,000.00
+            let year = 1 + rng.below(2) as i16;
+            // The oracle, in integers: fen × hundredths = 1/10000 yuan; half-up to the fen.
+            let exact = price_fen * quantity_hundredths;
+            let fen = (exact + 50) / 100;
+            let price = Decimal::from_i128_with_scale(price_fen, 2);
+            let quantity = Decimal::from_i128_with_scale(quantity_hundredths, 2);
+            let amount = line_amount(price, quantity).unwrap();
+            assert_eq!(amount, Decimal::from_i128_with_scale(fen, 2), "seed {seed}");
+            expected_total_fen += fen;
+            pairs.push((year, amount));
+        }
+        let t = totals(pairs.into_iter());
+        assert_eq!(t.total.yuan(), Decimal::from_i128_with_scale(expected_total_fen, 2), "seed {seed}");
+        let by_year: Decimal = t.by_year.iter().map(|(_, m)| m.yuan()).sum();
+        assert_eq!(by_year, t.total.yuan(), "seed {seed}");
+        assert!(t.by_year.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
+
+#[test]
+fn a_complete_application_in_an_open_round_has_no_problems() {
+    let p = complete();
+    assert_eq!(problems(&p), Vec::<Problem>::new());
+    assert_eq!(p.totals().total.show_yuan(), "63,300.00");
+}
+
+#[test]
+fn a_submission_lists_every_missing_item_at_once_each_with_its_field() {
+    let mut p = complete();
+    p.name.clear();
+    p.project_type = None;
+    p.key_industry = None;
+    p.implementation_mode = None;
+    p.starts_on = None;
+    p.target_group.clear();
+    p.planned_count = None;
+    p.background.clear();
+    p.content.clear();
+    p.safeguards.clear();
+    p.lines.clear();
+    p.indicators.retain(|i| i.level2 == Some(Level2::Quantity));
+    p.milestones.clear();
+    let found = submission_problems(&p, &round(), &[], day(2026, 3, 15));
+    let fields: Vec<&str> = found.iter().filter_map(|p| p.field).collect();
+    for field in [
+        "name",
+        "project_type",
+        "key_industry",
+        "implementation_mode",
+        "starts_on",
+        "target_group",
+        "planned_count",
+        "background",
+        "content",
+        "safeguards",
+        "budget",
+        "indicators",
+        "milestones",
+        "attachments",
+    ] {
+        assert!(fields.contains(&field), "{field} missing from {found:?}");
+    }
+    assert!(found.iter().any(|p| p.message == "绩效目标至少需要一项效益指标"));
+    assert!(found.iter().any(|p| p.message == "请上传可行性研究报告"));
+}
+
+#[test]
+fn a_period_over_one_year_needs_a_budget_and_targets_for_each_year() {
+    let mut p = complete();
+    p.ends_on = Some(day(2027, 6, 30));
+    let found = problems(&p);
+    let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+    assert!(messages.contains(&"实施周期超过 1 年，须分年度编制费用测算：第 2 年度尚无费用"), "{messages:?}");
+    assert!(messages.contains(&"实施周期超过 1 年，须分年度设定绩效目标：第 2 年度尚无指标"), "{messages:?}");
+    p.lines.push(line(3, 2, "3000", "6"));
+    p.indicators.push(indicator(3, 2, Level2::Quantity));
+    assert_eq!(problems(&p), Vec::<Problem>::new());
+    // A one-year project has no second year.
+    p.ends_on = Some(day(2026, 12, 31));
+    assert!(problems(&p).iter().any(|p| p.message == "费用测算第 3 行：实施周期不超过 1 年，只有第 1 年度"));
+    p.ends_on = Some(day(2028, 5, 1));
+    assert!(problems(&p).iter().any(|p| p.message == "实施周期最长 2 年"));
+}
+
+#[test]
+fn submissions_are_taken_from_the_first_to_the_last_day_of_the_round() {
+    let p = complete();
+    let at = |d| submission_problems(&p, &round(), &[feasibility()], d);
+    assert!(at(day(2026, 3, 1)).is_empty());
+    assert!(at(day(2026, 3, 31)).is_empty());
+    assert_eq!(
+        at(day(2026, 2, 28))[0].message,
+        "本批次申报时间为 2026-03-01 至 2026-03-31，今天（2026-02-28）尚未开始受理"
+    );
+    assert_eq!(
+        at(day(2026, 4, 1))[0].message,
+        "本批次申报时间为 2026-03-01 至 2026-03-31，今天（2026-04-01）已截止受理"
+    );
+}
+
+#[test]
+fn a_department_project_is_procured() {
+    let mut p = complete();
+    p.applicant_kind = ApplicantKind::Department;
+    p.department = Some(DepartmentKind::Emergency);
+    assert!(problems(&p).iter().any(|p| p.message == "部门申报的项目须通过政府采购实施"));
+    p.implementation_mode = Some(ImplementationMode::Procurement);
+    assert!(problems(&p).is_empty());
+    assert_eq!(p.applicant_name(), "沈阳市应急管理");
+}
+
+#[test]
+fn the_form_computes_amounts_itself_keeps_drafts_incomplete_and_names_bad_rows() {
+    let form = ProjectForm {
+        name: "培训".into(),
+        line_id: vec!["4".into(), String::new(), String::new()],
+        line_year: vec!["1".into(), "2".into(), "1".into()],
+        line_item: vec!["教材".into(), "场地".into(), String::new()],
+        line_unit: vec!["册".into(), String::new(), String::new()],
+        line_price: vec!["12.34".into(), String::new(), String::new()],
+        line_quantity: vec!["3".into(), "2".into(), String::new()],
+        indicator_kind: vec!["outcome.social".into()],
+        indicator_name: vec!["事故率下降".into()],
+        indicator_comparison: vec!["ge".into()],
+        indicator_value: vec!["10%".into()],
+        indicator_unit: vec!["%".into()],
+        milestone_due: vec![String::new()],
+        milestone_description: vec!["启动".into()],
+        version: "3".into(),
+        ..ProjectForm::default()
+    };
+    let (input, version) = form.parse(&[]).unwrap();
+    assert_eq!(version, Version(3));
+    assert_eq!(input.lines.len(), 2, "the blank row is dropped");
+    assert_eq!(input.lines[0].id, Some(4));
+    assert_eq!(input.lines[0].amount, Some("37.02".parse().unwrap()));
+    assert_eq!(input.lines[1].amount, None, "a draft line without a price has no amount yet");
+    assert_eq!(input.requested_amount().show_yuan(), "37.02");
+    assert_eq!(input.indicators[0].level2, Some(Level2::Social));
+    assert_eq!(input.indicators[0].target_value, Some(Decimal::from(10)));
+    assert_eq!(input.milestones[0].due_on, None);
+
+    let bad = ProjectForm {
+        line_price: vec!["十二元".into(), String::new(), String::new()],
+        line_year: vec!["3".into(), "2".into(), "1".into()],
+        indicator_kind: vec!["output.social".into()],
+        starts_on: "2026-01-01".into(),
+        ends_on: "2028-06-01".into(),
+        planned_count: "-5".into(),
+        ..form
+    };
+    let errors = bad.parse(&[]).unwrap_err();
+    assert!(errors.get("budget").unwrap().starts_with("费用测算第 1 行："));
+    assert_eq!(errors.get("indicators"), Some("绩效目标第 1 行：请从列表中选择指标类别"));
+    assert_eq!(errors.get("ends_on"), Some("实施周期最长 2 年"));
+    assert_eq!(errors.get("planned_count"), Some("计划服务人数应为正整数"));
+}
+
+#[test]
+fn indicator_kinds_pair_each_level_two_with_its_level_one() {
+    for level2 in Level2::ALL {
+        assert_eq!(Level2::from_key(&level2.key()), Some(*level2));
+    }
+    assert_eq!(Level2::from_key("satisfaction.quantity"), None);
+    assert_eq!(indicator(1, 1, Level2::Quality).target(), "≥ 500人次");
+}

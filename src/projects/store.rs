@@ -1,0 +1,608 @@
+//! SQL of project applications. Every function works in the caller's transaction, opened for
+//! the actor's scope (row-level security first); writes record their history, version and
+//! audit event in that same transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::types::Json;
+use sqlx::{PgConnection, QueryBuilder};
+
+use super::model::{
+    ApplicantKind, ApplicantSummary, BudgetLine, Indicator, KIND, Milestone, Project, ProjectAction, ProjectId,
+    ProjectInput, ProjectStatus, ProjectType, pre_review_refusal, snapshot, submission_problems, transitions,
+};
+use crate::applicants::model::{ApplicantId, UnitType};
+use crate::attachments;
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::error::WriteError;
+use crate::org::{DepartmentKind, Region, RegionId, RegionLevel, Role};
+use crate::project_rounds::model::{Round, RoundId};
+use crate::values::{Money, Version};
+use crate::web::once::{self, Claim, FormToken};
+use crate::workflow::history::{self, Step};
+use crate::workflow::versions;
+use crate::workflow::{self, By, Done, TransitionError};
+
+/// The whole application (header, applicant, rows) in one statement, if the scope sees it.
+/// `lock` takes the row for an update first.
+pub async fn find(tx: &mut PgConnection, id: ProjectId, lock: bool) -> Result<Option<Project>, sqlx::Error> {
+    if lock {
+        sqlx::query!("SELECT id FROM projects WHERE id = $1 FOR UPDATE", id.0).fetch_optional(&mut *tx).await?;
+    }
+    let row = sqlx::query!(
+        r#"SELECT p.id AS "id: ProjectId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
+                  r.level AS "region_level: RegionLevel", p.round_id AS "round_id: RoundId", w.title AS round_title,
+                  p.year, p.applicant_kind AS "applicant_kind: ApplicantKind", p.department_kind AS "department: DepartmentKind",
+                  a.id AS "applicant_id?: ApplicantId", a.credit_code AS "credit_code?", a.name AS "applicant_name?",
+                  a.unit_type AS "unit_type?: UnitType", a.division_code AS "division_code?", a.address AS "address?",
+                  a.legal_representative AS "legal_representative?", a.contact_person AS "contact_person?",
+                  a.contact_phone AS "contact_phone?",
+                  p.status AS "status: ProjectStatus", p.name, p.project_type AS "project_type: ProjectType",
+                  p.key_industry, p.implementation_mode AS "implementation_mode: super::model::ImplementationMode",
+                  p.starts_on, p.ends_on, p.target_group, p.planned_count, p.background, p.content, p.safeguards,
+                  p.requested_amount AS "requested_amount: Money", p.first_submitted_at, p.last_submitted_at,
+                  p.decided_at, p.created_by, p.version, p.updated_at,
+                  (SELECT coalesce(json_agg(json_build_object('id', l.id, 'project_year', l.project_year, 'item', l.item,
+                                            'unit', l.unit, 'unit_price', l.unit_price::text, 'quantity', l.quantity::text,
+                                            'amount', l.amount::text) ORDER BY l.position), '[]')
+                   FROM project_budget_lines l WHERE l.region_id = p.region_id AND l.project_id = p.id) AS "lines!: Json<Vec<BudgetLine>>",
+                  (SELECT coalesce(json_agg(json_build_object('id', i.id, 'project_year', i.project_year, 'level2', i.level2,
+                                            'name', i.name, 'comparison', i.comparison, 'target_value', i.target_value::text,
+                                            'unit', i.unit) ORDER BY i.position), '[]')
+                   FROM project_indicators i WHERE i.region_id = p.region_id AND i.project_id = p.id) AS "indicators!: Json<Vec<Indicator>>",
+                  (SELECT coalesce(json_agg(json_build_object('id', m.id, 'due_on', m.due_on, 'description', m.description)
+                                            ORDER BY m.position), '[]')
+                   FROM project_milestones m WHERE m.region_id = p.region_id AND m.project_id = p.id) AS "milestones!: Json<Vec<Milestone>>"
+           FROM projects p
+           JOIN regions r ON r.id = p.region_id
+           JOIN project_rounds w ON w.region_id = p.region_id AND w.id = p.round_id
+           LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id
+           WHERE p.id = $1"#,
+        id.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.map(|r| {
+        let applicant = match (r.applicant_id, r.credit_code, r.applicant_name, r.unit_type, r.division_code) {
+            (Some(id), Some(credit_code), Some(name), Some(unit_type), Some(division_code)) => Some(ApplicantSummary {
+                id,
+                credit_code,
+                name,
+                unit_type,
+                division_code,
+                address: r.address.unwrap_or_default(),
+                legal_representative: r.legal_representative.unwrap_or_default(),
+                contact_person: r.contact_person.unwrap_or_default(),
+                contact_phone: r.contact_phone.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        Project {
+            id: r.id,
+            region: Region { id: r.region_id, code: r.region_code, name: r.region_name, level: r.region_level },
+            round_id: r.round_id,
+            round_title: r.round_title,
+            year: r.year,
+            applicant_kind: r.applicant_kind,
+            applicant,
+            department: r.department,
+            status: r.status,
+            name: r.name,
+            project_type: r.project_type,
+            key_industry: r.key_industry,
+            implementation_mode: r.implementation_mode,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            target_group: r.target_group,
+            planned_count: r.planned_count,
+            background: r.background,
+            content: r.content,
+            safeguards: r.safeguards,
+            requested_amount: r.requested_amount,
+            first_submitted_at: r.first_submitted_at,
+            last_submitted_at: r.last_submitted_at,
+            decided_at: r.decided_at,
+            created_by: crate::org::AccountId(r.created_by),
+            version: r.version,
+            updated_at: r.updated_at,
+            lines: r.lines.0,
+            indicators: r.indicators.0,
+            milestones: r.milestones.0,
+        }
+    }))
+}
+
+/// What a list asks for (only what is given narrows it).
+#[derive(Clone, Debug, Default)]
+pub struct ProjectFilter {
+    pub region: Option<RegionId>,
+    pub year: Option<i16>,
+    pub round: Option<RoundId>,
+    pub status: Option<ProjectStatus>,
+    pub project_type: Option<ProjectType>,
+    pub key_industry: Option<String>,
+    pub applicant: Option<ApplicantId>,
+    /// Lowercased: matched against the project's name and the applicant's name and credit code.
+    pub text: Option<String>,
+}
+
+labelled_enum! {
+    pub enum Sort {
+        Updated => ("updated", "最近修改"),
+        Amount => ("amount", "申请金额"),
+        Name => ("name", "项目名称"),
+    }
+}
+
+/// An application as lists show it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ProjectLine {
+    pub id: ProjectId,
+    pub region_id: i64,
+    pub region_name: String,
+    pub year: i16,
+    pub round_title: String,
+    pub applicant_name: Option<String>,
+    pub credit_code: Option<String>,
+    pub department_kind: Option<DepartmentKind>,
+    pub name: String,
+    pub project_type: Option<ProjectType>,
+    pub key_industry: Option<String>,
+    pub status: ProjectStatus,
+    pub requested_amount: Money,
+    pub last_submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn push_filter(qb: &mut QueryBuilder<sqlx::Postgres>, f: &ProjectFilter, with_status: bool) {
+    qb.push(" WHERE true");
+    if let Some(region) = f.region {
+        qb.push(" AND p.region_id = ").push_bind(region.0);
+    }
+    if let Some(year) = f.year {
+        qb.push(" AND p.year = ").push_bind(year);
+    }
+    if let Some(round) = f.round {
+        qb.push(" AND p.round_id = ").push_bind(round.0);
+    }
+    if let (true, Some(status)) = (with_status, f.status) {
+        qb.push(" AND p.status = ").push_bind(status.as_str());
+    }
+    if let Some(t) = f.project_type {
+        qb.push(" AND p.project_type = ").push_bind(t.as_str());
+    }
+    if let Some(k) = &f.key_industry {
+        qb.push(" AND p.key_industry = ").push_bind(k.clone());
+    }
+    if let Some(a) = f.applicant {
+        qb.push(" AND p.applicant_id = ").push_bind(a.0);
+    }
+    if let Some(text) = &f.text {
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        qb.push(" AND (lower(p.name) LIKE ").push_bind(pattern.clone());
+        qb.push(" OR a.search_key LIKE ").push_bind(pattern).push(")");
+    }
+}
+
+const FROM: &str = " FROM projects p
+     JOIN regions r ON r.id = p.region_id
+     JOIN project_rounds w ON w.region_id = p.region_id AND w.id = p.round_id
+     LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id";
+
+/// One page of the list, or (with `after`, for the export) the rows after a key in id order.
+pub async fn list(
+    tx: &mut PgConnection,
+    f: &ProjectFilter,
+    sort: Sort,
+    after: Option<(i64, i64)>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ProjectLine>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT p.id, p.region_id, r.name AS region_name, p.year, w.title AS round_title, a.name AS applicant_name,
+                a.credit_code, p.department_kind, p.name, p.project_type, p.key_industry, p.status, p.requested_amount,
+                p.last_submitted_at, p.updated_at",
+    );
+    qb.push(FROM);
+    push_filter(&mut qb, f, true);
+    if let Some((region, id)) = after {
+        qb.push(" AND (p.region_id, p.id) > (").push_bind(region).push(", ").push_bind(id).push(")");
+        qb.push(" ORDER BY p.region_id, p.id");
+    } else {
+        qb.push(match sort {
+            Sort::Updated => " ORDER BY p.updated_at DESC, p.id DESC",
+            Sort::Amount => " ORDER BY p.requested_amount DESC, p.id DESC",
+            Sort::Name => " ORDER BY p.name, p.id",
+        });
+    }
+    qb.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.build_query_as().fetch_all(tx).await
+}
+
+/// How many applications the filter finds in each status (the status filter itself aside), up
+/// to `cap` in all.
+pub async fn counts(
+    tx: &mut PgConnection,
+    f: &ProjectFilter,
+    cap: i64,
+) -> Result<Vec<(ProjectStatus, i64)>, sqlx::Error> {
+    let mut qb = QueryBuilder::new("SELECT status, count(*) FROM (SELECT p.status");
+    qb.push(" FROM projects p LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id");
+    push_filter(&mut qb, f, false);
+    qb.push(" LIMIT ").push_bind(cap).push(") capped GROUP BY status");
+    qb.build_query_as::<(ProjectStatus, i64)>().fetch_all(tx).await
+}
+
+/// Starts an application of `round` as a draft (a double post makes one).
+pub async fn create(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    by: &By<'_>,
+    token: &FormToken,
+    round: &Round,
+    applicant: Option<ApplicantId>,
+    department: Option<DepartmentKind>,
+) -> Result<Done, WriteError> {
+    if let Claim::Used(outcome) = once::claim(tx, by.account, token).await? {
+        return Ok(Done::Before(outcome));
+    }
+    let kind = if applicant.is_some() { ApplicantKind::Organization } else { ApplicantKind::Department };
+    let mode = (kind == ApplicantKind::Department).then_some("procurement");
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO projects (region_id, round_id, year, applicant_kind, applicant_id, department_kind,
+                                 implementation_mode, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id AS "id: ProjectId""#,
+        round.region.id.0,
+        round.id.0,
+        round.year,
+        kind.as_str(),
+        applicant.map(|a| a.0),
+        department.map(|d| d.as_str()),
+        mode,
+        by.account.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    #[derive(Serialize)]
+    struct Created<'a> {
+        round: &'a str,
+        applicant_kind: &'static str,
+        applicant: Option<i64>,
+        department: Option<&'static str>,
+    }
+    let event = Event::new(Action::ProjectCreate).object(KIND, id).created(&Created {
+        round: &round.title,
+        applicant_kind: kind.label(),
+        applicant: applicant.map(|a| a.0),
+        department: department.map(|d| d.label()),
+    });
+    audit::record(tx, ctx, event).await?;
+    let url = format!("/projects/{id}/edit");
+    once::finish(tx, by.account, token, &url).await?;
+    Ok(Done::Now(url))
+}
+
+/// Saves an edit of an open application if it is still at `version`; the requested amount is
+/// the sum the server computed.
+pub async fn update(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    before: &Project,
+    version: Version,
+    input: &ProjectInput,
+    key_industry_name: &(dyn Fn(Option<&str>) -> String + Sync),
+) -> Result<(), WriteError> {
+    let updated = sqlx::query!(
+        "UPDATE projects SET name = $3, project_type = $4, key_industry = $5, implementation_mode = $6, starts_on = $7,
+                             ends_on = $8, target_group = $9, planned_count = $10, background = $11, content = $12,
+                             safeguards = $13, requested_amount = $14, version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned')",
+        before.id.0,
+        version.0,
+        input.name.as_str(),
+        input.project_type.map(|t| t.as_str()),
+        input.key_industry.as_deref(),
+        input.implementation_mode.map(|m| m.as_str()),
+        input.starts_on,
+        input.ends_on,
+        input.target_group.as_str(),
+        input.planned_count,
+        input.background.as_str(),
+        input.content.as_str(),
+        input.safeguards.as_str(),
+        input.requested_amount().yuan()
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(WriteError::Stale);
+    }
+    let (region, project) = (before.region.id.0, before.id.0);
+    save_lines(tx, region, project, input).await?;
+    save_indicators(tx, region, project, input).await?;
+    save_milestones(tx, region, project, input).await?;
+    let after = find(tx, before.id, false).await?.ok_or(WriteError::NotFound)?;
+    let event = Event::new(Action::ProjectUpdate).object(KIND, before.id).change(
+        &snapshot(before, &key_industry_name(before.key_industry.as_deref())),
+        &snapshot(&after, &key_industry_name(after.key_industry.as_deref())),
+    );
+    audit::record(tx, ctx, event).await?;
+    Ok(())
+}
+
+fn stale_unless(saved: u64) -> Result<(), WriteError> {
+    if saved == 0 { Err(WriteError::Stale) } else { Ok(()) }
+}
+
+/// Cost lines: kept rows updated in place (their ids stay, so versions compare row by row), new
+/// rows added, the rest removed. Amounts are the server's.
+async fn save_lines(tx: &mut PgConnection, region: i64, project: i64, input: &ProjectInput) -> Result<(), WriteError> {
+    let kept: Vec<i64> = input.lines.iter().filter_map(|l| l.id).collect();
+    sqlx::query!(
+        "DELETE FROM project_budget_lines WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
+        region,
+        project,
+        &kept
+    )
+    .execute(&mut *tx)
+    .await?;
+    for (position, l) in input.lines.iter().enumerate() {
+        let price: Option<Decimal> = l.unit_price.map(Money::yuan);
+        let saved = match l.id {
+            Some(id) => sqlx::query!(
+                "UPDATE project_budget_lines SET position = $4, project_year = $5, item = $6, unit = $7, unit_price = $8,
+                                                 quantity = $9, amount = $10
+                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
+                region,
+                project,
+                id,
+                position as i32 + 1,
+                l.project_year,
+                l.item.as_str(),
+                l.unit.as_str(),
+                price,
+                l.quantity,
+                l.amount
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query!(
+                "INSERT INTO project_budget_lines (region_id, project_id, position, project_year, item, unit, unit_price,
+                                                   quantity, amount)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                region,
+                project,
+                position as i32 + 1,
+                l.project_year,
+                l.item.as_str(),
+                l.unit.as_str(),
+                price,
+                l.quantity,
+                l.amount
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        stale_unless(saved)?;
+    }
+    Ok(())
+}
+
+async fn save_indicators(
+    tx: &mut PgConnection,
+    region: i64,
+    project: i64,
+    input: &ProjectInput,
+) -> Result<(), WriteError> {
+    let kept: Vec<i64> = input.indicators.iter().filter_map(|i| i.id).collect();
+    sqlx::query!(
+        "DELETE FROM project_indicators WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
+        region,
+        project,
+        &kept
+    )
+    .execute(&mut *tx)
+    .await?;
+    for (position, i) in input.indicators.iter().enumerate() {
+        let level1 = i.level2.map(|l| l.parent().as_str());
+        let level2 = i.level2.map(|l| l.as_str());
+        let comparison = i.comparison.map(|c| c.as_str());
+        let saved = match i.id {
+            Some(id) => sqlx::query!(
+                "UPDATE project_indicators SET position = $4, project_year = $5, level1 = $6, level2 = $7, name = $8,
+                                               comparison = $9, target_value = $10, unit = $11
+                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
+                region,
+                project,
+                id,
+                position as i32 + 1,
+                i.project_year,
+                level1,
+                level2,
+                i.name.as_str(),
+                comparison,
+                i.target_value,
+                i.unit.as_str()
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query!(
+                "INSERT INTO project_indicators (region_id, project_id, position, project_year, level1, level2, name,
+                                                 comparison, target_value, unit)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                region,
+                project,
+                position as i32 + 1,
+                i.project_year,
+                level1,
+                level2,
+                i.name.as_str(),
+                comparison,
+                i.target_value,
+                i.unit.as_str()
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        stale_unless(saved)?;
+    }
+    Ok(())
+}
+
+async fn save_milestones(
+    tx: &mut PgConnection,
+    region: i64,
+    project: i64,
+    input: &ProjectInput,
+) -> Result<(), WriteError> {
+    let kept: Vec<i64> = input.milestones.iter().filter_map(|m| m.id).collect();
+    sqlx::query!(
+        "DELETE FROM project_milestones WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
+        region,
+        project,
+        &kept
+    )
+    .execute(&mut *tx)
+    .await?;
+    for (position, m) in input.milestones.iter().enumerate() {
+        let saved = match m.id {
+            Some(id) => sqlx::query!(
+                "UPDATE project_milestones SET position = $4, due_on = $5, description = $6
+                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
+                region,
+                project,
+                id,
+                position as i32 + 1,
+                m.due_on,
+                m.description.as_str()
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query!(
+                "INSERT INTO project_milestones (region_id, project_id, position, due_on, description)
+                 VALUES ($1, $2, $3, $4, $5)",
+                region,
+                project,
+                position as i32 + 1,
+                m.due_on,
+                m.description.as_str()
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        stale_unless(saved)?;
+    }
+    Ok(())
+}
+
+/// What a transition needs beside the record: who, the round's rules, and today's date.
+pub struct TransitionRequest<'a> {
+    pub by: By<'a>,
+    pub role: Role,
+    pub token: &'a FormToken,
+    pub action: ProjectAction,
+    pub comment: &'a str,
+    pub round: &'a Round,
+    pub today: NaiveDate,
+    pub key_industry_name: String,
+}
+
+/// Takes an action on an application under a row lock: the workflow table (role, status, four
+/// eyes), the entering officer kept out of the pre-review, a submission checked whole and frozen
+/// as a version. History, version and audit commit with the change, or nothing does.
+pub async fn transition(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    id: ProjectId,
+    req: &TransitionRequest<'_>,
+) -> Result<Done, TransitionError> {
+    if let Claim::Used(outcome) = once::claim(tx, req.by.account, req.token).await? {
+        return Ok(Done::Before(outcome));
+    }
+    let project = find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
+    let past = history::of(tx, KIND, id.0).await?;
+    let to = workflow::decide(
+        transitions(project.region.level),
+        project.status,
+        req.action,
+        req.role,
+        req.by.account,
+        req.comment,
+        &history::past_steps::<ProjectAction>(&past),
+    )
+    .map_err(TransitionError::Refused)?;
+    if let Some(refusal) = pre_review_refusal(req.action, req.by.account, project.created_by) {
+        return Err(TransitionError::Refused(refusal));
+    }
+    if req.action == ProjectAction::Submit {
+        let files = attachments::store::list(tx, &project.owner()).await?;
+        let problems = submission_problems(&project, req.round, &files, req.today);
+        if !problems.is_empty() {
+            return Err(TransitionError::Incomplete(problems));
+        }
+        let frozen = attachments::in_version(snapshot(&project, &req.key_industry_name), &req.round.kinds(), &files);
+        versions::freeze(tx, project.region.id, KIND, id.0, &frozen, req.by.account, req.by.name).await?;
+        sqlx::query!(
+            "UPDATE projects SET status = $2, first_submitted_at = coalesce(first_submitted_at, now()),
+                                 last_submitted_at = now(), version = version + 1, updated_at = now()
+             WHERE id = $1",
+            id.0,
+            to.as_str()
+        )
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query!(
+            "UPDATE projects SET status = $2, decided_at = now(), version = version + 1, updated_at = now() WHERE id = $1",
+            id.0,
+            to.as_str()
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let step = Step {
+        region_id: project.region.id,
+        record_kind: KIND,
+        record_id: id.0,
+        from: project.status.as_str(),
+        to: to.as_str(),
+        action: req.action.as_str(),
+        comment: req.comment,
+        by: req.by.account,
+        by_name: req.by.name,
+    };
+    history::record(tx, &step).await?;
+    let comment = req.comment.trim();
+    let detail = format!(
+        "{}：{} → {}{}",
+        req.action.label(),
+        project.status.label(),
+        to.label(),
+        if comment.is_empty() { String::new() } else { format!("；意见：{comment}") }
+    );
+    audit::record(tx, ctx, Event::new(Action::ProjectTransition).object(KIND, id).detail(detail)).await?;
+    let url = format!("/projects/{id}");
+    once::finish(tx, req.by.account, req.token, &url).await?;
+    Ok(Done::Now(url))
+}
+
+/// The applicants a new application may choose: the region's, by name (at most 500).
+pub async fn applicant_choices(
+    tx: &mut PgConnection,
+    region: RegionId,
+) -> Result<Vec<(ApplicantId, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id: ApplicantId", name, credit_code FROM applicants WHERE region_id = $1 ORDER BY name LIMIT 500"#,
+        region.0
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name, r.credit_code)).collect())
+}
