@@ -6,6 +6,7 @@
 pub(crate) mod employers;
 pub(crate) mod meetings;
 pub(crate) mod plans;
+pub(crate) mod projects;
 pub(crate) mod rosters;
 
 use std::collections::HashSet;
@@ -47,6 +48,9 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     account("demo_province_2", "李明", Role::ProvinceOfficer, Some("210000"), None),
     account("demo_sy_hrss", "王芳", Role::CityOfficer, Some("210100"), None),
     account("demo_dl_hrss", "刘洋", Role::CityOfficer, Some("210200"), None),
+    // A second city officer each, for the pre-review of applications (never by whoever entered them).
+    account("demo_sy_hrss_2", "陈静", Role::CityOfficer, Some("210100"), None),
+    account("demo_dl_hrss_2", "高磊", Role::CityOfficer, Some("210200"), None),
     account("demo_as_hrss", "杨光", Role::CityOfficer, Some("210300"), None),
     account("demo_prov_emergency", "陈志强", Role::PartnerOfficer, Some("210000"), Some(DepartmentKind::Emergency)),
     account("demo_sy_emergency", "李建国", Role::PartnerOfficer, Some("210100"), Some(DepartmentKind::Emergency)),
@@ -61,7 +65,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// The seed key of the current list of demo accounts.
-const ACCOUNTS_KEY: &str = "accounts:v2";
+const ACCOUNTS_KEY: &str = "accounts:v3";
 
 /// Who the demo's own changes are recorded as.
 fn demo_context() -> AuditContext {
@@ -96,6 +100,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("employers") {
         employers::seed(owner).await?;
+    }
+    if !done.contains("projects") {
+        projects::seed(owner).await?;
     }
     Ok(())
 }

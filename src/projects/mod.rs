@@ -472,7 +472,9 @@ fn detail_page(
     max_upload: usize,
 ) -> Result<Response, AppError> {
     let timeline = history::timeline::<ProjectStatus, ProjectAction>(&l.trail.history);
+    let past = history::past_steps::<ProjectAction>(&l.trail.history);
     let context = Context {
+        may_pre_review: model::may_pre_review(actor.account_id, l.project.created_by, &past),
         round: &l.round,
         industries: &l.industries,
         timeline,

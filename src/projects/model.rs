@@ -185,6 +185,18 @@ pub fn pre_review_refusal(action: ProjectAction, actor: AccountId, entered_by: A
     (action != A::Submit && actor == entered_by).then_some(Refusal::SameActor)
 }
 
+/// Whether `actor` may take the pre-review's actions: neither the one who entered the
+/// application nor the one who last submitted it (for the buttons a page offers; the store
+/// checks the same through the workflow table and [`pre_review_refusal`]).
+pub fn may_pre_review(
+    actor: AccountId,
+    entered_by: AccountId,
+    past: &[crate::workflow::PastStep<ProjectAction>],
+) -> bool {
+    let submitter = past.iter().rev().find(|s| s.action == A::Submit).map(|s| s.by);
+    actor != entered_by && submitter != Some(actor)
+}
+
 /// The applicant as the application's pages and prints show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApplicantSummary {

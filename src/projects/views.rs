@@ -342,6 +342,8 @@ pub struct Context<'a> {
     pub versions: Vec<Version>,
     pub files: Vec<Attachment>,
     pub max_upload: usize,
+    /// The actor may take the pre-review's actions (someone else entered and submitted it).
+    pub may_pre_review: bool,
 }
 
 #[derive(Template)]
@@ -360,6 +362,8 @@ pub struct DetailPage {
     pub asks_comment: bool,
     pub problems: Vec<ProblemLine>,
     pub problems_heading: &'static str,
+    /// Why the pre-review's buttons are not offered to this officer.
+    pub pre_review_note: bool,
     pub timeline: Vec<TimelineLine>,
     pub versions: Vec<(i32, String, String)>,
     pub comment: String,
@@ -398,6 +402,7 @@ impl DetailPage {
         let actions: Vec<ActionButton> = available(table, project.status, actor.role)
             .into_iter()
             .filter(|a| *a != ProjectAction::Submit || may_write(actor, &project.region))
+            .filter(|a| *a == ProjectAction::Submit || c.may_pre_review)
             .map(|a| ActionButton {
                 action: a.as_str(),
                 label: a.label(),
@@ -408,7 +413,10 @@ impl DetailPage {
             actions.iter().any(|a| ProjectAction::parse(a.action).is_some_and(|a| needs_comment(table, a)));
         let (lines, money) = money_view(&project);
         let kinds = c.round.kinds();
+        let pre_review_note =
+            project.status == ProjectStatus::Submitted && !c.may_pre_review && may_write(actor, &project.region);
         DetailPage {
+            pre_review_note,
             layout: chrome.layout(project.title(), vec![crumb(), Crumb::here(project.title())]),
             applicant_name: project.applicant_name(),
             key_industry: industry_name(c.industries, project.key_industry.as_deref()),
@@ -444,6 +452,8 @@ impl DetailPage {
 }
 
 pub struct LineRow {
+    /// The amount the server computed when the row was last saved (empty for a new row).
+    pub amount: String,
     pub id: String,
     pub year: String,
     pub item: String,
@@ -487,6 +497,13 @@ pub struct EditPage {
     pub lines: Vec<LineRow>,
     pub indicators: Vec<IndicatorRow>,
     pub milestones: Vec<MilestoneRow>,
+    /// The saved totals (by year and overall), as the server computed them.
+    pub money: Figures,
+}
+
+/// A saved line's amount by its id, in 元.
+fn saved_amount(project: &Project, id: &str) -> String {
+    project.lines.iter().find(|l| l.id.to_string() == id).map(|l| yuan(l.amount)).unwrap_or_default()
 }
 
 impl EditPage {
@@ -503,6 +520,7 @@ impl EditPage {
         let blank = |table: RowTable| if extra == Some(table) { 2 } else { 1 };
         let mut lines: Vec<LineRow> = (0..form.line_item.len())
             .map(|i| LineRow {
+                amount: saved_amount(project, &at(&form.line_id, i)),
                 id: at(&form.line_id, i),
                 year: at(&form.line_year, i),
                 item: at(&form.line_item, i),
@@ -514,6 +532,7 @@ impl EditPage {
         for _ in 0..blank(RowTable::Budget) {
             let year = lines.last().map(|l| l.year.clone()).unwrap_or_default();
             lines.push(LineRow {
+                amount: String::new(),
                 id: String::new(),
                 year,
                 item: String::new(),
@@ -575,6 +594,7 @@ impl EditPage {
             lines,
             indicators,
             milestones,
+            money: money_view(project).1,
             form,
             errors,
         }

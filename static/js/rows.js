@@ -15,6 +15,8 @@
       }
     });
     row.querySelectorAll('.is-invalid').forEach(function (field) { field.classList.remove('is-invalid'); });
+    // A saved amount belongs to the saved row, not to its copy.
+    row.querySelectorAll('[data-amount]').forEach(function (cell) { cell.textContent = ''; });
   }
 
   function addRow(name) {

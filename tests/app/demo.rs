@@ -200,3 +200,39 @@ async fn the_demo_has_meetings_with_items_done_open_and_overdue() {
     let row = overview.split("<td>鞍山市</td>").nth(1).unwrap().split("</tr>").next().unwrap().to_string();
     assert!(row.contains("<span class=\"text-danger\">2</span>"), "鞍山's two items overdue: {row}");
 }
+
+#[tokio::test]
+async fn the_demo_has_applications_in_every_state_up_to_the_pre_review() {
+    let app = TestApp::spawn_demo().await;
+    let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = shenyang.get("/projects").await.text().await.unwrap();
+    for (status, count) in
+        [("全部", 8), ("草稿", 2), ("待初审", 2), ("退回修改", 1), ("不予立项", 1), ("待专家评审", 2)]
+    {
+        assert!(
+            list.contains(&format!("{status} <span class=\"badge bg-secondary\">{count}</span>")),
+            "{status} {count}"
+        );
+    }
+    // The machinery project was returned, repriced and resubmitted: two versions that differ.
+    let row = list.split("重型装备制造企业机械伤害预防专项培训").next().unwrap();
+    let id = row.rsplit("href=\"/projects/").next().unwrap().split('"').next().unwrap().to_string();
+    let page = shenyang.get(&format!("/projects/{id}")).await.text().await.unwrap();
+    assert!(page.contains("实训设备耗材单价过高") && page.contains("第 2 版"));
+    let compare = shenyang.get(&format!("/projects/{id}/compare")).await.text().await.unwrap();
+    assert!(compare.contains("66,000.00") && compare.contains("84,000.00"), "the repriced line, before and after");
+    // The province sees both cities' applications.
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let all = province.get("/projects").await.text().await.unwrap();
+    assert!(all.contains("全部 <span class=\"badge bg-secondary\">12</span>"));
+    assert!(
+        all.contains("港口装卸作业人员工伤预防培训") && all.contains("金属非金属矿山一线班组长工伤预防能力提升培训")
+    );
+    // The second officer of 大连 sees the application waiting for the pre-review and may act on it.
+    let reviewer = app.login("demo_dl_hrss_2", DEMO_PASSWORD).await.unwrap();
+    let waiting = reviewer.get("/projects?status=submitted").await.text().await.unwrap();
+    let rows = waiting.split("<tbody>").nth(1).unwrap();
+    let id = rows.split("href=\"/projects/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let page = reviewer.get(&format!("/projects/{id}")).await.text().await.unwrap();
+    assert!(page.contains("value=\"pass\"") && page.contains("value=\"return\""));
+}

@@ -135,7 +135,11 @@ async fn an_application_is_entered_submitted_returned_resubmitted_and_passed_by_
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(status_of(&app, id).await, "submitted");
 
-    // The one who entered it cannot pre-review it.
+    // The one who entered it is not offered the pre-review, and cannot take it by posting.
+    let page = entering.get(&format!("/projects/{id}")).await.text().await.unwrap();
+    assert!(!page.contains("value=\"pass\"") && page.contains("初审须由本单位另一位工作人员办理"));
+    let page = reviewer.get(&format!("/projects/{id}")).await.text().await.unwrap();
+    assert!(page.contains("value=\"pass\"") && page.contains("value=\"reject\""));
     let res = transition(&entering, id, "pass", "").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("初审须由录入、提交该申报以外的另一位工作人员办理"));

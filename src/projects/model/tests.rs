@@ -156,6 +156,12 @@ fn the_entering_officer_cannot_pre_review() {
     assert_eq!(pre_review_refusal(A::Return, entered_by, entered_by), Some(Refusal::SameActor));
     assert_eq!(pre_review_refusal(A::Pass, second, entered_by), None);
     assert_eq!(pre_review_refusal(A::Submit, entered_by, entered_by), None, "they submit it themselves");
+    // The page offers the buttons to neither the one who entered it nor the one who submitted it.
+    let third = AccountId(3);
+    let submitted_by_second = [PastStep { action: A::Submit, by: second }];
+    assert!(!may_pre_review(entered_by, entered_by, &submitted_by_second));
+    assert!(!may_pre_review(second, entered_by, &submitted_by_second));
+    assert!(may_pre_review(third, entered_by, &submitted_by_second));
 }
 
 #[test]
