@@ -329,11 +329,9 @@ struct NewQuery {
 }
 
 /// The round a new application goes into: the actor's region's, keepable, not yet closed.
-async fn round_for_new(state: &AppState, actor: &Actor, raw: &str) -> Result<Round, AppError> {
+async fn round_for_new(tx: &mut sqlx::PgConnection, actor: &Actor, raw: &str) -> Result<Round, AppError> {
     let id = raw.trim().parse::<i64>().map(RoundId).map_err(|_| AppError::NotFound)?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let round = rounds::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+    let round = rounds::find(tx, id).await?.ok_or(AppError::NotFound)?;
     if !may_write(actor, &round.region) {
         return Err(AppError::Forbidden);
     }
@@ -361,8 +359,8 @@ async fn new_project(
     chrome: Chrome,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
-    let round = round_for_new(&state, &actor, &q.round).await?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let round = round_for_new(&mut tx, &actor, &q.round).await?;
     let mut applicant = q.applicant.trim().to_string();
     let code = q.credit_code.trim().to_uppercase();
     let mut not_found = false;
@@ -403,7 +401,8 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
     let token = FormToken::parse(&form.form_token)?;
-    let round = round_for_new(&state, &actor, &form.round).await?;
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let round = round_for_new(&mut tx, &actor, &form.round).await?;
     let kind = ApplicantKind::parse(form.applicant_kind.trim()).ok_or(AppError::Refused("请选择申报类型。".into()))?;
     let (applicant, department) = match kind {
         ApplicantKind::Organization => {
@@ -421,7 +420,6 @@ async fn create(
             (None, Some(d))
         }
     };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
     if let Some(id) = applicant {
         // Another region's applicant is not found under row-level security.
         let found = crate::applicants::store::find(&mut tx, id).await?;

@@ -12,6 +12,7 @@ mod audit;
 mod employers;
 mod meetings;
 mod plans;
+mod projects;
 mod rosters;
 
 use std::time::Instant;
@@ -59,6 +60,12 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "领导小组名单（含人员变更、办理记录、版本）", rosters::generate(owner, &people, &mut rng)).await?;
     timed(say, "联席会议及议定事项", meetings::generate(owner, options.n, &people, &mut rng)).await?;
     timed(say, "用人单位", employers::generate(owner, options.n, &mut rng)).await?;
+    timed(
+        say,
+        "项目申报（含批次、申报单位、费用测算、绩效目标、办理记录、版本）",
+        projects::generate(owner, options.n, &people, &mut rng),
+    )
+    .await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -114,6 +114,38 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert!(meetings >= 15 * 4 * 5, "four or more meetings a region a year: {meetings}");
     assert!(items >= meetings * 2 && done > items / 2 && done < items, "{items} items, {done} done");
 
+    // Applications: a round a year per region, every state, exact amounts, a version per submission.
+    let (rounds, statuses, drifted, unversioned): (i64, Vec<String>, i64, i64) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let rounds = sqlx::query_scalar("SELECT count(*) FROM project_rounds").fetch_one(&mut *tx).await.unwrap();
+        let statuses = sqlx::query_scalar("SELECT DISTINCT status FROM projects ORDER BY status")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        let drifted = sqlx::query_scalar(
+            "SELECT count(*) FROM projects p WHERE requested_amount <>
+               (SELECT coalesce(sum(amount), 0) FROM project_budget_lines l WHERE l.region_id = p.region_id AND l.project_id = p.id)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let unversioned = sqlx::query_scalar(
+            "SELECT count(*) FROM projects p WHERE status <> 'draft' AND NOT EXISTS (SELECT FROM record_versions v
+               WHERE v.region_id = p.region_id AND v.record_kind = 'project' AND v.record_id = p.id)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (rounds, statuses, drifted, unversioned)
+    };
+    assert!(rounds >= 15 * 6, "a round a year per region: {rounds}");
+    assert_eq!(statuses, ["draft", "expert_review", "rejected", "returned", "submitted"]);
+    assert_eq!((drifted, unversioned), (0, 0), "amounts add up; every submission frozen");
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

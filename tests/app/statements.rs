@@ -44,6 +44,13 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     crate::support::meetings::item(&app.db, meeting, "联合检查", emergency[0], held).await;
     let code = crate::support::employers::credit_code("91210100MA0AAAA01");
     let employer = crate::support::employers::employer(&app.db, "210100", &code, "沈阳甲公司", "C26").await;
+    let opens = prevention::values::time::today();
+    let round = crate::support::projects::round(&app.db, "210100", opens, opens + chrono::Duration::days(30), by).await;
+    let applicant =
+        crate::support::projects::applicant(&app.db, "210100", "51210100MJ0AAAA01", "沈阳市安全生产协会", by).await;
+    let project = crate::support::projects::draft(&app.db, round, applicant, by).await;
+    crate::support::projects::fill(&app.db, project, opens + chrono::Duration::days(30)).await;
+    plans::versions_of(&app.db, "210100", "project", project.0, 2, by).await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -76,6 +83,21 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, "/employers?q=%E6%B2%88%E9%98%B3&risk_class=6".into()),
         (&province, "/employers?key_industry=province:hazardous_chemicals".into()),
         (&city, format!("/employers/{employer}")),
+        (&city, "/project-rounds".into()),
+        (&city, format!("/project-rounds/{round}")),
+        (&city, "/applicants".into()),
+        (&city, format!("/applicants/{applicant}")),
+        (&city, "/projects".into()),
+        (&city, "/projects?status=draft&q=%E5%9F%B9%E8%AE%AD&sort=amount".into()),
+        (&province, "/projects".into()),
+        (&province, "/projects?region=210100".into()),
+        (&city, format!("/projects/new?round={round}")),
+        (&city, format!("/projects/{project}")),
+        (&province, format!("/projects/{project}")),
+        (&city, format!("/projects/{project}/edit")),
+        (&city, format!("/projects/{project}/print")),
+        (&city, format!("/projects/{project}/print/text")),
+        (&city, format!("/projects/{project}/compare")),
         (&province, "/cycles".into()),
         (&province, "/cycles/2026".into()),
         (&city, "/key-industries?cycle=2026".into()),
@@ -138,6 +160,22 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              FROM generate_series(1, 1000) g;
              INSERT INTO meetings (region_id, held_on, kind, convenor, attending, topics, created_by)
              SELECT {sy}, current_date - (g % 300), 'special', 'hrss', '{{hrss,emergency}}', '议题' || g, {by}
+             FROM generate_series(1, 1000) g;
+             INSERT INTO applicants (region_id, credit_code, name, unit_type, division_code, legal_representative,
+                                     contact_person, contact_phone)
+             SELECT {sy}, 'A' || lpad(g::text, 17, '0'), '批量协会' || g, 'association', 'S95', '张', '李', '13800000000'
+             FROM generate_series(1, 1000) g;
+             INSERT INTO projects (region_id, round_id, year, applicant_kind, applicant_id, name, created_by)
+             SELECT {sy}, {round}, 2026, 'organization', {applicant}, '批量项目' || g, {by}
+             FROM generate_series(1, 1000) g;
+             INSERT INTO project_budget_lines (region_id, project_id, position, project_year, item, unit, unit_price, quantity, amount)
+             SELECT {sy}, {project}, 10 + g, 1, '费用' || g, '项', 1.50, 2, 3.00 FROM generate_series(1, 1000) g;
+             INSERT INTO project_indicators (region_id, project_id, position, project_year, level1, level2, name, comparison, target_value, unit)
+             SELECT {sy}, {project}, 10 + g, 1, 'output', 'quantity', '指标' || g, 'ge', g, '人次' FROM generate_series(1, 1000) g;
+             INSERT INTO project_milestones (region_id, project_id, position, due_on, description)
+             SELECT {sy}, {project}, 10 + g, current_date, '节点' || g FROM generate_series(1, 1000) g;
+             INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment, account_id, account_name)
+             SELECT {sy}, 'project', {project}, 'draft', 'draft', 'attach', '其他材料：' || g, {by}, '测试'
              FROM generate_series(1, 1000) g;
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
