@@ -211,7 +211,7 @@ async fn save(
             return render(EditPage::new(&chrome, &reference, existing, form, errors, String::new()));
         }
     };
-    store::update(&mut tx, &audit, &a, version, &input).await?;
+    store::update(&mut tx, &audit, &a, version, &input, registered.map(|(id, _)| id)).await?;
     tx.commit().await?;
     Ok(flash::redirect_with(&format!("/applicants/{id}"), Flash::ApplicantSaved))
 }

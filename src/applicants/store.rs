@@ -207,17 +207,20 @@ pub async fn create(
     Ok(Done::Now(url))
 }
 
-/// Saves an edit (the credit code stays) if the applicant is still at `version`.
+/// Saves an edit (the credit code stays) if the applicant is still at `version`, linked to the
+/// registry's employer of its credit code if there is one now.
 pub async fn update(
     tx: &mut PgConnection,
     ctx: &AuditContext,
     before: &Applicant,
     version: Version,
     input: &ApplicantInput,
+    employer_id: Option<i64>,
 ) -> Result<(), WriteError> {
     let updated = sqlx::query!(
         "UPDATE applicants SET name = $3, unit_type = $4, division_code = $5, address = $6, legal_representative = $7,
-                               contact_person = $8, contact_phone = $9, version = version + 1, updated_at = now()
+                               contact_person = $8, contact_phone = $9, employer_id = $10, version = version + 1,
+                               updated_at = now()
          WHERE id = $1 AND version = $2",
         before.id.0,
         version.0,
@@ -227,7 +230,8 @@ pub async fn update(
         input.address.as_str(),
         input.legal_representative.as_str(),
         input.contact_person.as_str(),
-        &input.contact_phone
+        &input.contact_phone,
+        employer_id
     )
     .execute(&mut *tx)
     .await?;
@@ -236,7 +240,7 @@ pub async fn update(
     }
     let event = Event::new(Action::ApplicantUpdate)
         .object(KIND, before.id)
-        .change(&Record::of(before), &Record::of_input(input, before.employer_id));
+        .change(&Record::of(before), &Record::of_input(input, employer_id));
     audit::record(tx, ctx, event).await?;
     Ok(())
 }

@@ -17,8 +17,8 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use self::model::{ATTACHMENT_KINDS, Plan, PlanAction, PlanForm, PlanId, Standing, is_late, may_edit, may_write};
-use self::store::{By, Done, OverviewLine, TransitionError};
-use self::views::{ComparePage, DetailPage, EditPage, Feedback, IndexPage, OverviewPage, PrintPage};
+use self::store::{By, Done, OverviewLine};
+use self::views::{DetailPage, EditPage, Feedback, IndexPage, OverviewPage, PrintPage};
 use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
@@ -26,7 +26,7 @@ use crate::auth::Actor;
 use crate::auth::session::CurrentSession;
 use crate::cycles::{self, Cycle};
 use crate::db::{self, Scope};
-use crate::error::{AppError, WriteError};
+use crate::error::AppError;
 use crate::key_industries::{self, model::KeyIndustry};
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
@@ -40,7 +40,8 @@ use crate::web::layout::{Chrome, Crumb};
 use crate::web::once::FormToken;
 use crate::web::pagination::lenient_u32;
 use crate::web::render;
-use crate::workflow::{Refusal, history, versions};
+use crate::workflow::compare::ComparePage;
+use crate::workflow::{history, step, versions};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -272,7 +273,7 @@ async fn transition(
     let names = |r: &str| l.plan.industry_name(r);
     let outcome =
         store::transition(&mut tx, &audit, &by, actor.role, &token, id, action, &form.comment, &l.cycle, &names).await;
-    let problem = match outcome {
+    let problem = match step::outcome(outcome)? {
         Ok(done) => {
             tx.commit().await?;
             return Ok(match done {
@@ -280,11 +281,7 @@ async fn transition(
                 Done::Before(url) => flash::redirect(&url),
             });
         }
-        Err(TransitionError::Refused(Refusal::Role)) => return Err(AppError::Forbidden),
-        Err(TransitionError::Refused(refusal)) => vec![refusal.message().to_string()],
-        Err(TransitionError::Incomplete(problems)) => problems.into_iter().map(|p| p.message).collect(),
-        Err(TransitionError::Write(WriteError::NotFound)) => return Err(AppError::NotFound),
-        Err(TransitionError::Write(e)) => return Err(e.into()),
+        Err(problems) => problems.into_iter().map(|p| p.message).collect(),
     };
     tx.rollback().await?;
     render(DetailPage::new(
@@ -486,7 +483,9 @@ async fn compare(
     let pair = versions::pair(&mut tx, plan.region.id, model::KIND, id.0, a, b).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     let comparison = versions::compare(&pair.before, &pair.after);
-    render(ComparePage::new(&chrome, &plan, &cycle, &pair.versions, pair.a, pair.b, comparison))
+    let crumbs = views::compare_crumbs(&plan, &cycle);
+    let base = format!("/plans/{id}");
+    render(ComparePage::new(&chrome, crumbs, base, "返回实施方案", &pair.versions, (pair.a, pair.b), comparison))
 }
 
 const OVERVIEW_COLUMNS: &[Column] = &[

@@ -18,7 +18,8 @@ use crate::org::{Region, RegionId, RegionLevel};
 use crate::values::Version;
 use crate::web::once::{self, Claim, FormToken};
 use crate::workflow;
-use crate::workflow::history::{self, Step};
+use crate::workflow::history;
+use crate::workflow::step::{self, Taken};
 use crate::workflow::versions::{self, Snapshot};
 pub use crate::workflow::{By, Done, TransitionError};
 
@@ -415,28 +416,6 @@ pub async fn transition(
         .execute(&mut *tx)
         .await?;
     }
-    let step = Step {
-        region_id: plan.region.id,
-        record_kind: KIND,
-        record_id: id.0,
-        from: plan.status.as_str(),
-        to: to.as_str(),
-        action: action.as_str(),
-        comment,
-        by: by.account,
-        by_name: by.name,
-    };
-    history::record(tx, &step).await?;
-    let detail = format!(
-        "{}：{} → {}{}",
-        action.label(),
-        plan.status.label(),
-        to.label(),
-        if comment.trim().is_empty() { String::new() } else { format!("；理由：{}", comment.trim()) }
-    );
-    let event = Event::new(Action::PlanTransition).object(KIND, id).detail(detail);
-    audit::record(tx, ctx, event).await?;
-    let url = format!("/plans/{id}");
-    once::finish(tx, by.account, token, &url).await?;
-    Ok(Done::Now(url))
+    let taken = Taken { region: plan.region.id, kind: KIND, id: id.0, from: plan.status, to, action, comment };
+    Ok(step::record(tx, ctx, by, token, &taken, Action::PlanTransition, format!("/plans/{id}")).await?)
 }

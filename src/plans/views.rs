@@ -21,7 +21,7 @@ use crate::web::layout::{Chrome, Crumb, Layout};
 use crate::web::once;
 use crate::web::print::{PrintDoc, official_date};
 use crate::workflow::history::TimelineLine;
-use crate::workflow::versions::{Comparison, Version};
+
 use crate::workflow::{available, needs_comment};
 
 fn cycle_choices(cycles: &[Cycle]) -> Vec<Choice> {
@@ -568,51 +568,7 @@ impl EditPage {
     }
 }
 
-#[derive(Template)]
-#[template(path = "plans/compare.html")]
-pub struct ComparePage {
-    pub layout: Layout,
-    pub base: String,
-    pub back_label: &'static str,
-    pub versions: Vec<Choice>,
-    pub a: String,
-    pub b: String,
-    pub comparison: Comparison,
-}
-
-impl ComparePage {
-    pub fn new(
-        chrome: &Chrome,
-        plan: &Plan,
-        cycle: &Cycle,
-        versions: &[Version],
-        a: i32,
-        b: i32,
-        comparison: Comparison,
-    ) -> ComparePage {
-        ComparePage {
-            layout: chrome.layout(
-                "版本比较",
-                vec![
-                    plans_crumb(),
-                    Crumb::link(format!("{} {}", plan.region.name, cycle.years()), format!("/plans/{}", plan.id)),
-                    Crumb::here("版本比较"),
-                ],
-            ),
-            base: format!("/plans/{}", plan.id),
-            back_label: "返回实施方案",
-            versions: versions
-                .iter()
-                .map(|v| {
-                    Choice::new(
-                        v.version_no.to_string(),
-                        format!("第 {} 版（{} {}）", v.version_no, v.account_name, time::minutes(&v.frozen_at)),
-                    )
-                })
-                .collect(),
-            a: a.to_string(),
-            b: b.to_string(),
-            comparison,
-        }
-    }
+/// Where the comparison page of a plan sits.
+pub fn compare_crumbs(plan: &Plan, cycle: &Cycle) -> Vec<Crumb> {
+    vec![plans_crumb(), Crumb::link(format!("{} {}", plan.region.name, cycle.years()), format!("/plans/{}", plan.id))]
 }

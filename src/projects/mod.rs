@@ -22,8 +22,8 @@ use self::model::{
 };
 use self::store::{ProjectFilter, ProjectLine, Sort, TransitionRequest};
 use self::views::{
-    ApplicantPage, ComparePage, Context, DetailPage, EditPage, Feedback, ListPage, ListParts, NewPage, PrintFormPage,
-    PrintTextPage, Selected, industry_name, line_applicant, return_comment,
+    ApplicantPage, Context, DetailPage, EditPage, Feedback, ListPage, ListParts, NewPage, PrintFormPage, PrintTextPage,
+    Selected, industry_name, line_applicant, return_comment,
 };
 use crate::applicants::model::ApplicantId;
 use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
@@ -32,7 +32,7 @@ use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
 use crate::auth::session::CurrentSession;
 use crate::db::{self, Scope};
-use crate::error::{AppError, WriteError};
+use crate::error::AppError;
 use crate::key_industries::model::KeyIndustry;
 use crate::org::{DepartmentKind, RegionId};
 use crate::project_rounds::model::{Round, RoundId};
@@ -49,7 +49,8 @@ use crate::web::layout::{Chrome, Crumb};
 use crate::web::once::FormToken;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
-use crate::workflow::{By, Done, Refusal, TransitionError, history, versions};
+use crate::workflow::compare::ComparePage;
+use crate::workflow::{By, Done, Refusal, TransitionError, history, step, versions};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -68,7 +69,6 @@ pub fn routes() -> Router<AppState> {
         .route("/applicants/{id}", get(applicant))
 }
 
-const COUNT_CAP: i64 = 1_000;
 const PAGE_SIZE: u32 = 20;
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,7 +215,7 @@ async fn list(
     let industries = industries_of(&mut tx, &reference, region, this_year()).await?;
     let a = asked(&actor, &reference, &q, &industries);
     let lines = store::list(&mut tx, &a.filter, a.sort, None, page.offset(), page.limit()).await?;
-    let counts = store::counts(&mut tx, &a.filter, COUNT_CAP + 1).await?;
+    let counts = store::counts(&mut tx, &a.filter).await?;
     let round_lines = match region {
         Some(r) => rounds::list(&mut tx, Some(r), a.filter.year).await?,
         None => Vec::new(),
@@ -230,8 +230,7 @@ async fn list(
         query = format!("{query}&status={}", a.selected.status).trim_start_matches('&').to_string();
     }
     let parts = ListParts {
-        pager: Pager::new(page, in_status.min(COUNT_CAP), query),
-        capped: in_status > COUNT_CAP,
+        pager: Pager::new(page, in_status, query),
         lines,
         counts,
         rounds: round_lines
@@ -586,7 +585,14 @@ async fn transition(
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let outcome = store::transition(&mut tx, &audit, id, &request).await;
-    let problems = match outcome {
+    // Four eyes here means another officer than the one who entered or submitted it.
+    let outcome = outcome.map_err(|e| match e {
+        TransitionError::Refused(Refusal::SameActor) => {
+            TransitionError::Incomplete(vec!["初审须由录入、提交该申报以外的另一位工作人员办理。".to_string().into()])
+        }
+        other => other,
+    });
+    let problems = match step::outcome(outcome)? {
         Ok(done) => {
             tx.commit().await?;
             return Ok(match done {
@@ -594,14 +600,7 @@ async fn transition(
                 Done::Before(url) => flash::redirect(&url),
             });
         }
-        Err(TransitionError::Refused(Refusal::Role)) => return Err(AppError::Forbidden),
-        Err(TransitionError::Refused(Refusal::SameActor)) => {
-            vec!["初审须由录入、提交该申报以外的另一位工作人员办理。".to_string().into()]
-        }
-        Err(TransitionError::Refused(refusal)) => vec![refusal.message().to_string().into()],
-        Err(TransitionError::Incomplete(problems)) => problems,
-        Err(TransitionError::Write(WriteError::NotFound)) => return Err(AppError::NotFound),
-        Err(TransitionError::Write(e)) => return Err(e.into()),
+        Err(problems) => problems,
     };
     tx.rollback().await?;
     let feedback = Feedback { problems, comment: form.comment, upload: None };
@@ -639,7 +638,9 @@ async fn compare(
     let pair = versions::pair(&mut tx, project.region.id, model::KIND, id.0, a, b).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     let comparison = versions::compare(&pair.before, &pair.after);
-    render(ComparePage::new(&chrome, &project, &pair.versions, (pair.a, pair.b), comparison))
+    let crumbs = vec![Crumb::link("项目申报", "/projects"), Crumb::link(project.title(), format!("/projects/{id}"))];
+    let base = format!("/projects/{id}");
+    render(ComparePage::new(&chrome, crumbs, base, "返回项目申报", &pair.versions, (pair.a, pair.b), comparison))
 }
 
 /// 附件2 申报表 on A4, for the applicant's signature and seal and the reviewers' opinions.

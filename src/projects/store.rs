@@ -20,7 +20,8 @@ use crate::org::{DepartmentKind, Region, RegionId, RegionLevel, Role};
 use crate::project_rounds::model::{Round, RoundId};
 use crate::values::{Money, Version};
 use crate::web::once::{self, Claim, FormToken};
-use crate::workflow::history::{self, Step};
+use crate::workflow::history;
+use crate::workflow::step::{self, Taken};
 use crate::workflow::versions;
 use crate::workflow::{self, By, Done, TransitionError};
 
@@ -220,17 +221,16 @@ pub async fn list(
     qb.build_query_as().fetch_all(tx).await
 }
 
-/// How many applications the filter finds in each status (the status filter itself aside), up
-/// to `cap` in all.
-pub async fn counts(
-    tx: &mut PgConnection,
-    f: &ProjectFilter,
-    cap: i64,
-) -> Result<Vec<(ProjectStatus, i64)>, sqlx::Error> {
-    let mut qb = QueryBuilder::new("SELECT status, count(*) FROM (SELECT p.status");
-    qb.push(" FROM projects p LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id");
+/// How many applications the filter finds in each status (the status filter itself aside).
+/// Exact: the statuses' tabs must add up, and even the province's thousands of applications
+/// are counted from an index; the applicants are joined only for a text search.
+pub async fn counts(tx: &mut PgConnection, f: &ProjectFilter) -> Result<Vec<(ProjectStatus, i64)>, sqlx::Error> {
+    let mut qb = QueryBuilder::new("SELECT p.status, count(*) FROM projects p");
+    if f.text.is_some() {
+        qb.push(" LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id");
+    }
     push_filter(&mut qb, f, false);
-    qb.push(" LIMIT ").push_bind(cap).push(") capped GROUP BY status");
+    qb.push(" GROUP BY p.status");
     qb.build_query_as::<(ProjectStatus, i64)>().fetch_all(tx).await
 }
 
@@ -567,30 +567,16 @@ pub async fn transition(
         .execute(&mut *tx)
         .await?;
     }
-    let step = Step {
-        region_id: project.region.id,
-        record_kind: KIND,
-        record_id: id.0,
-        from: project.status.as_str(),
-        to: to.as_str(),
-        action: req.action.as_str(),
+    let taken = Taken {
+        region: project.region.id,
+        kind: KIND,
+        id: id.0,
+        from: project.status,
+        to,
+        action: req.action,
         comment: req.comment,
-        by: req.by.account,
-        by_name: req.by.name,
     };
-    history::record(tx, &step).await?;
-    let comment = req.comment.trim();
-    let detail = format!(
-        "{}：{} → {}{}",
-        req.action.label(),
-        project.status.label(),
-        to.label(),
-        if comment.is_empty() { String::new() } else { format!("；意见：{comment}") }
-    );
-    audit::record(tx, ctx, Event::new(Action::ProjectTransition).object(KIND, id).detail(detail)).await?;
-    let url = format!("/projects/{id}");
-    once::finish(tx, req.by.account, req.token, &url).await?;
-    Ok(Done::Now(url))
+    Ok(step::record(tx, ctx, &req.by, req.token, &taken, Action::ProjectTransition, format!("/projects/{id}")).await?)
 }
 
 /// The applicants a new application may choose: the region's, by name (at most 500).

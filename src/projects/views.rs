@@ -22,7 +22,7 @@ use crate::web::once;
 use crate::web::pagination::Pager;
 use crate::web::print::{PrintDoc, official_date};
 use crate::workflow::history::TimelineLine;
-use crate::workflow::versions::{Comparison, Version};
+use crate::workflow::versions::Version;
 use crate::workflow::{Problem, available, needs_comment};
 
 fn crumb() -> Crumb {
@@ -112,7 +112,6 @@ pub struct ListPage {
     pub layout: Layout,
     pub rows: Vec<Row>,
     pub pager: Pager,
-    pub capped: bool,
     pub tabs: Vec<StatusTab>,
     pub show_region: bool,
     pub regions: Vec<Choice>,
@@ -130,7 +129,6 @@ pub struct ListPage {
 pub struct ListParts {
     pub lines: Vec<ProjectLine>,
     pub pager: Pager,
-    pub capped: bool,
     pub counts: Vec<(ProjectStatus, i64)>,
     pub rounds: Vec<Choice>,
     pub industries: Vec<KeyIndustry>,
@@ -167,7 +165,6 @@ impl ListPage {
             layout: chrome.layout("项目申报", vec![Crumb::here("项目申报")]),
             rows: parts.lines.iter().map(|l| row(l, &parts.industries)).collect(),
             pager: parts.pager,
-            capped: parts.capped,
             tabs,
             show_region: province,
             regions: if province {
@@ -597,53 +594,6 @@ impl EditPage {
             money: money_view(project).1,
             form,
             errors,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "projects/compare.html")]
-pub struct ComparePage {
-    pub layout: Layout,
-    pub base: String,
-    pub back_label: &'static str,
-    pub versions: Vec<Choice>,
-    pub a: String,
-    pub b: String,
-    pub comparison: Comparison,
-}
-
-impl ComparePage {
-    pub fn new(
-        chrome: &Chrome,
-        project: &Project,
-        versions: &[Version],
-        (a, b): (i32, i32),
-        comparison: Comparison,
-    ) -> ComparePage {
-        ComparePage {
-            layout: chrome.layout(
-                "版本比较",
-                vec![
-                    crumb(),
-                    Crumb::link(project.title(), format!("/projects/{}", project.id)),
-                    Crumb::here("版本比较"),
-                ],
-            ),
-            base: format!("/projects/{}", project.id),
-            back_label: "返回项目申报",
-            versions: versions
-                .iter()
-                .map(|v| {
-                    Choice::new(
-                        v.version_no.to_string(),
-                        format!("第 {} 版（{} {}）", v.version_no, v.account_name, time::minutes(&v.frozen_at)),
-                    )
-                })
-                .collect(),
-            a: a.to_string(),
-            b: b.to_string(),
-            comparison,
         }
     }
 }

@@ -22,17 +22,16 @@ use self::model::{
     EndForm, Member, MemberForm, MemberId, Roster, RosterAction, RosterId, RosterStatus, Standing, may_edit,
     may_unmask, may_write, succession_problem,
 };
-use self::store::{By, Done, OverviewLine, Rules, TransitionError};
+use self::store::{By, Done, OverviewLine, Rules};
 use self::views::{
-    ComparePage, DetailPage, EndPage, Feedback, IndexPage, MemberMode, MemberPage, OverviewFilter, OverviewPage,
-    PrintPage,
+    DetailPage, EndPage, Feedback, IndexPage, MemberMode, MemberPage, OverviewFilter, OverviewPage, PrintPage,
 };
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
 use crate::cycles::{self, Cycle};
 use crate::db::{self, Scope};
-use crate::error::{AppError, WriteError};
+use crate::error::AppError;
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::trail::{self, Trail};
@@ -44,7 +43,8 @@ use crate::web::layout::Chrome;
 use crate::web::once::FormToken;
 use crate::web::pagination::lenient_u32;
 use crate::web::render;
-use crate::workflow::{Refusal, history, versions};
+use crate::workflow::compare::ComparePage;
+use crate::workflow::{history, step, versions};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -450,7 +450,7 @@ async fn transition(
         &rules(&reference, &l.cycle),
     )
     .await;
-    let problems = match outcome {
+    let problems = match step::outcome(outcome)? {
         Ok(done) => {
             tx.commit().await?;
             return Ok(match done {
@@ -458,11 +458,7 @@ async fn transition(
                 Done::Before(url) => flash::redirect(&url),
             });
         }
-        Err(TransitionError::Refused(Refusal::Role)) => return Err(AppError::Forbidden),
-        Err(TransitionError::Refused(refusal)) => vec![refusal.message().to_string()],
-        Err(TransitionError::Incomplete(problems)) => problems.into_iter().map(|p| p.message).collect(),
-        Err(TransitionError::Write(WriteError::NotFound)) => return Err(AppError::NotFound),
-        Err(TransitionError::Write(e)) => return Err(e.into()),
+        Err(problems) => problems.into_iter().map(|p| p.message).collect(),
     };
     tx.rollback().await?;
     let feedback = Feedback { problems, comment: form.comment, date_error: None };
@@ -514,7 +510,9 @@ async fn compare(
     tx.commit().await?;
     let cycle = reference.cycles.iter().find(|c| c.id == roster.cycle_id).cloned().ok_or(AppError::NotFound)?;
     let comparison = versions::compare(&pair.before, &pair.after);
-    render(ComparePage::new(&chrome, &roster, &cycle, &pair.versions, pair.a, pair.b, comparison))
+    let crumbs = views::compare_crumbs(&roster, &cycle);
+    let base = format!("/rosters/{id}");
+    render(ComparePage::new(&chrome, crumbs, base, "返回领导小组名单", &pair.versions, (pair.a, pair.b), comparison))
 }
 
 const ROSTER_COLUMNS: &[Column] = &[

@@ -18,7 +18,8 @@ use crate::org::{GroupRole, Region, RegionId, RegionLevel, Role};
 use crate::values::{Version, mask};
 use crate::web::once::{self, Claim, FormToken};
 use crate::workflow;
-use crate::workflow::history::{self, Step};
+use crate::workflow::history;
+use crate::workflow::step::{self, Taken};
 use crate::workflow::versions;
 pub use crate::workflow::{By, Done, TransitionError};
 
@@ -477,27 +478,6 @@ pub async fn transition(
             .await?;
         }
     }
-    let step = Step {
-        region_id: roster.region.id,
-        record_kind: KIND,
-        record_id: id.0,
-        from: roster.status.as_str(),
-        to: to.as_str(),
-        action: action.as_str(),
-        comment,
-        by: by.account,
-        by_name: by.name,
-    };
-    history::record(tx, &step).await?;
-    let detail = format!(
-        "{}：{} → {}{}",
-        action.label(),
-        roster.status.label(),
-        to.label(),
-        if comment.trim().is_empty() { String::new() } else { format!("；理由：{}", comment.trim()) }
-    );
-    audit::record(tx, ctx, Event::new(Action::RosterTransition).object(KIND, id).detail(detail)).await?;
-    let url = format!("/rosters/{id}");
-    once::finish(tx, by.account, token, &url).await?;
-    Ok(Done::Now(url))
+    let taken = Taken { region: roster.region.id, kind: KIND, id: id.0, from: roster.status, to, action, comment };
+    Ok(step::record(tx, ctx, by, token, &taken, Action::RosterTransition, format!("/rosters/{id}")).await?)
 }

@@ -20,7 +20,7 @@ use crate::web::layout::{Chrome, Crumb, Layout};
 use crate::web::once;
 use crate::web::print::{PrintDoc, official_date};
 use crate::workflow::history::TimelineLine;
-use crate::workflow::versions::{Comparison, Version};
+
 use crate::workflow::{available, needs_comment};
 
 fn cycle_choices(cycles: &[Cycle]) -> Vec<Choice> {
@@ -583,45 +583,7 @@ impl PrintPage {
     }
 }
 
-#[derive(Template)]
-#[template(path = "rosters/compare.html")]
-pub struct ComparePage {
-    pub layout: Layout,
-    pub base: String,
-    pub back_label: &'static str,
-    pub versions: Vec<Choice>,
-    pub a: String,
-    pub b: String,
-    pub comparison: Comparison,
-}
-
-impl ComparePage {
-    pub fn new(
-        chrome: &Chrome,
-        roster: &Roster,
-        cycle: &Cycle,
-        versions: &[Version],
-        a: i32,
-        b: i32,
-        comparison: Comparison,
-    ) -> ComparePage {
-        ComparePage {
-            layout: chrome
-                .layout("版本比较", vec![rosters_crumb(), roster_crumb(roster, cycle), Crumb::here("版本比较")]),
-            base: format!("/rosters/{}", roster.id),
-            back_label: "返回领导小组名单",
-            versions: versions
-                .iter()
-                .map(|v| {
-                    Choice::new(
-                        v.version_no.to_string(),
-                        format!("第 {} 版（{} {}）", v.version_no, v.account_name, time::minutes(&v.frozen_at)),
-                    )
-                })
-                .collect(),
-            a: a.to_string(),
-            b: b.to_string(),
-            comparison,
-        }
-    }
+/// Where the comparison page of a roster sits.
+pub fn compare_crumbs(roster: &Roster, cycle: &Cycle) -> Vec<Crumb> {
+    vec![rosters_crumb(), roster_crumb(roster, cycle)]
 }

@@ -8,7 +8,9 @@
 //! change and its audit record; `versions` freezes what was submitted and compares any two
 //! submissions.
 
+pub mod compare;
 pub mod history;
+pub mod step;
 pub mod versions;
 
 use crate::error::WriteError;
