@@ -180,6 +180,19 @@ async fn an_application_is_entered_submitted_returned_resubmitted_and_passed_by_
         assert!(page.contains(step), "{step}");
     }
     assert!(!page.contains("name=\"action\""), "nothing more to do here before the expert review");
+    // The counts the status tabs read followed every step.
+    let drift: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT region_id, year, round_id, status, count(*) AS live FROM projects GROUP BY 1, 2, 3, 4) p
+         FULL JOIN (SELECT * FROM project_status_counts WHERE n > 0) c USING (region_id, year, round_id, status)
+         WHERE p.live IS DISTINCT FROM c.n",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(drift, 0);
+    let list = reviewer.get("/projects").await.text().await.unwrap();
+    assert!(list.contains("待专家评审 <span class=\"badge bg-secondary\">1</span>"));
+    assert!(list.contains("草稿 <span class=\"badge bg-secondary\">0</span>"));
 }
 
 #[tokio::test]
