@@ -37,6 +37,23 @@ pub async fn of_region(
         .collect())
 }
 
+/// Every region's own key industries of `cycle` (named with their region), for pages that list
+/// records of every region; the transaction's scope decides which regions it sees.
+pub async fn own_of_every_region(tx: &mut PgConnection, cycle: CycleId) -> Result<Vec<KeyIndustry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT 'region:' || k.id AS "reference!", g.name || '：' || k.name AS "name!", k.divisions
+           FROM region_key_industries k JOIN regions g ON g.id = k.region_id
+           WHERE k.cycle_id = $1 ORDER BY g.sort_order, k.id"#,
+        cycle.0
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| KeyIndustry { reference: r.reference, name: r.name, divisions: r.divisions, own: true })
+        .collect())
+}
+
 /// The same, in a transaction of its own for `actor`.
 pub async fn for_region(
     pool: &PgPool,

@@ -200,6 +200,12 @@ fn list_region(actor: &Actor, reference: &Reference, q: &ListQuery) -> Option<Re
     }
 }
 
+/// The region whose key industries name a list's rows: the one filtered by, else the actor's
+/// own (for the province's unfiltered list, 省本级's: the province file's key industries).
+fn names_region(actor: &Actor, filtered: Option<RegionId>) -> Option<RegionId> {
+    filtered.or(actor.region.as_ref().map(|r| r.id))
+}
+
 /// 项目申报: the region's applications (the province: every region's), filtered, counted per
 /// status, sorted, 20 a page.
 async fn list(
@@ -212,7 +218,7 @@ async fn list(
     let page = Page::new(q.page, PAGE_SIZE);
     let region = list_region(&actor, &reference, &q);
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let industries = industries_of(&mut tx, &reference, region, this_year()).await?;
+    let mut industries = industries_of(&mut tx, &reference, names_region(&actor, region), this_year()).await?;
     let a = asked(&actor, &reference, &q, &industries);
     let lines = store::list(&mut tx, &a.filter, a.sort, None, page.offset(), page.limit()).await?;
     let counts = store::counts(&mut tx, &a.filter).await?;
@@ -220,6 +226,13 @@ async fn list(
         Some(r) => rounds::list(&mut tx, Some(r), a.filter.year).await?,
         None => Vec::new(),
     };
+    // The province's list of every region: the cities' own key industries name their rows too.
+    if region.is_none()
+        && lines.iter().any(|l| l.key_industry.as_deref().is_some_and(|k| k.starts_with("region:")))
+        && let Some(cycle) = crate::cycles::model::current(&reference.cycles, time::today())
+    {
+        industries.extend(crate::key_industries::store::own_of_every_region(&mut tx, cycle.id).await?);
+    }
     tx.commit().await?;
     let in_status: i64 = match a.filter.status {
         Some(s) => counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n),
@@ -269,7 +282,7 @@ async fn export_list(
     let region = list_region(&actor, &reference, &q);
     let industries = {
         let mut tx = db::begin(&state.pool, actor.db()).await?;
-        let list = industries_of(&mut tx, &reference, region, this_year()).await?;
+        let list = industries_of(&mut tx, &reference, names_region(&actor, region), this_year()).await?;
         tx.commit().await?;
         list
     };

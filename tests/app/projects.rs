@@ -428,6 +428,20 @@ async fn the_list_counts_per_status_filters_and_exports() {
     assert!(page.contains("全部 <span class=\"badge bg-secondary\">2</span>"));
     let filtered = city.get("/projects?status=submitted&q=班组长").await.text().await.unwrap();
     assert!(filtered.contains("矿山企业一线班组长工伤预防培训") && filtered.contains("共 1 个"));
+    // The province's list names the key industries too (by the province file's names).
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    let all = province.get("/projects").await.text().await.unwrap();
+    assert!(all.contains("<td class=\"small\">矿山</td>") && !all.contains("province:mining</td>"));
+    // And a city's own key industry by the city's name for it.
+    let own = crate::support::plans::region_key_industry(&app.db, "210100", 2026, "粉尘涉爆", by).await;
+    sqlx::query("UPDATE projects SET key_industry = $2 WHERE id = $1")
+        .bind(a.0)
+        .bind(format!("region:{own}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let all = province.get("/projects").await.text().await.unwrap();
+    assert!(all.contains("<td class=\"small\">沈阳市：粉尘涉爆</td>"), "{all}");
     let none = city.get("/projects?project_type=publicity").await.text().await.unwrap();
     assert!(none.contains("没有符合条件的项目申报"));
     let res = city.get("/projects/export?status=submitted").await;
