@@ -229,3 +229,17 @@ async fn in_history(
     };
     history::record(tx, &step).await
 }
+
+/// Serves a file of `owner` (a record the caller found in the actor's scope, in `tx`): the file
+/// copied out of the database, the transaction ended, then streamed. A file of another record
+/// answers 404.
+pub async fn serve(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    owner: &Owner,
+    file: AttachmentId,
+) -> Result<Response, crate::error::AppError> {
+    let attachment = find(&mut tx, owner, file).await?.ok_or(crate::error::AppError::NotFound)?;
+    let content = spool(&mut tx, owner, attachment.id).await?;
+    tx.commit().await?;
+    Ok(download(&attachment, content))
+}

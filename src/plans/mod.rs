@@ -389,11 +389,7 @@ async fn download(
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let plan = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    let owner = plan.owner();
-    let attachment = attachments::store::find(&mut tx, &owner, file).await?.ok_or(AppError::NotFound)?;
-    let content = attachments::store::spool(&mut tx, &owner, attachment.id).await?;
-    tx.commit().await?;
-    Ok(attachments::store::download(&attachment, content))
+    attachments::store::serve(tx, &plan.owner(), file).await
 }
 
 /// The plan and one of its files, for a removal.

@@ -731,11 +731,7 @@ async fn download(
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let project = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    let owner = project.owner();
-    let attachment = attachments::store::find(&mut tx, &owner, file).await?.ok_or(AppError::NotFound)?;
-    let content = attachments::store::spool(&mut tx, &owner, attachment.id).await?;
-    tx.commit().await?;
-    Ok(attachments::store::download(&attachment, content))
+    attachments::store::serve(tx, &project.owner(), file).await
 }
 
 async fn file_of(
