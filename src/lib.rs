@@ -23,6 +23,7 @@ pub mod demo;
 pub mod departments;
 pub mod employers;
 pub mod error;
+pub mod experts;
 pub mod home;
 pub mod import;
 pub mod industries;
