@@ -51,6 +51,9 @@ pub enum Permission {
     /// City officers (their region's) and province officers (every region's): application
     /// rounds, applicants and project applications.
     ViewProjects,
+    /// City officers (their region's experts) and province officers (every region's): the expert
+    /// pool, and asking for experts' accounts.
+    KeepExperts,
     /// City officers (their region's) and province officers (省本级's own): keep rounds and
     /// applicants, enter, submit and pre-review applications.
     KeepProjects,
@@ -86,7 +89,7 @@ impl Role {
             CloseActionItems => matches!(self, CityOfficer | ProvinceOfficer | PartnerOfficer),
             EditIndustries => self == ProvinceOfficer,
             KeepEmployers => matches!(self, CityOfficer | AgencyOfficer),
-            ViewProjects | KeepProjects => matches!(self, CityOfficer | ProvinceOfficer),
+            ViewProjects | KeepProjects | KeepExperts => matches!(self, CityOfficer | ProvinceOfficer),
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -213,6 +216,13 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/employers/{id}/edit", Access::Requires(Permission::KeepEmployers)),
     rule("POST", "/employers/{id}/edit", Access::Requires(Permission::KeepEmployers)),
     rule("POST", "/employers/{id}/unmask", Access::Requires(Permission::ViewReference)),
+    rule("GET", "/experts", Access::Requires(Permission::KeepExperts)),
+    rule("GET", "/experts/new", Access::Requires(Permission::KeepExperts)),
+    rule("POST", "/experts/new", Access::Requires(Permission::KeepExperts)),
+    rule("GET", "/experts/{id}", Access::Requires(Permission::KeepExperts)),
+    rule("GET", "/experts/{id}/edit", Access::Requires(Permission::KeepExperts)),
+    rule("POST", "/experts/{id}/edit", Access::Requires(Permission::KeepExperts)),
+    rule("POST", "/experts/{id}/request-account", Access::Requires(Permission::KeepExperts)),
     rule("GET", "/project-rounds", Access::Requires(Permission::ViewProjects)),
     rule("GET", "/project-rounds/new", Access::Requires(Permission::KeepProjects)),
     rule("POST", "/project-rounds/new", Access::Requires(Permission::KeepProjects)),
@@ -256,6 +266,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/admin/accounts/{id}/unlock", Access::Requires(Permission::ManageAccounts)),
     rule("GET", "/admin/accounts/{id}/reset-password", Access::Requires(Permission::ManageAccounts)),
     rule("POST", "/admin/accounts/{id}/reset-password", Access::Requires(Permission::ManageAccounts)),
+    rule("GET", "/admin/account-requests", Access::Requires(Permission::ManageAccounts)),
     rule("GET", "/admin/dormant", Access::Requires(Permission::ManageAccounts)),
     rule("GET", "/admin/login-log", Access::Requires(Permission::ManageAccounts)),
     rule("GET", "/admin/sessions", Access::Requires(Permission::ManageAccounts)),
@@ -349,12 +360,18 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "项目申报", href: "/projects", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报批次", href: "/project-rounds", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报单位", href: "/applicants", access: Access::Requires(Permission::ViewProjects) },
+    MenuItem { label: "专家库", href: "/experts", access: Access::Requires(Permission::KeepExperts) },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
     MenuItem { label: "行动计划周期", href: "/cycles", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "重点行业", href: "/key-industries", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "行业风险类别", href: "/industries", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "工作日历", href: "/calendar", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "账号管理", href: "/admin/accounts", access: Access::Requires(Permission::ManageAccounts) },
+    MenuItem {
+        label: "账号申请",
+        href: "/admin/account-requests",
+        access: Access::Requires(Permission::ManageAccounts),
+    },
     MenuItem { label: "休眠账号", href: "/admin/dormant", access: Access::Requires(Permission::ManageAccounts) },
     MenuItem { label: "登录日志", href: "/admin/login-log", access: Access::Requires(Permission::ManageAccounts) },
     MenuItem { label: "在线会话", href: "/admin/sessions", access: Access::Requires(Permission::ManageAccounts) },
@@ -576,6 +593,7 @@ mod tests {
                 "项目申报",
                 "申报批次",
                 "申报单位",
+                "专家库",
                 "成员单位",
                 "行动计划周期",
                 "重点行业",
@@ -587,7 +605,7 @@ mod tests {
         );
         assert_eq!(
             labels(Requester::Role(Role::SysAdmin)),
-            vec!["工作台", "账号管理", "休眠账号", "登录日志", "在线会话", "修改密码", "双因素认证"]
+            vec!["工作台", "账号管理", "账号申请", "休眠账号", "登录日志", "在线会话", "修改密码", "双因素认证"]
         );
         assert_eq!(labels(Requester::Role(Role::Auditor)), vec!["工作台", "审计日志", "修改密码", "双因素认证"]);
         assert_eq!(labels(Requester::NoRole), vec!["修改密码", "双因素认证"]);

@@ -96,6 +96,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(project_rounds::routes())
         .merge(applicants::routes())
         .merge(projects::routes())
+        .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())
         .merge(security::routes())

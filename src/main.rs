@@ -299,8 +299,9 @@ async fn with_accounts(settings: &Settings, action: UserAction) -> anyhow::Resul
                     password_hash: password::hash(password.clone()).await?,
                     must_change_password: true,
                 };
-                let (_, region) =
-                    commands::create(&pool, &ctx, account.clone(), region.as_deref()).await.map_err(|e| match e {
+                let (_, region) = commands::create(&pool, &ctx, account.clone(), region.as_deref(), None)
+                    .await
+                    .map_err(|e| match e {
                         WriteError::Duplicate(_) => anyhow::anyhow!("用户名「{}」已被使用", account.username),
                         other => other.into(),
                     })?;

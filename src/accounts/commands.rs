@@ -36,6 +36,7 @@ pub async fn create(
     ctx: &AuditContext,
     mut account: NewAccount,
     region_code: Option<&str>,
+    request: Option<super::requests::RequestId>,
 ) -> Result<(AccountId, Option<Region>), WriteError> {
     let region = region(pool, region_code).await?;
     if let Some(role) = account.role {
@@ -45,6 +46,10 @@ pub async fn create(
     account.region_id = region.as_ref().map(|r| r.id);
     let mut tx = pool.begin().await?;
     let id = store::create(&mut *tx, &account).await?;
+    // An account asked for (an expert's) is linked to its request, or not created at all.
+    if let Some(request) = request {
+        super::requests::link(&mut tx, request, id).await?;
+    }
     let created = store::find(&mut *tx, id).await?.ok_or(WriteError::NotFound)?;
     audit::record(&mut tx, ctx, Event::new(Action::AccountCreate).object("account", id).created(&created.snapshot()))
         .await?;

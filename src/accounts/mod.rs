@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod model;
+pub mod requests;
 pub mod store;
 pub mod views;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/accounts/{id}/disable", get(confirm_disable).post(disable))
         .route("/admin/accounts/{id}/unlock", post(unlock))
         .route("/admin/accounts/{id}/reset-password", get(confirm_reset).post(reset_password))
+        .route("/admin/account-requests", get(account_requests))
         .route("/admin/dormant", get(dormant))
         .route("/admin/login-log", get(login_log))
         .route("/admin/login-log/export", get(export_login_log))
@@ -83,8 +85,44 @@ async fn list(
     render(AccountsPage { layout, rows, pager, search: filter.search.unwrap_or_default() })
 }
 
-async fn new(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
-    render(AccountFormPage::new(&chrome, None, AccountForm::default(), FieldErrors::default(), regions(&state).await?))
+#[derive(Debug, Default, Deserialize)]
+struct NewQuery {
+    #[serde(default)]
+    request: Option<String>,
+}
+
+/// The open request a new account answers, from the form's `request` field (empty: none).
+async fn open_request(state: &AppState, raw: &str) -> Result<Option<requests::Request>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let id = raw.parse::<i64>().map(requests::RequestId).map_err(|_| AppError::NotFound)?;
+    let request = requests::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    if request.account_id.is_some() {
+        return Err(AppError::Refused("该申请已开通账号。".into()));
+    }
+    Ok(Some(request))
+}
+
+/// 新建账号, empty or answering a request (its name and region filled in).
+async fn new(State(state): State<AppState>, chrome: Chrome, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
+    let form = match open_request(&state, q.request.as_deref().unwrap_or("")).await? {
+        Some(r) => AccountForm {
+            display_name: r.display_name,
+            region: r.region_code,
+            request: r.id.to_string(),
+            ..AccountForm::default()
+        },
+        None => AccountForm::default(),
+    };
+    render(AccountFormPage::new(&chrome, None, form, FieldErrors::default(), regions(&state).await?))
+}
+
+/// 账号申请: what officers asked for, open ones first.
+async fn account_requests(State(state): State<AppState>, chrome: Chrome) -> Result<Response, AppError> {
+    let list = requests::list(&state.pool).await?;
+    render(RequestsPage::new(&chrome, list))
 }
 
 async fn create(
@@ -108,7 +146,8 @@ async fn create(
         must_change_password: true,
     };
     let region_code = input.region_code.as_ref().map(|c| c.as_str());
-    match commands::create(&state.pool, &audit, account, region_code).await {
+    let request = open_request(&state, &form.request).await?.map(|r| r.id);
+    match commands::create(&state.pool, &audit, account, region_code, request).await {
         Ok((id, _)) => {
             render(OneTimePasswordPage::new(&chrome, id, input.display_name.as_str(), one_time, "账号已创建"))
         }

@@ -158,6 +158,9 @@ pub struct AccountForm {
     pub department: String,
     #[serde(default)]
     pub version: String,
+    /// The request (an expert's) this new account answers, if any.
+    #[serde(default)]
+    pub request: String,
 }
 
 impl From<&Account> for AccountForm {
@@ -168,6 +171,7 @@ impl From<&Account> for AccountForm {
             region: a.region_code().unwrap_or_default().to_string(),
             department: a.department.map(|d| d.as_str().to_string()).unwrap_or_default(),
             version: a.version.to_string(),
+            request: String::new(),
         }
     }
 }
@@ -257,6 +261,7 @@ mod tests {
             region: "210100".into(),
             department: "hrss".into(),
             version: String::new(),
+            request: String::new(),
         };
         let (username, input) = form.parse_new().unwrap();
         assert_eq!(username.as_str(), "ln_wang");

@@ -198,3 +198,42 @@ pub struct SessionsPage {
     pub rows: Vec<SessionLine>,
     pub pager: Pager,
 }
+
+/// A request as the system administrator's list shows it.
+pub struct RequestRow {
+    pub id: i64,
+    pub kind: &'static str,
+    pub region: String,
+    pub display_name: String,
+    pub requested: String,
+    pub account: Option<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/requests.html")]
+pub struct RequestsPage {
+    pub layout: Layout,
+    pub rows: Vec<RequestRow>,
+    pub open: usize,
+}
+
+impl RequestsPage {
+    pub fn new(chrome: &Chrome, list: Vec<super::requests::Request>) -> Self {
+        let rows: Vec<RequestRow> = list
+            .into_iter()
+            .map(|r| RequestRow {
+                id: r.id.0,
+                kind: r.kind.label(),
+                region: r.region_name,
+                display_name: r.display_name,
+                requested: format!("{} · {}", r.requested_by_name, time::minutes(&r.requested_at)),
+                account: r.account_id.map(|a| (a.0, r.username.unwrap_or_default())),
+            })
+            .collect();
+        RequestsPage {
+            layout: chrome.layout("账号申请", vec![Crumb::here("账号申请")]),
+            open: rows.iter().filter(|r| r.account.is_none()).count(),
+            rows,
+        }
+    }
+}

@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 /// Tables with a `region_id` whose access the application governs itself: login must find an
 /// account before any scope is known, and the logs are written for every region.
-pub const SYSTEM_TABLES: &[&str] = &["accounts", "sessions", "login_log", "audit_log"];
+pub const SYSTEM_TABLES: &[&str] = &["accounts", "sessions", "login_log", "audit_log", "account_requests"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {

@@ -4,6 +4,7 @@
 //! visitor changes in the demo stays changed.
 
 pub(crate) mod employers;
+pub(crate) mod experts;
 pub(crate) mod meetings;
 pub(crate) mod plans;
 pub(crate) mod projects;
@@ -103,6 +104,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("projects") {
         projects::seed(owner).await?;
+    }
+    if !done.contains("experts") {
+        experts::seed(owner).await?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod employers;
+mod experts;
 mod meetings;
 mod plans;
 mod projects;
@@ -60,6 +61,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "领导小组名单（含人员变更、办理记录、版本）", rosters::generate(owner, &people, &mut rng)).await?;
     timed(say, "联席会议及议定事项", meetings::generate(owner, options.n, &people, &mut rng)).await?;
     timed(say, "用人单位", employers::generate(owner, options.n, &mut rng)).await?;
+    timed(say, "专家库", experts::generate(owner, options.n, &mut rng)).await?;
     timed(
         say,
         "项目申报（含批次、申报单位、费用测算、绩效目标、办理记录、版本）",

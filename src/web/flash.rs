@@ -57,6 +57,9 @@ labelled_enum! {
         ProjectPassed => ("project_passed", "初审已通过，转入专家评审。"),
         ProjectReturned => ("project_returned", "项目申报已退回修改，意见已显示在申报表上方。"),
         ProjectRejected => ("project_rejected", "已作不予立项处理。"),
+        ExpertCreated => ("expert_created", "专家已登记。"),
+        ExpertSaved => ("expert_saved", "专家信息已保存。"),
+        AccountRequested => ("account_requested", "已提出开通账号申请，等待系统管理员开通。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),
     }

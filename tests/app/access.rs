@@ -219,6 +219,8 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_report = project_file("210100", sy_project.0, "feasibility_report").await;
     let sy_scrap_report = project_file("210100", sy_project.0, "other").await;
     let dl_report = project_file("210200", dl_project.0, "feasibility_report").await;
+    let sy_expert = crate::support::experts::expert(&app.db, "210100", "郑海涛", "work_safety").await;
+    let dl_expert = crate::support::experts::expert(&app.db, "210200", "孙立新", "finance").await;
     let sy_job = import_job("210100").await;
     let dl_job = import_job("210200").await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
@@ -1262,6 +1264,59 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/projects/{sy_project}/attachments/{sy_scrap_report}/delete"),
                 expect: [403, 303, 403, 403, 403, 403, 403, 403],
             },
+            Probe { method: "GET", pattern: "/experts", path: "/experts".into(), expect: projects_view },
+            Probe { method: "GET", pattern: "/experts/new", path: "/experts/new".into(), expect: projects_view },
+            // An empty form comes back with its messages.
+            Probe { method: "POST", pattern: "/experts/new", path: "/experts/new".into(), expect: projects_view },
+            Probe {
+                method: "GET",
+                pattern: "/experts/{id}",
+                path: format!("/experts/{sy_expert}"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/experts/{id}",
+                path: format!("/experts/{dl_expert}"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/experts/{id}/edit",
+                path: format!("/experts/{sy_expert}/edit"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/experts/{id}/edit",
+                path: format!("/experts/{dl_expert}/edit"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/experts/{id}/edit",
+                path: format!("/experts/{sy_expert}/edit"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/experts/{id}/edit",
+                path: format!("/experts/{dl_expert}/edit"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/experts/{id}/request-account",
+                path: format!("/experts/{sy_expert}/request-account"),
+                expect: [303, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/experts/{id}/request-account",
+                path: format!("/experts/{dl_expert}/request-account"),
+                expect: [303, 404, 403, 403, 403, 403, 403, 403],
+            },
+            admin("GET", "/admin/account-requests", "/admin/account-requests".into(), sys),
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),
             admin("GET", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
             admin("POST", "/admin/accounts/new", "/admin/accounts/new".into(), sys),
@@ -1349,6 +1404,11 @@ async fn every_route_every_role_own_and_other_region() {
             .await
             .unwrap();
     assert_eq!(applications, [2, 1], "沈阳's officer started one application in 沈阳's round; nobody else did");
+    let asked: Vec<i64> = sqlx::query_scalar("SELECT subject_id FROM account_requests ORDER BY subject_id")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(asked, [sy_expert.0, dl_expert.0], "each expert's account asked for once, by those who keep them");
 }
 
 #[tokio::test]

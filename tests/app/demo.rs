@@ -236,3 +236,23 @@ async fn the_demo_has_applications_in_every_state_up_to_the_pre_review() {
     let page = reviewer.get(&format!("/projects/{id}")).await.text().await.unwrap();
     assert!(page.contains("value=\"pass\"") && page.contains("value=\"return\""));
 }
+
+#[tokio::test]
+async fn the_demo_has_an_expert_pool_with_an_account_and_a_request_waiting() {
+    let app = TestApp::spawn_demo().await;
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let pool = province.get("/experts").await.text().await.unwrap();
+    assert!(pool.contains("共 30 名"), "thirty experts across 省本级，沈阳 and 大连");
+    for specialty in ["工伤预防", "安全生产", "职业卫生", "财务"] {
+        assert!(pool.contains(&format!("<td>{specialty}</td>")), "{specialty}");
+    }
+    let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = shenyang.get("/experts?q=%E9%83%91%E6%B5%B7%E6%B6%9B").await.text().await.unwrap();
+    assert!(list.contains("郑海涛") && list.contains(">已开通<"), "the demo expert's account");
+    assert!(list.contains("共 1 名"));
+    let requests: i64 = sqlx::query_scalar("SELECT count(*) FROM account_requests WHERE account_id IS NULL")
+        .fetch_one(&app.db.superuser_pool().await)
+        .await
+        .unwrap();
+    assert_eq!(requests, 1, "one waits on the system administrator's list");
+}

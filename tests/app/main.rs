@@ -13,6 +13,7 @@ mod cluster;
 mod demo;
 mod departments;
 mod employers;
+mod experts;
 mod export;
 mod http;
 mod identity;

@@ -143,6 +143,16 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         (rounds, statuses, drifted, unversioned)
     };
     assert!(rounds >= 15 * 6, "a round a year per region: {rounds}");
+    let experts: i64 = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let n = sqlx::query_scalar("SELECT count(*) FROM experts").fetch_one(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        n
+    };
+    assert_eq!(experts, 15 * 10, "ten experts a region at N = 1");
     assert_eq!(statuses, ["draft", "expert_review", "rejected", "returned", "submitted"]);
     assert_eq!((drifted, unversioned), (0, 0), "amounts add up; every submission frozen");
 

@@ -51,6 +51,7 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let project = crate::support::projects::draft(&app.db, round, applicant, by).await;
     crate::support::projects::fill(&app.db, project, opens + chrono::Duration::days(30)).await;
     plans::versions_of(&app.db, "210100", "project", project.0, 2, by).await;
+    let expert = crate::support::experts::expert(&app.db, "210100", "郑海涛", "work_safety").await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -98,6 +99,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/projects/{project}/print")),
         (&city, format!("/projects/{project}/print/text")),
         (&city, format!("/projects/{project}/compare")),
+        (&city, "/experts".into()),
+        (&province, "/experts?specialty=work_safety&available=today".into()),
+        (&city, format!("/experts/{expert}")),
+        (&sysadmin, "/admin/account-requests".into()),
         (&province, "/cycles".into()),
         (&province, "/cycles/2026".into()),
         (&city, "/key-industries?cycle=2026".into()),
@@ -177,6 +182,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment, account_id, account_name)
              SELECT {sy}, 'project', {project}, 'draft', 'draft', 'attach', '其他材料：' || g, {by}, '测试'
              FROM generate_series(1, 1000) g;
+             INSERT INTO experts (region_id, name, specialty, organization, phone)
+             SELECT {sy}, '专家' || g, 'prevention', '单位' || g, '13800000000' FROM generate_series(1, 1000) g;
+             INSERT INTO account_requests (kind, region_id, subject_id, display_name, requested_by, requested_by_name)
+             SELECT 'expert', {sy}, e.id, e.name, {by}, '测试' FROM experts e WHERE e.name LIKE '专家%';
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
              FROM generate_series(1, 1000) g;"

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod departments;
 pub mod employers;
+pub mod experts;
 pub mod meetings;
 pub mod plans;
 pub mod projects;

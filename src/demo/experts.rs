@@ -1,0 +1,92 @@
+//! The demo expert pool: thirty experts across the specialties in 省本级, 沈阳 and 大连 (one
+//! away in December, one not taking part, some with declared conflicts); 郑海涛 of 沈阳 is the
+//! demo expert account, linked through an answered request, and another expert's account waits
+//! on the system administrator's list.
+
+use anyhow::Context;
+use sqlx::PgPool;
+
+use super::demo_context;
+use super::plans::account;
+use crate::accounts::requests::{self, RequestKind};
+use crate::db::{self, DbActor, Scope};
+use crate::experts::model::ExpertForm;
+use crate::regions;
+
+const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
+
+const ORGANIZATIONS: &[&str] = &[
+    "东北大学资源与土木工程学院",
+    "辽宁省安全科学研究院",
+    "中国医科大学公共卫生学院",
+    "辽宁省职业病防治院",
+    "沈阳建筑大学",
+    "大连理工大学化工学院",
+    "辽宁中天会计师事务所",
+    "大连海事大学",
+];
+
+const TITLES: &[&str] = &["教授", "研究员", "高级工程师", "主任医师", "注册会计师", "副教授", "注册安全工程师"];
+
+const SPECIALTIES: &[&str] =
+    &["prevention", "work_safety", "occupational_health", "finance", "prevention", "work_safety"];
+
+pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
+    let plan: [(&str, usize); 3] = [("210000", 8), ("210100", 12), ("210200", 10)];
+    let mut n = 0usize;
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let mut zheng = None;
+    let mut waiting = None;
+    for (code, count) in plan {
+        let region = regions::store::find_by_code(&mut *tx, code).await?.context("演示地区")?;
+        for k in 0..count {
+            let name = if code == "210100" && k == 0 {
+                "郑海涛".to_string()
+            } else {
+                format!("{}{}", super::SURNAMES[(n * 7 + 3) % 20], super::GIVEN[(n * 11 + 5) % 20])
+            };
+            let form = ExpertForm {
+                name,
+                specialty: SPECIALTIES[n % SPECIALTIES.len()].into(),
+                organization: ORGANIZATIONS[n % ORGANIZATIONS.len()].into(),
+                title: TITLES[n % TITLES.len()].into(),
+                phone: format!("139{:08}", 40_000_000 + n * 7_919),
+                available: if n == 9 { "no" } else { "yes" }.into(),
+                away_from: if n == 4 { "2026-12-01".into() } else { String::new() },
+                away_until: if n == 4 { "2026-12-31".into() } else { String::new() },
+                conflicts: if n % 5 == 2 { "沈阳市安全生产协会".into() } else { String::new() },
+                ..ExpertForm::new_for(code)
+            };
+            let (input, _) = form.parse().map_err(|e| anyhow::anyhow!("演示专家无效：{e:?}"))?;
+            let id = crate::experts::store::create(&mut tx, &demo_context(), region.id, &input).await?;
+            if code == "210100" && k == 0 {
+                zheng = Some((region.id, id, input.name.as_str().to_string()));
+            }
+            if code == "210200" && k == 1 {
+                waiting = Some((region.id, id, input.name.as_str().to_string()));
+            }
+            n += 1;
+        }
+    }
+    // 郑海涛's account is the demo expert's, asked for by 沈阳 and created earlier.
+    let keeper = account(owner, "demo_sy_hrss").await?;
+    let expert_account = account(owner, "demo_expert").await?;
+    if let Some((region, id, name)) = zheng {
+        requests::ask(&mut tx, &demo_context(), RequestKind::Expert, region, id.0, &name, keeper.0, &keeper.1).await?;
+        let request: i64 = sqlx::query_scalar!(
+            "SELECT id FROM account_requests WHERE kind = 'expert' AND region_id = $1 AND subject_id = $2",
+            region.0,
+            id.0
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        requests::link(&mut tx, requests::RequestId(request), expert_account.0).await?;
+    }
+    if let Some((region, id, name)) = waiting {
+        let keeper = account(owner, "demo_dl_hrss").await?;
+        requests::ask(&mut tx, &demo_context(), RequestKind::Expert, region, id.0, &name, keeper.0, &keeper.1).await?;
+    }
+    sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'experts')").execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
