@@ -15,21 +15,21 @@ use crate::regions;
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
-const ORGANIZATIONS: &[&str] = &[
-    "东北大学资源与土木工程学院",
-    "辽宁省安全科学研究院",
-    "中国医科大学公共卫生学院",
-    "辽宁省职业病防治院",
-    "沈阳建筑大学",
-    "大连理工大学化工学院",
-    "辽宁中天会计师事务所",
-    "大连海事大学",
+/// A specialty with the organizations and titles its experts come with.
+const PROFILES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "prevention",
+        &["东北大学资源与土木工程学院", "沈阳建筑大学", "辽宁省工伤康复中心"],
+        &["教授", "副教授", "研究员"],
+    ),
+    (
+        "work_safety",
+        &["辽宁省安全科学研究院", "大连理工大学化工学院", "大连海事大学"],
+        &["注册安全工程师", "研究员", "高级工程师"],
+    ),
+    ("occupational_health", &["辽宁省职业病防治院", "中国医科大学公共卫生学院"], &["主任医师", "副主任医师", "教授"]),
+    ("finance", &["辽宁中天会计师事务所", "大连华信会计师事务所"], &["注册会计师", "高级会计师"]),
 ];
-
-const TITLES: &[&str] = &["教授", "研究员", "高级工程师", "主任医师", "注册会计师", "副教授", "注册安全工程师"];
-
-const SPECIALTIES: &[&str] =
-    &["prevention", "work_safety", "occupational_health", "finance", "prevention", "work_safety"];
 
 pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     let plan: [(&str, usize); 3] = [("210000", 8), ("210100", 12), ("210200", 10)];
@@ -43,13 +43,16 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             let name = if code == "210100" && k == 0 {
                 "郑海涛".to_string()
             } else {
-                format!("{}{}", super::SURNAMES[(n * 7 + 3) % 20], super::GIVEN[(n * 11 + 5) % 20])
+                // Thirty distinct names: surname and given name stepped by numbers prime to 20.
+                format!("{}{}", super::SURNAMES[(n * 7 + 3) % 20], super::GIVEN[(n * 3 + n / 20) % 20])
             };
+            let (specialty, organizations, titles) =
+                PROFILES[if code == "210100" && k == 0 { 1 } else { n % PROFILES.len() }];
             let form = ExpertForm {
                 name,
-                specialty: SPECIALTIES[n % SPECIALTIES.len()].into(),
-                organization: ORGANIZATIONS[n % ORGANIZATIONS.len()].into(),
-                title: TITLES[n % TITLES.len()].into(),
+                specialty: specialty.into(),
+                organization: organizations[n % organizations.len()].into(),
+                title: titles[n % titles.len()].into(),
                 phone: format!("139{:08}", 40_000_000 + n * 7_919),
                 available: if n == 9 { "no" } else { "yes" }.into(),
                 away_from: if n == 4 { "2026-12-01".into() } else { String::new() },
