@@ -239,16 +239,6 @@ async fn save(
     Ok(flash::redirect_with(&format!("/plans/{id}"), Flash::PlanSaved))
 }
 
-#[derive(Deserialize)]
-struct TransitionForm {
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    form_token: String,
-}
-
 async fn transition(
     State(state): State<AppState>,
     actor: Actor,
@@ -256,17 +246,13 @@ async fn transition(
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<PlanId>,
-    Form(form): Form<TransitionForm>,
+    Form(form): Form<step::TransitionForm>,
 ) -> Result<Response, AppError> {
-    let token = FormToken::parse(&form.form_token)?;
-    let action = PlanAction::parse(form.action.trim()).ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
+    let (action, token) = form.parse::<PlanAction>()?;
     let l = load(&state, &actor, &reference, id, With::Trail).await?;
     // Writing a region's plan is its own officers' business; the province reviews.
     if action == PlanAction::Submit && !may_write(&actor, &l.plan.region) {
         return Err(AppError::Forbidden);
-    }
-    if comment_too_long(&form.comment) {
-        return Err(AppError::Refused("理由不能超过 2000 个字符。".into()));
     }
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let by = By { account: actor.account_id, name: &actor.display_name };
@@ -291,10 +277,6 @@ async fn transition(
         Feedback { problems: problem, comment: form.comment, upload: None },
         state.settings.attachment_max_bytes,
     ))
-}
-
-fn comment_too_long(comment: &str) -> bool {
-    comment.trim().chars().count() > 2000
 }
 
 fn flash_of(action: PlanAction) -> Flash {

@@ -557,16 +557,6 @@ async fn save(
     Ok(flash::redirect_with(&format!("/projects/{id}"), Flash::ProjectSaved))
 }
 
-#[derive(Deserialize)]
-struct TransitionForm {
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    form_token: String,
-}
-
 async fn transition(
     State(state): State<AppState>,
     actor: Actor,
@@ -574,17 +564,13 @@ async fn transition(
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<ProjectId>,
-    Form(form): Form<TransitionForm>,
+    Form(form): Form<step::TransitionForm>,
 ) -> Result<Response, AppError> {
-    let token = FormToken::parse(&form.form_token)?;
-    let action = ProjectAction::parse(form.action.trim()).ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
+    let (action, token) = form.parse::<ProjectAction>()?;
     let l = load(&state, &actor, &reference, id, true).await?;
     // Entering and submitting is the region's own officers' business; so is the pre-review.
     if !may_write(&actor, &l.project.region) {
         return Err(AppError::Forbidden);
-    }
-    if form.comment.trim().chars().count() > 2000 {
-        return Err(AppError::Refused("意见不能超过 2000 个字符。".into()));
     }
     let request = TransitionRequest {
         by: By { account: actor.account_id, name: &actor.display_name },

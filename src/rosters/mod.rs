@@ -407,16 +407,6 @@ async fn end_member(
     Ok(flash::redirect_with(&format!("/rosters/{id}"), Flash::RosterMemberEnded))
 }
 
-#[derive(Deserialize)]
-struct TransitionForm {
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    form_token: String,
-}
-
 async fn transition(
     State(state): State<AppState>,
     actor: Actor,
@@ -424,17 +414,13 @@ async fn transition(
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<RosterId>,
-    Form(form): Form<TransitionForm>,
+    Form(form): Form<step::TransitionForm>,
 ) -> Result<Response, AppError> {
-    let token = FormToken::parse(&form.form_token)?;
-    let action = RosterAction::parse(form.action.trim()).ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
+    let (action, token) = form.parse::<RosterAction>()?;
     let l = load(&state, &actor, &reference, id, true).await?;
     // Reporting a region's roster is its keepers' business; the province decides.
     if action == RosterAction::Submit && !may_write(&actor, &l.roster.region) {
         return Err(AppError::Forbidden);
-    }
-    if form.comment.trim().chars().count() > 2000 {
-        return Err(AppError::Refused("理由不能超过 2000 个字符。".into()));
     }
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let by = By { account: actor.account_id, name: &actor.display_name };

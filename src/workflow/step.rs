@@ -2,6 +2,7 @@
 //! the history row, the audit record saying what moved and why, and the form token's outcome,
 //! all in the caller's transaction; and, for the handler, what a refused transition shows.
 
+use serde::Deserialize;
 use sqlx::PgConnection;
 
 use super::history::{self, Step};
@@ -63,6 +64,34 @@ fn detail<S: Labelled, A: Labelled>(taken: &Taken<'_, S, A>) -> String {
     )
 }
 
+/// The form every record's 办理 box posts: the action, a reason or opinion, the one-time token.
+#[derive(Debug, Default, Deserialize)]
+pub struct TransitionForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub form_token: String,
+}
+
+impl TransitionForm {
+    /// The action asked for (one of `A`) and the form's token; a reason over 2,000 characters
+    /// is refused before anything is read.
+    pub fn parse<A: Labelled>(&self) -> Result<(A, FormToken), AppError> {
+        let token = FormToken::parse(&self.form_token)?;
+        let action = A::all()
+            .iter()
+            .copied()
+            .find(|a| a.name() == self.action.trim())
+            .ok_or(AppError::Refused("请选择要办理的操作。".into()))?;
+        if self.comment.trim().chars().count() > 2000 {
+            return Err(AppError::Refused("意见或理由不能超过 2000 个字符。".into()));
+        }
+        Ok((action, token))
+    }
+}
+
 /// What a transition handler shows for the store's answer: the page it led to, or the problems
 /// to list on the record's page (a state changed meanwhile, a missing reason, four eyes, an
 /// incomplete submission). A role without the right, a record not found and a database error
@@ -108,6 +137,21 @@ mod tests {
         };
         assert_eq!(detail(&taken), "退回：已报备 → 已退回；理由：请细化");
         assert_eq!(detail(&Taken { comment: "", ..taken }), "退回：已报备 → 已退回");
+    }
+
+    #[test]
+    fn the_form_names_one_of_the_kinds_actions_and_a_reason_of_reasonable_length() {
+        let token = crate::web::once::new_token();
+        let form = |action: &str, comment: String| TransitionForm {
+            action: action.into(),
+            comment,
+            form_token: token.clone(),
+        };
+        assert_eq!(form(" return ", "请细化".into()).parse::<A>().map(|(a, _)| a).ok(), Some(A::Return));
+        assert!(matches!(form("approve", String::new()).parse::<A>(), Err(AppError::Refused(_))));
+        assert!(matches!(form("return", "长".repeat(2001)).parse::<A>(), Err(AppError::Refused(_))));
+        let without_token = TransitionForm { action: "return".into(), ..TransitionForm::default() };
+        assert!(without_token.parse::<A>().is_err(), "a post without its one-time token");
     }
 
     #[test]
