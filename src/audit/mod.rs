@@ -84,6 +84,8 @@ labelled_enum! {
         ExportProjects => ("export.projects", "导出项目申报"),
         ExpertCreate => ("expert.create", "登记专家"),
         ExpertUpdate => ("expert.update", "修改专家信息"),
+        ExpertDraw => ("expert.draw", "随机抽取评审专家"),
+        ExpertReplace => ("expert.replace", "替换评审专家"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),

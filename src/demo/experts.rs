@@ -91,5 +91,50 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'experts')").execute(&mut *tx).await?;
     tx.commit().await?;
+    draw_demo_panels(owner).await
+}
+
+/// Panels for the applications the pre-review passed (drawn by the second officer on 27
+/// November), and in 沈阳 one member replaced with a reason.
+async fn draw_demo_panels(owner: &PgPool) -> anyhow::Result<()> {
+    let when = super::plans::shanghai("2026-11-27 10:00")?;
+    let day = when.with_timezone(&crate::values::time::shanghai()).date_naive();
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let waiting: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, r.code FROM projects p JOIN regions r ON r.id = p.region_id
+         WHERE p.status = 'expert_review' ORDER BY p.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut replaced = false;
+    for (id, code) in waiting {
+        let officer = account(owner, if code == "210100" { "demo_sy_hrss_2" } else { "demo_dl_hrss_2" }).await?;
+        let by = crate::workflow::By { account: officer.0, name: &officer.1 };
+        let project = crate::projects::store::find(&mut tx, crate::projects::model::ProjectId(id), true)
+            .await?
+            .context("演示申报")?;
+        crate::projects::panel::draw_for(&mut tx, &demo_context(), &project, &by, None, day)
+            .await
+            .map_err(|e| anyhow::anyhow!("演示抽取失败：{e:?}"))?
+            .map_err(|e| anyhow::anyhow!("演示抽取失败：{}", e.message()))?;
+        if code == "210100" && !replaced {
+            // Its 安全生产 member: 沈阳's pool has others of that specialty to draw from.
+            let member: i64 = sqlx::query_scalar!(
+                "SELECT m.expert_id FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
+                 WHERE m.project_id = $1 AND e.specialty = 'work_safety' ORDER BY m.expert_id LIMIT 1",
+                id
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            let reason = "该专家近期参与申报单位的安全评价工作，本人申请回避";
+            crate::projects::panel::draw_for(&mut tx, &demo_context(), &project, &by, Some((member, reason)), day)
+                .await
+                .map_err(|e| anyhow::anyhow!("演示替换失败：{e:?}"))?
+                .map_err(|e| anyhow::anyhow!("演示替换失败：{}", e.message()))?;
+            replaced = true;
+        }
+    }
+    sqlx::query!("UPDATE expert_draws SET drawn_at = $1", when).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }

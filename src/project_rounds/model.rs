@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::attachments::{ANY_TYPE, AttachmentKind, SIGNED_DOCUMENT_TYPES};
 use crate::auth::Actor;
+use crate::experts::Specialty;
+use crate::experts::draw::Need;
 use crate::org::{Region, RegionLevel, Role};
 use crate::values::{Date, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
@@ -62,9 +64,26 @@ pub struct Round {
     pub closes_on: NaiveDate,
     pub required_kinds: Vec<String>,
     pub criteria: Vec<Criterion>,
+    /// How many experts of each specialty a project's panel draws.
+    pub panel_mix: Vec<Need>,
+    /// The spread (highest − lowest total) above which the scores are flagged.
+    pub spread_threshold: i16,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The panel a new round draws: 工伤预防 2, 安全生产 1, 职业卫生 1, 财务 1.
+pub fn default_mix() -> Vec<Need> {
+    vec![
+        Need { specialty: Specialty::Prevention, count: 2 },
+        Need { specialty: Specialty::WorkSafety, count: 1 },
+        Need { specialty: Specialty::OccupationalHealth, count: 1 },
+        Need { specialty: Specialty::Finance, count: 1 },
+    ]
+}
+
+/// The fewest and the most experts a panel may have.
+pub const PANEL_SIZE: std::ops::RangeInclusive<u32> = 3..=15;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criterion {
@@ -152,6 +171,11 @@ pub struct RoundForm {
     pub criterion_name: Vec<String>,
     #[serde(default)]
     pub criterion_weight: Vec<String>,
+    /// Experts a panel draws per specialty, in `Specialty::ALL` order.
+    #[serde(default)]
+    pub panel_count: Vec<String>,
+    #[serde(default)]
+    pub spread_threshold: String,
     #[serde(default)]
     pub version: String,
     /// A new round's one-time token (a double click makes one round).
@@ -168,6 +192,8 @@ impl RoundForm {
             criterion_id: DEFAULT_CRITERIA.iter().map(|_| String::new()).collect(),
             criterion_name: DEFAULT_CRITERIA.iter().map(|(n, _)| n.to_string()).collect(),
             criterion_weight: DEFAULT_CRITERIA.iter().map(|(_, w)| w.to_string()).collect(),
+            panel_count: mix_counts(&default_mix()),
+            spread_threshold: "20".into(),
             version: "1".into(),
             ..RoundForm::default()
         }
@@ -186,6 +212,8 @@ impl RoundForm {
             criterion_id: r.criteria.iter().map(|c| c.id.to_string()).collect(),
             criterion_name: r.criteria.iter().map(|c| c.name.clone()).collect(),
             criterion_weight: r.criteria.iter().map(|c| c.weight.to_string()).collect(),
+            panel_count: mix_counts(&r.panel_mix),
+            spread_threshold: r.spread_threshold.to_string(),
             version: r.version.to_string(),
             form_token: String::new(),
         }
@@ -218,6 +246,14 @@ impl RoundForm {
             "请从列表中选择必须提交的材料",
         );
         let criteria = self.parse_criteria(&mut p);
+        let panel_mix = self.parse_mix(&mut p);
+        let spread = match self.spread_threshold.trim().parse::<i16>() {
+            Ok(t) if (1..=100).contains(&t) => Some(t),
+            _ => {
+                p.check("spread_threshold", false, "分差提示阈值应为 1–100 分");
+                None
+            }
+        };
         let version = p.value::<Version>("version", &self.version);
         p.finish(|| {
             Some((
@@ -231,6 +267,8 @@ impl RoundForm {
                     closes_on: closes_on?.0,
                     required_kinds: required,
                     criteria: criteria?,
+                    panel_mix: panel_mix?,
+                    spread_threshold: spread?,
                 },
                 version?,
             ))
@@ -268,6 +306,35 @@ impl RoundForm {
     }
 }
 
+/// The mix as the form's counts, one per specialty in `Specialty::ALL` order.
+fn mix_counts(mix: &[Need]) -> Vec<String> {
+    Specialty::ALL.iter().map(|s| mix.iter().find(|n| n.specialty == *s).map_or(0, |n| n.count).to_string()).collect()
+}
+
+impl RoundForm {
+    fn parse_mix(&self, p: &mut FormParser) -> Option<Vec<Need>> {
+        let mut mix = Vec::new();
+        for (i, specialty) in Specialty::ALL.iter().enumerate() {
+            let raw = self.panel_count.get(i).map(|c| c.trim()).unwrap_or("");
+            match if raw.is_empty() { Ok(0) } else { raw.parse::<u8>() } {
+                Ok(0) => {}
+                Ok(count) if count <= 10 => mix.push(Need { specialty: *specialty, count }),
+                _ => {
+                    p.check("panel", false, format!("「{}」的人数应为 0–10", specialty.label()));
+                    return None;
+                }
+            }
+        }
+        let size: u32 = mix.iter().map(|n| u32::from(n.count)).sum();
+        p.check(
+            "panel",
+            PANEL_SIZE.contains(&size),
+            format!("每个项目抽取的专家人数应为 {}–{} 名，现为 {size} 名", PANEL_SIZE.start(), PANEL_SIZE.end()),
+        );
+        PANEL_SIZE.contains(&size).then_some(mix)
+    }
+}
+
 fn weights_sum(rows: &[CriterionInput]) -> i32 {
     rows.iter().map(|r| i32::from(r.weight)).sum()
 }
@@ -294,6 +361,8 @@ pub struct RoundInput {
     pub closes_on: NaiveDate,
     pub required_kinds: Vec<String>,
     pub criteria: Vec<CriterionInput>,
+    pub panel_mix: Vec<Need>,
+    pub spread_threshold: i16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,6 +423,25 @@ mod tests {
         let mut dup = form();
         dup.criterion_name[1] = "必要性".into();
         assert!(dup.parse(&[]).unwrap_err().get("criteria").unwrap().contains("第 2 行"));
+    }
+
+    #[test]
+    fn a_panel_has_three_to_fifteen_experts_by_specialty() {
+        let mining = ["province:mining".to_string()];
+        let (input, _) = form().parse(&mining).unwrap();
+        assert_eq!(input.panel_mix, default_mix());
+        assert_eq!(input.spread_threshold, 20);
+        let mut small = form();
+        small.panel_count = vec!["1".into(), "1".into(), "0".into(), "0".into(), String::new()];
+        assert_eq!(
+            small.parse(&mining).unwrap_err().get("panel"),
+            Some("每个项目抽取的专家人数应为 3–15 名，现为 2 名")
+        );
+        small.panel_count[4] = "x".into();
+        assert_eq!(small.parse(&mining).unwrap_err().get("panel"), Some("「其他」的人数应为 0–10"));
+        let mut three = form();
+        three.panel_count = vec!["3".into()];
+        assert_eq!(three.parse(&mining).unwrap().0.panel_mix, [Need { specialty: Specialty::Prevention, count: 3 }]);
     }
 
     #[test]

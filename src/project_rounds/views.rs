@@ -90,6 +90,7 @@ pub struct DetailPage {
     pub key_industries: Vec<String>,
     pub documents: Vec<(&'static str, bool)>,
     pub total_weight: i32,
+    pub panel: String,
     pub may_edit: bool,
 }
 
@@ -106,6 +107,12 @@ impl DetailPage {
                 .map(|k| (k.label, round.required_kinds.iter().any(|r| r == k.key)))
                 .collect(),
             total_weight: round.criteria.iter().map(|c| i32::from(c.weight)).sum(),
+            panel: {
+                let size: u32 = round.panel_mix.iter().map(|n| u32::from(n.count)).sum();
+                let parts: Vec<String> =
+                    round.panel_mix.iter().map(|n| format!("{} {} 名", n.specialty.label(), n.count)).collect();
+                format!("每个项目 {size} 名：{}；总分分差超过 {} 分时提示", parts.join("、"), round.spread_threshold)
+            },
             may_edit,
             round,
         }
@@ -129,6 +136,8 @@ pub struct EditPage {
     pub industries: Vec<(Choice, bool)>,
     pub documents: Vec<(Choice, bool)>,
     pub criteria: Vec<CriterionRow>,
+    /// Each specialty with the count of experts a panel draws of it.
+    pub panel: Vec<(String, &'static str, String)>,
     pub form_token: String,
 }
 
@@ -181,6 +190,13 @@ impl EditPage {
                 .map(|k| (Choice::new(k.key, k.label), form.required.iter().any(|r| r == k.key)))
                 .collect(),
             criteria,
+            panel: crate::experts::Specialty::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    (format!("panel_{}", s.as_str()), s.label(), form.panel_count.get(i).cloned().unwrap_or_default())
+                })
+                .collect(),
             form_token: crate::web::once::new_token(),
             form,
             errors,

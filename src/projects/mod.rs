@@ -7,6 +7,7 @@
 //! reject with reasons. Every step is in the shared history; every submission a version.
 
 pub mod model;
+pub mod panel;
 pub mod store;
 pub mod views;
 
@@ -66,6 +67,9 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}/attachments", attachments::upload::route(upload))
         .route("/projects/{id}/attachments/{file}", get(download))
         .route("/projects/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
+        .route("/projects/{id}/panel", get(panel::show))
+        .route("/projects/{id}/panel/draw", post(panel::draw_panel))
+        .route("/projects/{id}/panel/{expert}/replace", post(panel::replace))
         .route("/applicants/{id}", get(applicant))
 }
 

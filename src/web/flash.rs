@@ -59,6 +59,8 @@ labelled_enum! {
         ProjectRejected => ("project_rejected", "已作不予立项处理。"),
         ExpertCreated => ("expert_created", "专家已登记。"),
         ExpertSaved => ("expert_saved", "专家信息已保存。"),
+        PanelDrawn => ("panel_drawn", "已随机抽取评审专家，抽取记录已保存。"),
+        PanelMemberReplaced => ("panel_member_replaced", "已替换评审专家，替换理由和抽取记录已保存。"),
         AccountRequested => ("account_requested", "已提出开通账号申请，等待系统管理员开通。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),

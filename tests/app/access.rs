@@ -106,6 +106,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
         }
+        // A draft: the draw and the replacement are refused with the reason (a rule, 422).
+        "POST"
+            if probe.pattern == "/projects/{id}/panel/draw"
+                || probe.pattern == "/projects/{id}/panel/{expert}/replace" =>
+        {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str()), ("reason", "回避")]).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/projects/{id}/attachments" => {
             user.upload(&probe.path, "feasibility_report", "报告.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -1315,6 +1323,42 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/experts/{id}/request-account",
                 path: format!("/experts/{dl_expert}/request-account"),
                 expect: [303, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/panel",
+                path: format!("/projects/{sy_project}/panel"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/panel",
+                path: format!("/projects/{dl_project}/panel"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/panel/draw",
+                path: format!("/projects/{sy_project}/panel/draw"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/panel/draw",
+                path: format!("/projects/{dl_project}/panel/draw"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/panel/{expert}/replace",
+                path: format!("/projects/{sy_project}/panel/{sy_expert}/replace"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/panel/{expert}/replace",
+                path: format!("/projects/{dl_project}/panel/{dl_expert}/replace"),
+                expect: city_other,
             },
             admin("GET", "/admin/account-requests", "/admin/account-requests".into(), sys),
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),

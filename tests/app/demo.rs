@@ -255,4 +255,18 @@ async fn the_demo_has_an_expert_pool_with_an_account_and_a_request_waiting() {
         .await
         .unwrap();
     assert_eq!(requests, 1, "one waits on the system administrator's list");
+    // The applications the pre-review passed have their panels, drawn and reproducible; in 沈阳
+    // one member was replaced with a reason.
+    let reviewer = app.login("demo_sy_hrss_2", DEMO_PASSWORD).await.unwrap();
+    let passed = reviewer.get("/projects?status=expert_review").await.text().await.unwrap();
+    let rows = passed.split("<tbody>").nth(1).unwrap();
+    let id = rows.split("href=\"/projects/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let panel = reviewer.get(&format!("/projects/{id}/panel")).await.text().await.unwrap();
+    assert!(panel.contains("按记录复核一致") && !panel.contains("按记录复核不一致"));
+    let (draws, replacements): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(*) FILTER (WHERE replaced_expert IS NOT NULL) FROM expert_draws")
+            .fetch_one(&app.db.superuser_pool().await)
+            .await
+            .unwrap();
+    assert_eq!((draws, replacements), (4, 1), "three panels and one replacement");
 }

@@ -22,6 +22,7 @@ mod industries;
 mod layout;
 mod meetings;
 mod operations;
+mod panels;
 mod plans;
 mod projects;
 mod province;

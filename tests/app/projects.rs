@@ -327,6 +327,12 @@ async fn a_round_needs_weights_summing_to_one_hundred() {
         ("criterion_weight", "60"),
         ("criterion_name", "可行性"),
         ("criterion_weight", "30"),
+        ("panel_count", "2"),
+        ("panel_count", "1"),
+        ("panel_count", "1"),
+        ("panel_count", "1"),
+        ("panel_count", "0"),
+        ("spread_threshold", "20"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -99,6 +99,7 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/projects/{project}/print")),
         (&city, format!("/projects/{project}/print/text")),
         (&city, format!("/projects/{project}/compare")),
+        (&city, format!("/projects/{project}/panel")),
         (&city, "/experts".into()),
         (&province, "/experts?specialty=work_safety&available=today".into()),
         (&city, format!("/experts/{expert}")),

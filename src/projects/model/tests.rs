@@ -25,6 +25,8 @@ fn round() -> Round {
         closes_on: day(2026, 3, 31),
         required_kinds: vec!["feasibility_report".into()],
         criteria: Vec::new(),
+        panel_mix: crate::project_rounds::model::default_mix(),
+        spread_threshold: 20,
         version: 1,
         updated_at: Utc::now(),
     }
