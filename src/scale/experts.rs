@@ -37,9 +37,18 @@ pub async fn generate(owner: &PgPool, n: u32, rng: &mut Rng) -> anyhow::Result<u
         let mut available = Vec::new();
         let mut away_from = Vec::new();
         let mut away_until = Vec::new();
-        for _ in 0..count {
+        // A panel's default mix in every five, so each region can seat panels.
+        const CYCLE: [Specialty; 5] = [
+            Specialty::Prevention,
+            Specialty::Prevention,
+            Specialty::WorkSafety,
+            Specialty::OccupationalHealth,
+            Specialty::Finance,
+        ];
+        for k in 0..count {
             name.push(super::person_name(rng));
-            specialty.push(rng.pick(Specialty::ALL).as_str().to_string());
+            let s = if rng.chance(10) { *rng.pick(Specialty::ALL) } else { CYCLE[(k % 5) as usize] };
+            specialty.push(s.as_str().to_string());
             organization.push(rng.pick(ORGANIZATIONS).to_string());
             title.push(rng.pick(TITLES).to_string());
             phone.push(format!("139{:08}", rng.below(100_000_000)));

@@ -12,6 +12,7 @@ mod audit;
 mod employers;
 mod experts;
 mod meetings;
+mod panels;
 mod plans;
 mod projects;
 mod rosters;
@@ -68,6 +69,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
         projects::generate(owner, options.n, &people, &mut rng),
     )
     .await?;
+    timed(say, "评审专家组（随机抽取记录）", panels::generate(owner, &mut rng)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -153,6 +153,25 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         n
     };
     assert_eq!(experts, 15 * 10, "ten experts a region at N = 1");
+    let (panels, reproduced): (i64, bool) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let rows: Vec<(
+            Vec<u8>,
+            sqlx::types::Json<Vec<prevention::experts::draw::Candidate>>,
+            sqlx::types::Json<Vec<prevention::experts::draw::Need>>,
+            Vec<i64>,
+        )> = sqlx::query_as("SELECT seed, candidates, mix, picks FROM expert_draws").fetch_all(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let reproduced = rows.iter().all(|(seed, candidates, mix, picks)| {
+            let seed: [u8; 32] = seed.as_slice().try_into().unwrap();
+            prevention::experts::draw::draw(seed, &candidates.0, &mix.0).ok().as_ref() == Some(picks)
+        });
+        (rows.len() as i64, reproduced)
+    };
+    assert!(panels > 0 && reproduced, "{panels} panels drawn, each reproducible from its record");
     assert_eq!(statuses, ["draft", "expert_review", "rejected", "returned", "submitted"]);
     assert_eq!((drifted, unversioned), (0, 0), "amounts add up; every submission frozen");
 
