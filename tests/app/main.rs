@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod admins;
+mod applicants;
 mod attachments;
 mod auditor;
 mod auth;
@@ -24,6 +25,7 @@ mod meetings;
 mod operations;
 mod panels;
 mod plans;
+mod project_rounds;
 mod projects;
 mod province;
 mod rls;
