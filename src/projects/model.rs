@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::applicants::model::{ApplicantId, UnitType};
 use crate::attachments::{Attachment, missing_required};
 use crate::auth::Actor;
+use crate::experts::Specialty;
+use crate::experts::draw::{self, Candidate, Need};
 use crate::org::{AccountId, DepartmentKind, Region, RegionLevel, Role};
 use crate::project_rounds::model::{Round, RoundId, Window};
 use crate::values::{Date, Money, Text, ValueError, Version};
@@ -990,6 +992,52 @@ pub struct MilestoneInput {
     pub id: Option<i64>,
     pub due_on: Option<NaiveDate>,
     pub description: Text<200>,
+}
+
+/// A draw as recorded.
+#[derive(Clone, Debug)]
+pub struct DrawRecord {
+    pub id: i64,
+    pub seed: Vec<u8>,
+    pub candidates: Vec<Candidate>,
+    pub mix: Vec<Need>,
+    pub picks: Vec<i64>,
+    pub replaced_expert: Option<i64>,
+    pub reason: String,
+    pub drawn_by_name: String,
+    pub drawn_at: DateTime<Utc>,
+    /// The names of the candidates (so of the picks), as the pool has them now.
+    pub names: std::collections::HashMap<String, String>,
+}
+
+impl DrawRecord {
+    /// Whether drawing again from the record gives the recorded picks.
+    pub fn reproduces(&self) -> bool {
+        let Ok(seed) = <[u8; 32]>::try_from(self.seed.as_slice()) else { return false };
+        draw::draw(seed, &self.candidates, &self.mix).is_ok_and(|picks| picks == self.picks)
+    }
+}
+
+/// A member of the panel, with the draw that put them there and the one that replaced them.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub expert_id: i64,
+    pub name: String,
+    pub specialty: Specialty,
+    pub organization: String,
+    pub title: String,
+    pub draw_id: i64,
+    pub replaced_by: Option<i64>,
+}
+
+impl Project {
+    /// Who a draw for this project avoids: the organization that applies (or the department).
+    pub fn applicant_for_draw(&self) -> crate::experts::draw::Applicant {
+        crate::experts::draw::Applicant {
+            name: self.applicant_name(),
+            credit_code: self.applicant.as_ref().map(|a| a.credit_code.clone()),
+        }
+    }
 }
 
 #[cfg(test)]

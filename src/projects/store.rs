@@ -9,13 +9,16 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, QueryBuilder};
 
 use super::model::{
-    ApplicantKind, ApplicantSummary, BudgetLine, Indicator, KIND, Milestone, Project, ProjectAction, ProjectId,
-    ProjectInput, ProjectStatus, ProjectType, pre_review_refusal, snapshot, submission_problems, transitions,
+    ApplicantKind, ApplicantSummary, BudgetLine, DrawRecord, Indicator, KIND, Member, Milestone, Project,
+    ProjectAction, ProjectId, ProjectInput, ProjectStatus, ProjectType, pre_review_refusal, snapshot,
+    submission_problems, transitions,
 };
 use crate::applicants::model::{ApplicantId, UnitType};
 use crate::attachments;
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::WriteError;
+use crate::experts::Specialty;
+use crate::experts::draw::{Candidate, Need, PoolEntry};
 use crate::org::{DepartmentKind, Region, RegionId, RegionLevel, Role};
 use crate::project_rounds::model::{Round, RoundId};
 use crate::values::{Money, Version};
@@ -607,4 +610,154 @@ pub async fn applicant_choices(
     .fetch_all(tx)
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.name, r.credit_code)).collect())
+}
+
+/// A project's draws, oldest first, with the names of their candidates.
+pub async fn draws_of(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+) -> Result<Vec<DrawRecord>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT d.id, d.seed, d.candidates AS "candidates: Json<Vec<Candidate>>", d.mix AS "mix: Json<Vec<Need>>",
+                  d.picks, d.replaced_expert, d.reason, d.drawn_by_name, d.drawn_at,
+                  (SELECT coalesce(jsonb_object_agg(e.id::text, e.name), '{}') FROM experts e
+                   WHERE e.region_id = d.region_id
+                     AND e.id IN (SELECT (c ->> 'id')::bigint FROM jsonb_array_elements(d.candidates) c)
+                  ) AS "names!: Json<std::collections::HashMap<String, String>>"
+           FROM expert_draws d WHERE d.region_id = $1 AND d.project_id = $2 ORDER BY d.id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DrawRecord {
+            id: r.id,
+            seed: r.seed,
+            candidates: r.candidates.0,
+            mix: r.mix.0,
+            picks: r.picks,
+            replaced_expert: r.replaced_expert,
+            reason: r.reason,
+            drawn_by_name: r.drawn_by_name,
+            drawn_at: r.drawn_at,
+            names: r.names.0,
+        })
+        .collect())
+}
+
+/// A project's panel: sitting members first, then those replaced.
+pub async fn members_of(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+) -> Result<Vec<Member>, sqlx::Error> {
+    sqlx::query_as!(
+        Member,
+        r#"SELECT m.expert_id, e.name, e.specialty AS "specialty: Specialty", e.organization, e.title, m.draw_id,
+                  m.replaced_by
+           FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
+           WHERE m.region_id = $1 AND m.project_id = $2 ORDER BY m.replaced_by IS NOT NULL, m.draw_id, e.specialty, e.id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// The region's pool as the draw reads it.
+pub async fn pool_of(tx: &mut PgConnection, region: RegionId) -> Result<Vec<PoolEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id, specialty AS "specialty: Specialty", organization, organization_code, available, away_from,
+                  away_until, conflicts
+           FROM experts WHERE region_id = $1 ORDER BY id"#,
+        region.0
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PoolEntry {
+            id: r.id,
+            specialty: r.specialty,
+            organization: r.organization,
+            organization_code: r.organization_code,
+            available: r.available,
+            away_from: r.away_from,
+            away_until: r.away_until,
+            conflicts: r.conflicts,
+        })
+        .collect())
+}
+
+/// A draw to record.
+pub struct NewDraw<'a> {
+    pub seed: [u8; 32],
+    pub candidates: &'a [Candidate],
+    pub mix: &'a [Need],
+    pub picks: &'a [i64],
+    pub replaced: Option<(i64, &'a str)>,
+}
+
+/// Records a draw with its members (and marks the member it replaced), audited.
+pub async fn record_draw(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    d: &NewDraw<'_>,
+    by: &By<'_>,
+) -> Result<(), WriteError> {
+    let (region, id) = (project.region.id.0, project.id.0);
+    let draw_id = sqlx::query_scalar!(
+        "INSERT INTO expert_draws (region_id, project_id, seed, candidates, mix, picks, replaced_expert, reason, drawn_by,
+                                   drawn_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        region,
+        id,
+        &d.seed[..],
+        Json(d.candidates) as _,
+        Json(d.mix) as _,
+        d.picks,
+        d.replaced.map(|(e, _)| e),
+        d.replaced.map_or("", |(_, r)| r),
+        by.account.0,
+        by.name
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some((expert, _)) = d.replaced {
+        let replaced = sqlx::query!(
+            "UPDATE panel_members SET replaced_by = $4
+             WHERE region_id = $1 AND project_id = $2 AND expert_id = $3 AND replaced_by IS NULL",
+            region,
+            id,
+            expert,
+            draw_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if replaced.rows_affected() == 0 {
+            return Err(WriteError::Stale);
+        }
+    }
+    sqlx::query!(
+        "INSERT INTO panel_members (region_id, project_id, expert_id, draw_id) SELECT $1, $2, unnest($3::bigint[]), $4",
+        region,
+        id,
+        d.picks,
+        draw_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let detail = match d.replaced {
+        None => format!("抽取 {} 名（候选 {} 名）：{:?}", d.picks.len(), d.candidates.len(), d.picks),
+        Some((expert, reason)) => {
+            format!("替换 {expert}，理由：{reason}；抽取：{:?}（候选 {} 名）", d.picks, d.candidates.len())
+        }
+    };
+    let action = if d.replaced.is_some() { Action::ExpertReplace } else { Action::ExpertDraw };
+    audit::record(tx, ctx, Event::new(action).object(KIND, project.id).detail(detail)).await?;
+    Ok(())
 }

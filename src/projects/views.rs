@@ -5,13 +5,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{
-    Comparison as Compare, ImplementationMode, Level2, Project, ProjectAction, ProjectForm, ProjectStatus, ProjectType,
-    RowTable, may_edit, may_write, submission_problems, transitions,
+    Comparison as Compare, DrawRecord, ImplementationMode, Level2, Member, Project, ProjectAction, ProjectForm,
+    ProjectStatus, ProjectType, RowTable, may_edit, may_write, submission_problems, transitions,
 };
 use super::store::{ProjectLine, Sort};
 use crate::applicants::model::Applicant;
 use crate::attachments::{self, Attachment, KindGroup};
 use crate::auth::Actor;
+use crate::experts::draw::Need;
 use crate::key_industries::model::KeyIndustry;
 use crate::project_rounds::model::Round;
 use crate::reference::Reference;
@@ -747,6 +748,88 @@ impl ApplicantPage {
             rows: lines.iter().map(|l| row(l, industries)).collect(),
             may_edit,
             applicant,
+        }
+    }
+}
+
+pub struct DrawView {
+    pub number: usize,
+    pub at: String,
+    pub by: String,
+    pub seed: String,
+    pub candidates: Vec<String>,
+    pub picks: Vec<String>,
+    pub replaced: String,
+    pub reason: String,
+    pub reproduces: bool,
+}
+
+#[derive(Template)]
+#[template(path = "projects/panel.html")]
+pub struct PanelPage {
+    pub layout: Layout,
+    pub id: String,
+    pub title: String,
+    pub status: ProjectStatus,
+    pub members: Vec<Member>,
+    pub draws: Vec<DrawView>,
+    pub mix: String,
+    pub may_draw: bool,
+    pub may_replace: bool,
+    pub message: Option<String>,
+    pub form_token: String,
+}
+
+impl PanelPage {
+    pub fn new(
+        chrome: &Chrome,
+        actor: &Actor,
+        project: &Project,
+        mix: &[Need],
+        (members, draws): (Vec<Member>, Vec<DrawRecord>),
+        message: Option<String>,
+    ) -> PanelPage {
+        let name = |id: &i64| {
+            draws.iter().find_map(|d| d.names.get(&id.to_string()).cloned()).unwrap_or_else(|| id.to_string())
+        };
+        let keeps = may_write(actor, &project.region) && project.status == ProjectStatus::ExpertReview;
+        PanelPage {
+            layout: chrome.layout(
+                "评审专家",
+                vec![
+                    Crumb::link("项目申报", "/projects"),
+                    Crumb::link(project.title(), format!("/projects/{}", project.id)),
+                    Crumb::here("评审专家"),
+                ],
+            ),
+            id: project.id.to_string(),
+            title: project.title(),
+            status: project.status,
+            may_draw: keeps && members.is_empty(),
+            may_replace: keeps && !members.is_empty(),
+            mix: mix.iter().map(|n| format!("{} {} 名", n.specialty.label(), n.count)).collect::<Vec<_>>().join("、"),
+            draws: draws
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DrawView {
+                    number: i + 1,
+                    at: time::seconds(&d.drawn_at),
+                    by: d.drawn_by_name.clone(),
+                    seed: hex::encode(&d.seed),
+                    candidates: d
+                        .candidates
+                        .iter()
+                        .map(|c| format!("{}（{}）", name(&c.id), c.specialty.label()))
+                        .collect(),
+                    picks: d.picks.iter().map(name).collect(),
+                    replaced: d.replaced_expert.as_ref().map(name).unwrap_or_default(),
+                    reason: d.reason.clone(),
+                    reproduces: d.reproduces(),
+                })
+                .collect(),
+            members,
+            message,
+            form_token: once::new_token(),
         }
     }
 }

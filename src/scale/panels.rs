@@ -9,8 +9,7 @@ use sqlx::types::Json;
 use super::Rng;
 use super::accounts::regions;
 use crate::db::{self, DbActor, Scope};
-use crate::experts::Specialty;
-use crate::experts::draw::{self, Applicant, PoolEntry};
+use crate::experts::draw::{self, Applicant};
 use crate::project_rounds::model::default_mix;
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
@@ -21,26 +20,7 @@ pub async fn generate(owner: &PgPool, rng: &mut Rng) -> anyhow::Result<u64> {
     let mut written = 0u64;
     for region in regions(owner).await? {
         let mut tx = db::begin(owner, PROVINCE).await?;
-        let pool: Vec<PoolEntry> = sqlx::query!(
-            r#"SELECT id, specialty AS "specialty: Specialty", organization, organization_code, available, away_from,
-                      away_until, conflicts
-               FROM experts WHERE region_id = $1 ORDER BY id"#,
-            region.id
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| PoolEntry {
-            id: r.id,
-            specialty: r.specialty,
-            organization: r.organization,
-            organization_code: r.organization_code,
-            available: r.available,
-            away_from: r.away_from,
-            away_until: r.away_until,
-            conflicts: r.conflicts,
-        })
-        .collect();
+        let pool = crate::projects::store::pool_of(&mut tx, crate::org::RegionId(region.id)).await?;
         let waiting = sqlx::query!(
             r#"SELECT p.id, p.created_by, coalesce(a.name, '') AS "name!", a.credit_code AS "credit_code?"
                FROM projects p LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id
