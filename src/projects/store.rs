@@ -350,174 +350,220 @@ pub async fn update(
     Ok(())
 }
 
-fn stale_unless(saved: u64) -> Result<(), WriteError> {
-    if saved == 0 { Err(WriteError::Stale) } else { Ok(()) }
+/// Kept rows are updated in place (their ids stay, so versions compare row by row) and new rows
+/// added, each set in one statement; a kept row gone meanwhile (another save) is stale.
+fn stale_unless(updated: u64, kept: usize) -> Result<(), WriteError> {
+    if updated == kept as u64 { Ok(()) } else { Err(WriteError::Stale) }
 }
 
-/// Cost lines: kept rows updated in place (their ids stay, so versions compare row by row), new
-/// rows added, the rest removed. Amounts are the server's.
+/// Positions follow the form's order; `split` sorts the rows into kept (with their ids) and new.
+fn split<T>(rows: &[T], id: impl Fn(&T) -> Option<i64>) -> (Vec<(i32, i64, &T)>, Vec<(i32, &T)>) {
+    let (mut kept, mut new) = (Vec::new(), Vec::new());
+    for (i, row) in rows.iter().enumerate() {
+        let position = i as i32 + 1;
+        match id(row) {
+            Some(id) => kept.push((position, id, row)),
+            None => new.push((position, row)),
+        }
+    }
+    (kept, new)
+}
+
+/// Cost lines: the rows the form no longer has removed, the rest saved (amounts the server's).
 async fn save_lines(tx: &mut PgConnection, region: i64, project: i64, input: &ProjectInput) -> Result<(), WriteError> {
-    let kept: Vec<i64> = input.lines.iter().filter_map(|l| l.id).collect();
+    let (kept, new) = split(&input.lines, |l| l.id);
+    let ids: Vec<i64> = kept.iter().map(|(_, id, _)| *id).collect();
     sqlx::query!(
         "DELETE FROM project_budget_lines WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
         region,
         project,
-        &kept
+        &ids
     )
     .execute(&mut *tx)
     .await?;
-    for (position, l) in input.lines.iter().enumerate() {
-        let price: Option<Decimal> = l.unit_price.map(Money::yuan);
-        let saved = match l.id {
-            Some(id) => sqlx::query!(
-                "UPDATE project_budget_lines SET position = $4, project_year = $5, item = $6, unit = $7, unit_price = $8,
-                                                 quantity = $9, amount = $10
-                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
-                region,
-                project,
-                id,
-                position as i32 + 1,
-                l.project_year,
-                l.item.as_str(),
-                l.unit.as_str(),
-                price,
-                l.quantity,
-                l.amount
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-            None => sqlx::query!(
-                "INSERT INTO project_budget_lines (region_id, project_id, position, project_year, item, unit, unit_price,
-                                                   quantity, amount)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                region,
-                project,
-                position as i32 + 1,
-                l.project_year,
-                l.item.as_str(),
-                l.unit.as_str(),
-                price,
-                l.quantity,
-                l.amount
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-        };
-        stale_unless(saved)?;
-    }
+    let columns = |rows: &[(i32, &super::model::LineInput)]| {
+        (
+            rows.iter().map(|(p, _)| *p).collect::<Vec<i32>>(),
+            rows.iter().map(|(_, l)| l.project_year).collect::<Vec<i16>>(),
+            rows.iter().map(|(_, l)| l.item.as_str().to_string()).collect::<Vec<String>>(),
+            rows.iter().map(|(_, l)| l.unit.as_str().to_string()).collect::<Vec<String>>(),
+            rows.iter().map(|(_, l)| l.unit_price.map(Money::yuan)).collect::<Vec<Option<Decimal>>>(),
+            rows.iter().map(|(_, l)| l.quantity).collect::<Vec<Option<Decimal>>>(),
+            rows.iter().map(|(_, l)| l.amount).collect::<Vec<Option<Decimal>>>(),
+        )
+    };
+    let kept_rows: Vec<(i32, &super::model::LineInput)> = kept.iter().map(|(p, _, l)| (*p, *l)).collect();
+    let (position, year, item, unit, price, quantity, amount) = columns(&kept_rows);
+    let updated = sqlx::query!(
+        "UPDATE project_budget_lines l SET position = u.position, project_year = u.year, item = u.item, unit = u.unit,
+                                           unit_price = u.price, quantity = u.quantity, amount = u.amount
+         FROM unnest($3::bigint[], $4::int[], $5::smallint[], $6::text[], $7::text[], $8::numeric[], $9::numeric[],
+                     $10::numeric[]) AS u(id, position, year, item, unit, price, quantity, amount)
+         WHERE l.region_id = $1 AND l.project_id = $2 AND l.id = u.id",
+        region,
+        project,
+        &ids,
+        &position,
+        &year,
+        &item,
+        &unit,
+        &price as &[Option<Decimal>],
+        &quantity as &[Option<Decimal>],
+        &amount as &[Option<Decimal>]
+    )
+    .execute(&mut *tx)
+    .await?;
+    stale_unless(updated.rows_affected(), ids.len())?;
+    let (position, year, item, unit, price, quantity, amount) = columns(&new);
+    sqlx::query!(
+        "INSERT INTO project_budget_lines (region_id, project_id, position, project_year, item, unit, unit_price, quantity,
+                                           amount)
+         SELECT $1, $2, u.* FROM unnest($3::int[], $4::smallint[], $5::text[], $6::text[], $7::numeric[], $8::numeric[],
+                                        $9::numeric[]) AS u",
+        region,
+        project,
+        &position,
+        &year,
+        &item,
+        &unit,
+        &price as &[Option<Decimal>],
+        &quantity as &[Option<Decimal>],
+        &amount as &[Option<Decimal>]
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
+/// Performance targets, the same way.
 async fn save_indicators(
     tx: &mut PgConnection,
     region: i64,
     project: i64,
     input: &ProjectInput,
 ) -> Result<(), WriteError> {
-    let kept: Vec<i64> = input.indicators.iter().filter_map(|i| i.id).collect();
+    let (kept, new) = split(&input.indicators, |i| i.id);
+    let ids: Vec<i64> = kept.iter().map(|(_, id, _)| *id).collect();
     sqlx::query!(
         "DELETE FROM project_indicators WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
         region,
         project,
-        &kept
+        &ids
     )
     .execute(&mut *tx)
     .await?;
-    for (position, i) in input.indicators.iter().enumerate() {
-        let level1 = i.level2.map(|l| l.parent().as_str());
-        let level2 = i.level2.map(|l| l.as_str());
-        let comparison = i.comparison.map(|c| c.as_str());
-        let saved = match i.id {
-            Some(id) => sqlx::query!(
-                "UPDATE project_indicators SET position = $4, project_year = $5, level1 = $6, level2 = $7, name = $8,
-                                               comparison = $9, target_value = $10, unit = $11
-                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
-                region,
-                project,
-                id,
-                position as i32 + 1,
-                i.project_year,
-                level1,
-                level2,
-                i.name.as_str(),
-                comparison,
-                i.target_value,
-                i.unit.as_str()
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-            None => sqlx::query!(
-                "INSERT INTO project_indicators (region_id, project_id, position, project_year, level1, level2, name,
-                                                 comparison, target_value, unit)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                region,
-                project,
-                position as i32 + 1,
-                i.project_year,
-                level1,
-                level2,
-                i.name.as_str(),
-                comparison,
-                i.target_value,
-                i.unit.as_str()
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-        };
-        stale_unless(saved)?;
-    }
+    let columns = |rows: &[(i32, &super::model::IndicatorInput)]| {
+        (
+            rows.iter().map(|(p, _)| *p).collect::<Vec<i32>>(),
+            rows.iter().map(|(_, i)| i.project_year).collect::<Vec<i16>>(),
+            rows.iter()
+                .map(|(_, i)| i.level2.map(|l| l.parent().as_str().to_string()))
+                .collect::<Vec<Option<String>>>(),
+            rows.iter().map(|(_, i)| i.level2.map(|l| l.as_str().to_string())).collect::<Vec<Option<String>>>(),
+            rows.iter().map(|(_, i)| i.name.as_str().to_string()).collect::<Vec<String>>(),
+            rows.iter().map(|(_, i)| i.comparison.map(|c| c.as_str().to_string())).collect::<Vec<Option<String>>>(),
+            rows.iter().map(|(_, i)| i.target_value).collect::<Vec<Option<Decimal>>>(),
+            rows.iter().map(|(_, i)| i.unit.as_str().to_string()).collect::<Vec<String>>(),
+        )
+    };
+    let kept_rows: Vec<(i32, &super::model::IndicatorInput)> = kept.iter().map(|(p, _, i)| (*p, *i)).collect();
+    let (position, year, level1, level2, name, comparison, value, unit) = columns(&kept_rows);
+    let updated = sqlx::query!(
+        "UPDATE project_indicators i SET position = u.position, project_year = u.year, level1 = u.level1,
+                                         level2 = u.level2, name = u.name, comparison = u.comparison,
+                                         target_value = u.value, unit = u.unit
+         FROM unnest($3::bigint[], $4::int[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::numeric[], $11::text[]) AS u(id, position, year, level1, level2, name, comparison, value, unit)
+         WHERE i.region_id = $1 AND i.project_id = $2 AND i.id = u.id",
+        region,
+        project,
+        &ids,
+        &position,
+        &year,
+        &level1 as &[Option<String>],
+        &level2 as &[Option<String>],
+        &name,
+        &comparison as &[Option<String>],
+        &value as &[Option<Decimal>],
+        &unit
+    )
+    .execute(&mut *tx)
+    .await?;
+    stale_unless(updated.rows_affected(), ids.len())?;
+    let (position, year, level1, level2, name, comparison, value, unit) = columns(&new);
+    sqlx::query!(
+        "INSERT INTO project_indicators (region_id, project_id, position, project_year, level1, level2, name, comparison,
+                                         target_value, unit)
+         SELECT $1, $2, u.* FROM unnest($3::int[], $4::smallint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                        $9::numeric[], $10::text[]) AS u",
+        region,
+        project,
+        &position,
+        &year,
+        &level1 as &[Option<String>],
+        &level2 as &[Option<String>],
+        &name,
+        &comparison as &[Option<String>],
+        &value as &[Option<Decimal>],
+        &unit
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
+/// Milestones, the same way.
 async fn save_milestones(
     tx: &mut PgConnection,
     region: i64,
     project: i64,
     input: &ProjectInput,
 ) -> Result<(), WriteError> {
-    let kept: Vec<i64> = input.milestones.iter().filter_map(|m| m.id).collect();
+    let (kept, new) = split(&input.milestones, |m| m.id);
+    let ids: Vec<i64> = kept.iter().map(|(_, id, _)| *id).collect();
     sqlx::query!(
         "DELETE FROM project_milestones WHERE region_id = $1 AND project_id = $2 AND NOT (id = ANY($3))",
         region,
         project,
-        &kept
+        &ids
     )
     .execute(&mut *tx)
     .await?;
-    for (position, m) in input.milestones.iter().enumerate() {
-        let saved = match m.id {
-            Some(id) => sqlx::query!(
-                "UPDATE project_milestones SET position = $4, due_on = $5, description = $6
-                 WHERE region_id = $1 AND project_id = $2 AND id = $3",
-                region,
-                project,
-                id,
-                position as i32 + 1,
-                m.due_on,
-                m.description.as_str()
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-            None => sqlx::query!(
-                "INSERT INTO project_milestones (region_id, project_id, position, due_on, description)
-                 VALUES ($1, $2, $3, $4, $5)",
-                region,
-                project,
-                position as i32 + 1,
-                m.due_on,
-                m.description.as_str()
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-        };
-        stale_unless(saved)?;
-    }
+    let columns = |rows: &[(i32, &super::model::MilestoneInput)]| {
+        (
+            rows.iter().map(|(p, _)| *p).collect::<Vec<i32>>(),
+            rows.iter().map(|(_, m)| m.due_on).collect::<Vec<Option<NaiveDate>>>(),
+            rows.iter().map(|(_, m)| m.description.as_str().to_string()).collect::<Vec<String>>(),
+        )
+    };
+    let kept_rows: Vec<(i32, &super::model::MilestoneInput)> = kept.iter().map(|(p, _, m)| (*p, *m)).collect();
+    let (position, due, description) = columns(&kept_rows);
+    let updated = sqlx::query!(
+        "UPDATE project_milestones m SET position = u.position, due_on = u.due, description = u.description
+         FROM unnest($3::bigint[], $4::int[], $5::date[], $6::text[]) AS u(id, position, due, description)
+         WHERE m.region_id = $1 AND m.project_id = $2 AND m.id = u.id",
+        region,
+        project,
+        &ids,
+        &position,
+        &due as &[Option<NaiveDate>],
+        &description
+    )
+    .execute(&mut *tx)
+    .await?;
+    stale_unless(updated.rows_affected(), ids.len())?;
+    let (position, due, description) = columns(&new);
+    sqlx::query!(
+        "INSERT INTO project_milestones (region_id, project_id, position, due_on, description)
+         SELECT $1, $2, u.* FROM unnest($3::int[], $4::date[], $5::text[]) AS u",
+        region,
+        project,
+        &position,
+        &due as &[Option<NaiveDate>],
+        &description
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
