@@ -14,10 +14,12 @@ use super::plans::{account, shanghai};
 use crate::applicants::model::{ApplicantForm, ApplicantId};
 use crate::attachments::{self, samples, upload::Received};
 use crate::db::{self, DbActor, Scope};
+use crate::key_industries::model::KeyIndustry;
 use crate::org::{AccountId, DepartmentKind as D};
 use crate::project_rounds::model::{Round, RoundForm, RoundId};
 use crate::projects::model::{ProjectAction, ProjectForm, ProjectId};
 use crate::projects::store::TransitionRequest;
+use crate::projects::views::industry_name;
 use crate::regions;
 use crate::web::once::{FormToken, new_token};
 use crate::workflow::{By, Done};
@@ -559,17 +561,15 @@ const APPLICATIONS: &[Application] = &[
     },
 ];
 
-/// The name of one of the province's key industries the demo uses.
-fn industry_name(reference: &str) -> String {
-    match reference {
-        "province:mining" => "矿山",
-        "province:hazardous_chemicals" => "危险化学品",
-        "province:construction" => "建筑施工",
-        "province:transport" => "交通运输",
-        "province:machinery" => "机械制造",
-        _ => "",
-    }
-    .to_string()
+/// The key industries of a round's region in the cycle of its year, by which the demo names an
+/// application's key industry (as the pages do).
+async fn industries_of(owner: &PgPool, round: &Round) -> anyhow::Result<Vec<KeyIndustry>> {
+    let cycles = crate::cycles::store::list(owner).await?;
+    let cycle = cycles.iter().find(|c| c.contains_year(i32::from(round.year))).context("演示批次所在周期")?;
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let industries = crate::key_industries::store::of_region(&mut tx, round.region.id, cycle.id).await?;
+    tx.commit().await?;
+    Ok(industries)
 }
 
 fn token() -> anyhow::Result<FormToken> {
@@ -784,7 +784,8 @@ async fn save(owner: &PgPool, id: ProjectId, form: &ProjectForm, round: &Round) 
         form.milestone_id = project.milestones.iter().map(|m| m.id.to_string()).collect();
     }
     let (input, version) = form.parse(&round.key_industries).map_err(|e| anyhow::anyhow!("演示申报书无效：{e:?}"))?;
-    let names = |r: Option<&str>| r.map(industry_name).unwrap_or_default();
+    let industries = industries_of(owner, round).await?;
+    let names = |r: Option<&str>| industry_name(&industries, r);
     crate::projects::store::update(&mut tx, &demo_context(), &project, version, &input, &names).await?;
     tx.commit().await?;
     Ok(())
@@ -845,7 +846,7 @@ async fn transition(
         comment,
         round,
         today: date(&when[..10])?,
-        key_industry_name: industry_name(app_industry),
+        key_industry_name: industry_name(&industries_of(owner, round).await?, Some(app_industry)),
     };
     let mut tx = db::begin(owner, PROVINCE).await?;
     crate::projects::store::transition(&mut tx, &demo_context(), id, &request).await.map_err(|e| match e {
