@@ -12,8 +12,9 @@ impl Role {
         match (self, region) {
             (Role::ProvinceOfficer, Some(_)) => Scope::Province,
             (Role::CityOfficer | Role::PartnerOfficer | Role::AgencyOfficer, Some(id)) => Scope::Region(id),
-            // Experts see only their assigned projects; that scope arrives with the expert
-            // feature. Administrators never read region tables.
+            // Experts see only the projects whose panel they sit on, wherever they are.
+            (Role::Expert, _) => Scope::Assigned,
+            // Administrators never read region tables.
             _ => Scope::Nothing,
         }
     }
@@ -57,6 +58,8 @@ pub enum Permission {
     /// City officers (their region's) and province officers (省本级's own): keep rounds and
     /// applicants, enter, submit and pre-review applications.
     KeepProjects,
+    /// Experts: the projects whose panel they sit on, and their own scoring sheets.
+    ScoreProjects,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -90,6 +93,7 @@ impl Role {
             EditIndustries => self == ProvinceOfficer,
             KeepEmployers => matches!(self, CityOfficer | AgencyOfficer),
             ViewProjects | KeepProjects | KeepExperts => matches!(self, CityOfficer | ProvinceOfficer),
+            ScoreProjects => self == Expert,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -249,6 +253,13 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/projects/{id}/panel", Access::Requires(Permission::ViewProjects)),
     rule("POST", "/projects/{id}/panel/draw", Access::Requires(Permission::KeepProjects)),
     rule("POST", "/projects/{id}/panel/{expert}/replace", Access::Requires(Permission::KeepProjects)),
+    rule("GET", "/projects/{id}/review", Access::Requires(Permission::ViewProjects)),
+    rule("GET", "/projects/{id}/review/print", Access::Requires(Permission::ViewProjects)),
+    rule("GET", "/reviews", Access::Requires(Permission::ScoreProjects)),
+    rule("GET", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),
+    rule("POST", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),
+    rule("GET", "/reviews/{id}/print", Access::Requires(Permission::ScoreProjects)),
+    rule("GET", "/reviews/{id}/attachments/{file}", Access::Requires(Permission::ScoreProjects)),
     rule("POST", "/projects/{id}/attachments", Access::Requires(Permission::KeepProjects)),
     rule("GET", "/projects/{id}/attachments/{file}", Access::Requires(Permission::ViewProjects)),
     rule("GET", "/projects/{id}/attachments/{file}/delete", Access::Requires(Permission::KeepProjects)),
@@ -364,6 +375,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "申报批次", href: "/project-rounds", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报单位", href: "/applicants", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "专家库", href: "/experts", access: Access::Requires(Permission::KeepExperts) },
+    MenuItem { label: "我的评审", href: "/reviews", access: Access::Requires(Permission::ScoreProjects) },
     MenuItem { label: "成员单位", href: "/departments", access: Access::Requires(Permission::ViewDepartments) },
     MenuItem { label: "行动计划周期", href: "/cycles", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "重点行业", href: "/key-industries", access: Access::Requires(Permission::ViewReference) },
@@ -536,7 +548,8 @@ mod tests {
         assert_eq!(Role::PartnerOfficer.scope(city), Scope::Region(RegionId(2)));
         assert_eq!(Role::AgencyOfficer.scope(city), Scope::Region(RegionId(2)));
         assert_eq!(Role::CityOfficer.scope(None), Scope::Nothing);
-        assert_eq!(Role::Expert.scope(city), Scope::Nothing);
+        assert_eq!(Role::Expert.scope(city), Scope::Assigned);
+        assert_eq!(Role::Expert.scope(None), Scope::Assigned);
         assert_eq!(Role::SysAdmin.scope(None), Scope::Nothing);
     }
 

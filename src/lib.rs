@@ -40,6 +40,7 @@ pub mod reference;
 pub mod regions;
 pub mod request;
 pub mod resources;
+pub mod reviews;
 pub mod rosters;
 pub mod scale;
 pub mod security;
@@ -96,6 +97,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(project_rounds::routes())
         .merge(applicants::routes())
         .merge(projects::routes())
+        .merge(reviews::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

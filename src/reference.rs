@@ -57,7 +57,7 @@ impl Reference {
         match scope {
             Scope::Province => self.regions.clone(),
             Scope::Region(_) => own.into_iter().cloned().collect(),
-            Scope::Nothing => Vec::new(),
+            Scope::Assigned | Scope::Nothing => Vec::new(),
         }
     }
 }

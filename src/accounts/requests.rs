@@ -111,6 +111,22 @@ pub async fn find(db: impl PgExecutor<'_>, id: RequestId) -> Result<Option<Reque
     .await
 }
 
+/// What `account` was created for (an expert: their region and pool entry), if anything.
+pub async fn subject_of(
+    db: impl PgExecutor<'_>,
+    kind: RequestKind,
+    account: AccountId,
+) -> Result<Option<(RegionId, i64)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT region_id AS "region_id: RegionId", subject_id FROM account_requests WHERE kind = $1 AND account_id = $2"#,
+        kind.as_str(),
+        account.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.region_id, r.subject_id)))
+}
+
 /// Links a new account to an open request, in the transaction that created the account: a
 /// request handled meanwhile refuses, and the account is not created.
 pub async fn link(tx: &mut PgConnection, id: RequestId, account: AccountId) -> Result<(), WriteError> {

@@ -86,6 +86,8 @@ labelled_enum! {
         ExpertUpdate => ("expert.update", "修改专家信息"),
         ExpertDraw => ("expert.draw", "随机抽取评审专家"),
         ExpertReplace => ("expert.replace", "替换评审专家"),
+        ReviewSheetSave => ("review_sheet.save", "保存评分表草稿"),
+        ReviewSheetSubmit => ("review_sheet.submit", "提交评分表"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),

@@ -28,6 +28,8 @@ pub enum Scope {
     Region(RegionId),
     /// Every region's rows: province officers and the province-file seeder.
     Province,
+    /// The rows of the projects whose expert panel the account sits on: experts.
+    Assigned,
     /// No region rows at all: administrators, and any work not done for a region.
     Nothing,
 }
@@ -39,7 +41,8 @@ impl Scope {
     pub fn region_filter(self) -> Option<Option<i64>> {
         match self {
             Scope::Region(id) => Some(Some(id.0)),
-            Scope::Province => Some(None),
+            // Row-level security narrows an expert's rows to their assignments.
+            Scope::Province | Scope::Assigned => Some(None),
             Scope::Nothing => None,
         }
     }
@@ -48,6 +51,7 @@ impl Scope {
         match self {
             Scope::Region(id) => ("region", id.0.to_string()),
             Scope::Province => ("province", String::new()),
+            Scope::Assigned => ("assigned", String::new()),
             Scope::Nothing => ("", String::new()),
         }
     }
@@ -81,6 +85,19 @@ pub async fn begin(pool: &PgPool, actor: DbActor) -> Result<Transaction<'static,
          set_config('app.account_id', '{account_id}', true)"
     );
     pool.begin_with(sqlx::AssertSqlSafe(statement)).await
+}
+
+/// Widens an open transaction to the rows of `region`, for the one step of a region's books
+/// that a person of a narrower scope completes: the last expert's sheet completes a panel, and
+/// the application then moves on in its region (its status, its history, the lists' counts).
+/// Call it only after the rules decided the step under the person's own scope, with a region
+/// read under that scope, never one a request named.
+pub async fn widen_to_region(tx: &mut PgConnection, region: RegionId) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('app.scope', 'region', true), set_config('app.region_id', $1, true)")
+        .bind(region.0.to_string())
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 /// Lets one named report's transaction run longer than the statement timeout.

@@ -79,7 +79,7 @@ fn region_of(actor: &Actor, reference: &Reference, asked: Option<&str>) -> Resul
             None => Ok(None),
         },
         Scope::Region(_) => actor.region.clone().map(Some).ok_or(AppError::Forbidden),
-        Scope::Nothing => Err(AppError::Forbidden),
+        Scope::Assigned | Scope::Nothing => Err(AppError::Forbidden),
     }
 }
 

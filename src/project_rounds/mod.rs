@@ -203,6 +203,12 @@ async fn save(
         Err(errors) => return render(EditPage::new(&chrome, Some(&round), &industries, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
+    if model::criteria_changed(&round, &input) && store::scoring_started(&mut tx, &round).await? {
+        tx.rollback().await?;
+        let mut errors = FieldErrors::default();
+        errors.add("criteria", model::CRITERIA_LOCKED);
+        return render(EditPage::new(&chrome, Some(&round), &industries, form, errors));
+    }
     store::update(&mut tx, &audit, &round, version, &input).await?;
     tx.commit().await?;
     Ok(flash::redirect_with(&format!("/project-rounds/{id}"), Flash::RoundSaved))

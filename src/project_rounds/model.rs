@@ -365,6 +365,20 @@ pub struct RoundInput {
     pub spread_threshold: i16,
 }
 
+/// Whether `input` changes the round's scoring sheet (a criterion added, removed, renamed,
+/// reweighted or moved): refused once panels are drawn, since experts score against it.
+pub fn criteria_changed(before: &Round, input: &RoundInput) -> bool {
+    before.criteria.len() != input.criteria.len()
+        || before
+            .criteria
+            .iter()
+            .zip(&input.criteria)
+            .any(|(b, i)| i.id != Some(b.id) || i.name.as_str() != b.name || i.weight != b.weight)
+}
+
+/// Why the scoring sheet cannot change.
+pub const CRITERIA_LOCKED: &str = "本批次已有项目抽取评审专家，评分表已锁定，评分项目和分值不能再修改。";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CriterionInput {
     pub id: Option<i64>,
@@ -408,6 +422,49 @@ mod tests {
         let kinds = document_kinds(&input.required_kinds);
         let required: Vec<&str> = kinds.iter().filter(|k| k.required).map(|k| k.label).collect();
         assert_eq!(required, ["可行性研究报告", "实施方案", "费用测算说明", "法人证明"]);
+    }
+
+    #[test]
+    fn only_a_change_of_criteria_locks_against_drawn_panels() {
+        let (input, _) = form().parse(&["province:mining".into()]).unwrap();
+        let saved: Vec<Criterion> = input
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Criterion { id: 10 + i as i64, name: c.name.as_str().to_string(), weight: c.weight })
+            .collect();
+        let round = Round {
+            id: RoundId(1),
+            region: Region {
+                id: RegionId(2), code: "210100".into(), name: "沈阳市".into(), level: RegionLevel::City
+            },
+            year: 2026,
+            title: String::new(),
+            key_industries: Vec::new(),
+            target_groups: String::new(),
+            guide: String::new(),
+            opens_on: day(3, 1),
+            closes_on: day(3, 31),
+            required_kinds: Vec::new(),
+            criteria: saved.clone(),
+            panel_mix: default_mix(),
+            spread_threshold: 20,
+            version: 1,
+            updated_at: Utc::now(),
+        };
+        let mut f = form();
+        f.criterion_id = saved.iter().map(|c| c.id.to_string()).collect();
+        f.title = "改了标题".into();
+        let (same, _) = f.parse(&["province:mining".into()]).unwrap();
+        assert!(!criteria_changed(&round, &same), "another field changed, not the sheet");
+        f.criterion_weight[0] = "25".into();
+        f.criterion_weight[1] = "15".into();
+        let (reweighted, _) = f.parse(&["province:mining".into()]).unwrap();
+        assert!(criteria_changed(&round, &reweighted));
+        let mut g = form();
+        g.criterion_id = saved.iter().map(|c| c.id.to_string()).collect();
+        g.criterion_name[4] = "申报单位实力".into();
+        assert!(criteria_changed(&round, &g.parse(&["province:mining".into()]).unwrap().0));
     }
 
     #[test]

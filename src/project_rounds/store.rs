@@ -186,6 +186,19 @@ pub async fn create(
 }
 
 /// Saves an edit if the round is still at `version`.
+/// Whether a panel has been drawn for any application of the round: its experts score against
+/// the round's criteria from then on.
+pub async fn scoring_started(tx: &mut PgConnection, round: &Round) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM expert_draws d JOIN projects p ON p.region_id = d.region_id AND p.id = d.project_id
+                          WHERE p.region_id = $1 AND p.round_id = $2) AS "started!""#,
+        round.region.id.0,
+        round.id.0
+    )
+    .fetch_one(tx)
+    .await
+}
+
 pub async fn update(
     tx: &mut PgConnection,
     ctx: &AuditContext,

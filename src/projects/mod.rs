@@ -616,6 +616,7 @@ fn flash_of(action: ProjectAction) -> Flash {
         ProjectAction::Pass => Flash::ProjectPassed,
         ProjectAction::Return => Flash::ProjectReturned,
         ProjectAction::Reject => Flash::ProjectRejected,
+        ProjectAction::Conclude => Flash::ReviewConcluded,
     }
 }
 

@@ -33,6 +33,7 @@ labelled_enum! {
         Returned => ("returned", "退回修改"),
         Rejected => ("rejected", "不予立项"),
         ExpertReview => ("expert_review", "待专家评审"),
+        Reviewed => ("reviewed", "待立项审定"),
     }
 }
 
@@ -42,6 +43,7 @@ labelled_enum! {
         Pass => ("pass", "初审通过"),
         Return => ("return", "退回修改"),
         Reject => ("reject", "不予立项"),
+        Conclude => ("conclude", "专家评审完成"),
     }
 }
 
@@ -130,7 +132,7 @@ pub const CITY_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] = &trans
 pub const PROVINCE_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] =
     &transitions_for(&[Role::ProvinceOfficer]);
 
-const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 4] {
+const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 5] {
     [
         Transition {
             from: &[S::Draft, S::Returned],
@@ -163,6 +165,15 @@ const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, P
             roles,
             comment_required: true,
             not_by_whoever_took: Some(A::Submit),
+        },
+        // Taken by the panel's last expert to submit a sheet, when every sitting member has.
+        Transition {
+            from: &[S::ExpertReview],
+            action: A::Conclude,
+            to: S::Reviewed,
+            roles: &[Role::Expert],
+            comment_required: false,
+            not_by_whoever_took: None,
         },
     ]
 }

@@ -644,6 +644,64 @@ pub async fn transition(
     Ok(step::record(tx, ctx, &req.by, req.token, &taken, Action::ProjectTransition, format!("/projects/{id}")).await?)
 }
 
+/// The expert review's end: every sitting member of the panel of `id` has submitted a sheet, so
+/// the application moves on to the city's decision. Taken for the panel's last expert to submit,
+/// in a transaction widened to the project's region (`db::widen_to_region`); the project is
+/// locked and read again here, so two experts submitting at once move it once. Answers whether
+/// it moved.
+pub async fn conclude_review(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    id: ProjectId,
+    by: &By<'_>,
+    token: &FormToken,
+) -> Result<Option<Done>, TransitionError> {
+    let project = find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
+    if project.status != ProjectStatus::ExpertReview {
+        return Ok(None);
+    }
+    let waiting = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM panel_members m
+           LEFT JOIN review_sheets s ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.expert_id = m.expert_id
+           WHERE m.region_id = $1 AND m.project_id = $2 AND m.replaced_by IS NULL AND s.submitted_at IS NULL"#,
+        project.region.id.0,
+        id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if waiting > 0 {
+        return Ok(None);
+    }
+    let to = workflow::decide(
+        transitions(project.region.level),
+        project.status,
+        ProjectAction::Conclude,
+        Role::Expert,
+        by.account,
+        "",
+        &[],
+    )
+    .map_err(TransitionError::Refused)?;
+    sqlx::query!(
+        "UPDATE projects SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        id.0,
+        to.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let taken = Taken {
+        region: project.region.id,
+        kind: KIND,
+        id: id.0,
+        from: project.status,
+        to,
+        action: ProjectAction::Conclude,
+        comment: "",
+    };
+    let done = step::record(tx, ctx, by, token, &taken, Action::ProjectTransition, format!("/reviews/{id}")).await?;
+    Ok(Some(done))
+}
+
 /// The applicants a new application may choose: the region's, by name (at most 500).
 pub async fn applicant_choices(
     tx: &mut PgConnection,

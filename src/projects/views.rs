@@ -332,6 +332,36 @@ pub fn return_comment(project: &Project, timeline: &[TimelineLine]) -> Option<(S
         .map(|t| (t.comment.clone(), t.who.clone(), t.at.clone()))
 }
 
+/// The application as its pages read it (`templates/projects/application.html`).
+pub struct ApplicationParts {
+    pub applicant_name: String,
+    pub key_industry: String,
+    pub lines: Vec<LineView>,
+    pub money: Figures,
+    pub indicators: Vec<IndicatorView>,
+    /// The applicant's contact and its page: officers only (experts judge the application, they
+    /// do not call the applicant).
+    pub show_contact: bool,
+}
+
+impl ApplicationParts {
+    pub fn of(project: &Project, industries: &[KeyIndustry], show_contact: bool) -> ApplicationParts {
+        let (lines, money) = money_view(project);
+        ApplicationParts {
+            applicant_name: project.applicant_name(),
+            key_industry: industry_name(industries, project.key_industry.as_deref()),
+            lines,
+            money,
+            indicators: indicator_views(project),
+            show_contact,
+        }
+    }
+
+    pub fn date(&self, d: &Option<NaiveDate>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())
+    }
+}
+
 /// Everything the application's page needs beside the record.
 pub struct Context<'a> {
     pub round: &'a Round,
@@ -349,11 +379,7 @@ pub struct Context<'a> {
 pub struct DetailPage {
     pub layout: Layout,
     pub project: Project,
-    pub applicant_name: String,
-    pub key_industry: String,
-    pub lines: Vec<LineView>,
-    pub money: Figures,
-    pub indicators: Vec<IndicatorView>,
+    pub parts: ApplicationParts,
     pub returned: Option<(String, String, String)>,
     pub editable: bool,
     pub actions: Vec<ActionButton>,
@@ -409,18 +435,13 @@ impl DetailPage {
             .collect();
         let asks_comment =
             actions.iter().any(|a| ProjectAction::parse(a.action).is_some_and(|a| needs_comment(table, a)));
-        let (lines, money) = money_view(&project);
         let kinds = c.round.kinds();
         let pre_review_note =
             project.status == ProjectStatus::Submitted && !c.may_pre_review && may_write(actor, &project.region);
         DetailPage {
             pre_review_note,
             layout: chrome.layout(project.title(), vec![crumb(), Crumb::here(project.title())]),
-            applicant_name: project.applicant_name(),
-            key_industry: industry_name(c.industries, project.key_industry.as_deref()),
-            lines,
-            money,
-            indicators: indicator_views(&project),
+            parts: ApplicationParts::of(&project, c.industries, true),
             returned: return_comment(&project, &c.timeline),
             editable,
             actions,
@@ -442,10 +463,6 @@ impl DetailPage {
             max_size: attachments::human_size(c.max_upload as i64),
             project,
         }
-    }
-
-    pub fn date(&self, d: &Option<NaiveDate>) -> String {
-        d.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())
     }
 }
 
@@ -605,7 +622,7 @@ fn mark(status: ProjectStatus) -> &'static str {
         ProjectStatus::Draft | ProjectStatus::Returned => "草稿",
         ProjectStatus::Submitted => "待初审",
         ProjectStatus::Rejected => "不予立项",
-        ProjectStatus::ExpertReview => "",
+        ProjectStatus::ExpertReview | ProjectStatus::Reviewed => "",
     }
 }
 

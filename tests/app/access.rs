@@ -114,6 +114,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("form_token", token.as_str()), ("reason", "回避")]).await.status().as_u16()
         }
+        // An expert's sheet, posted whole as a draft: an expert not on the panel is not found.
+        "POST" if probe.pattern == "/reviews/{id}" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str()), ("version", "0"), ("intent", "save")])
+                .await
+                .status()
+                .as_u16()
+        }
         "POST" if probe.pattern == "/projects/{id}/attachments" => {
             user.upload(&probe.path, "feasibility_report", "报告.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -236,6 +244,8 @@ async fn every_route_every_role_own_and_other_region() {
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
     let city_other = [403, 404, 403, 403, 403, 403, 403, 403];
     let projects_view = [200, 200, 403, 403, 403, 403, 403, 403];
+    let expert_only = [403, 403, 403, 403, 200, 403, 403, 403];
+    let expert_not_assigned = [403, 403, 403, 403, 404, 403, 403, 403];
     let sys = [403, 403, 403, 403, 403, 200, 403, 403];
     let sys_redirect = [403, 403, 403, 403, 403, 303, 403, 403];
     let sec = [403, 403, 403, 403, 403, 403, 200, 403];
@@ -1359,6 +1369,57 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/projects/{id}/panel/{expert}/replace",
                 path: format!("/projects/{dl_project}/panel/{dl_expert}/replace"),
                 expect: city_other,
+            },
+            // The panel's sheets: officers of the region and the province; experts read only the
+            // projects whose panel they sit on (the matrix's expert sits on none: 404).
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/review",
+                path: format!("/projects/{sy_project}/review"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/review",
+                path: format!("/projects/{dl_project}/review"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/review/print",
+                path: format!("/projects/{sy_project}/review/print"),
+                expect: projects_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/review/print",
+                path: format!("/projects/{dl_project}/review/print"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/reviews", path: "/reviews".into(), expect: expert_only },
+            Probe {
+                method: "GET",
+                pattern: "/reviews/{id}",
+                path: format!("/reviews/{sy_project}"),
+                expect: expert_not_assigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/reviews/{id}",
+                path: format!("/reviews/{sy_project}"),
+                expect: expert_not_assigned,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/reviews/{id}/print",
+                path: format!("/reviews/{dl_project}/print"),
+                expect: expert_not_assigned,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/reviews/{id}/attachments/{file}",
+                path: format!("/reviews/{sy_project}/attachments/{sy_report}"),
+                expect: expert_not_assigned,
             },
             admin("GET", "/admin/account-requests", "/admin/account-requests".into(), sys),
             admin("GET", "/admin/accounts", "/admin/accounts".into(), sys),

@@ -31,6 +31,7 @@ mod plans;
 mod project_rounds;
 mod projects;
 mod province;
+mod reviews;
 mod rls;
 mod rosters;
 mod scale;

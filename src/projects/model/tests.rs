@@ -135,14 +135,23 @@ fn every_transition_allowed_and_refused_by_role_and_state() {
         }
         assert_eq!(t(S::Rejected, A::Submit, me, ""), Err(Refusal::State), "a rejection is final");
         assert_eq!(t(S::ExpertReview, A::Submit, me, ""), Err(Refusal::State));
+        // The review's end is the experts' step, never an officer's.
+        assert_eq!(t(S::ExpertReview, A::Conclude, me, ""), Err(Refusal::Role));
+        // It is the panel's last expert's, from the expert review only.
+        let e = |status| decide(table, status, A::Conclude, Role::Expert, me, "", &[]);
+        assert_eq!(e(S::ExpertReview), Ok(S::Reviewed));
+        for status in [S::Draft, S::Submitted, S::Returned, S::Rejected, S::Reviewed] {
+            assert_eq!(e(status), Err(Refusal::State), "{status:?}");
+        }
+        for action in [A::Submit, A::Pass, A::Return, A::Reject] {
+            assert_eq!(decide(table, S::Submitted, action, Role::Expert, me, "x", &[]), Err(Refusal::Role));
+        }
     }
     // A city's applications are not the province's to handle, nor the other way round; other
     // roles never act on them.
     assert_eq!(decide(CITY_TRANSITIONS, S::Submitted, A::Pass, Role::ProvinceOfficer, me, "", &[]), Err(Refusal::Role));
     assert_eq!(decide(PROVINCE_TRANSITIONS, S::Draft, A::Submit, Role::CityOfficer, me, "", &[]), Err(Refusal::Role));
-    for role in
-        [Role::PartnerOfficer, Role::AgencyOfficer, Role::Expert, Role::SysAdmin, Role::SecurityAdmin, Role::Auditor]
-    {
+    for role in [Role::PartnerOfficer, Role::AgencyOfficer, Role::SysAdmin, Role::SecurityAdmin, Role::Auditor] {
         for action in ProjectAction::ALL {
             for status in ProjectStatus::ALL {
                 assert_eq!(decide(CITY_TRANSITIONS, *status, *action, role, me, "x", &[]), Err(Refusal::Role));

@@ -1,0 +1,234 @@
+//! SQL of scoring sheets. Every function works in the caller's transaction, opened for the
+//! actor's scope: an expert's (`assigned`) sees the projects whose panel they sit on and their
+//! sheets, and writes only their own; officers see their region's (the province every one).
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use sqlx::types::Json;
+
+use super::model::{MemberSheet, Recommendation, Score, Sheet, SheetId, SheetInput};
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::error::WriteError;
+use crate::experts::Specialty;
+use crate::org::{AccountId, RegionId};
+use crate::projects::model::{ProjectId, ProjectStatus};
+use crate::values::{Money, Version};
+
+/// Which member's sheet on which project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SheetKey {
+    pub region: RegionId,
+    pub project: ProjectId,
+    pub expert: i64,
+}
+
+#[derive(Deserialize, Serialize)]
+struct ScoreRow {
+    criterion: i64,
+    score: String,
+}
+
+fn scores_of(rows: Vec<ScoreRow>) -> Result<Vec<Score>, sqlx::Error> {
+    rows.into_iter()
+        .map(|r| {
+            let score = Decimal::from_str(&r.score).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(Score { criterion: r.criterion, score })
+        })
+        .collect()
+}
+
+fn rows_of(scores: &[Score]) -> Vec<ScoreRow> {
+    scores.iter().map(|s| ScoreRow { criterion: s.criterion, score: s.score.to_string() }).collect()
+}
+
+struct SheetRow {
+    id: SheetId,
+    expert_id: i64,
+    scores: Json<Vec<ScoreRow>>,
+    total: Decimal,
+    recommendation: Option<Recommendation>,
+    opinion: String,
+    version: i32,
+    saved_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+}
+
+impl SheetRow {
+    fn into_sheet(self) -> Result<Sheet, sqlx::Error> {
+        Ok(Sheet {
+            id: self.id,
+            expert_id: self.expert_id,
+            scores: scores_of(self.scores.0)?,
+            total: self.total,
+            recommendation: self.recommendation,
+            opinion: self.opinion,
+            version: self.version,
+            saved_at: self.saved_at,
+            submitted_at: self.submitted_at,
+        })
+    }
+}
+
+/// The sheets of a project's panel, in the order they were first saved (replaced members'
+/// included: callers that count take the sitting members' only).
+pub async fn sheets_of(tx: &mut PgConnection, region: RegionId, project: ProjectId) -> Result<Vec<Sheet>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        SheetRow,
+        r#"SELECT id AS "id: SheetId", expert_id, scores AS "scores: Json<Vec<ScoreRow>>", total,
+                  recommendation AS "recommendation: Recommendation", opinion, version, saved_at, submitted_at
+           FROM review_sheets WHERE region_id = $1 AND project_id = $2 ORDER BY id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(tx)
+    .await?;
+    rows.into_iter().map(SheetRow::into_sheet).collect()
+}
+
+/// The panel's members (sitting first) with their sheets, for officers.
+pub async fn members_with_sheets(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+) -> Result<Vec<MemberSheet>, sqlx::Error> {
+    let sheets = sheets_of(tx, region, project).await?;
+    let members = sqlx::query!(
+        r#"SELECT m.expert_id, e.name, e.specialty AS "specialty: Specialty", e.organization, m.replaced_by IS NULL AS "sitting!"
+           FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
+           WHERE m.region_id = $1 AND m.project_id = $2
+           ORDER BY m.replaced_by IS NOT NULL, m.draw_id, e.specialty, e.id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(members
+        .into_iter()
+        .map(|m| MemberSheet {
+            sheet: sheets.iter().find(|s| s.expert_id == m.expert_id).cloned(),
+            expert_id: m.expert_id,
+            name: m.name,
+            specialty: m.specialty,
+            organization: m.organization,
+            sitting: m.sitting,
+        })
+        .collect())
+}
+
+/// A project an expert sits on, as their list shows it.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub project: ProjectId,
+    pub region_name: String,
+    pub round_title: String,
+    pub year: i16,
+    pub applicant_name: Option<String>,
+    pub name: String,
+    pub status: ProjectStatus,
+    pub requested_amount: Money,
+    pub saved_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// The projects whose panel `expert` of `region` sits on, the latest drawn first (at most 200:
+/// an expert sits on a handful a year). Experts never read the draw records themselves.
+pub async fn assignments(tx: &mut PgConnection, region: RegionId, expert: i64) -> Result<Vec<Assignment>, sqlx::Error> {
+    sqlx::query_as!(
+        Assignment,
+        r#"SELECT p.id AS "project: ProjectId", g.name AS region_name, w.title AS round_title, p.year,
+                  a.name AS "applicant_name?", p.name, p.status AS "status: ProjectStatus",
+                  p.requested_amount AS "requested_amount: Money",
+                  s.saved_at AS "saved_at?", s.submitted_at
+           FROM panel_members m
+           JOIN projects p ON p.region_id = m.region_id AND p.id = m.project_id
+           JOIN regions g ON g.id = p.region_id
+           JOIN project_rounds w ON w.region_id = p.region_id AND w.id = p.round_id
+           LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id
+           LEFT JOIN review_sheets s ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.expert_id = m.expert_id
+           WHERE m.region_id = $1 AND m.expert_id = $2 AND m.replaced_by IS NULL
+           ORDER BY m.draw_id DESC, p.id DESC LIMIT 200"#,
+        region.0,
+        expert
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// Saves `key`'s sheet as a draft or submits it: the first save inserts it (the form opened at
+/// version 0), later ones update it at the version the form was opened at. A sheet submitted
+/// meanwhile, or changed in another window, is stale; the database refuses any change to a
+/// submitted sheet in any case. Audited.
+pub async fn save(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    key: SheetKey,
+    version: Version,
+    input: &SheetInput,
+    by: AccountId,
+) -> Result<SheetId, WriteError> {
+    let scores = Json(rows_of(&input.scores));
+    let submitted_by = input.submit.then_some(by.0);
+    let recommendation = input.recommendation.map(Recommendation::as_str);
+    let id = if version.0 == 0 {
+        sqlx::query_scalar!(
+            r#"INSERT INTO review_sheets (region_id, project_id, expert_id, scores, total, recommendation, opinion,
+                                          submitted_at, submitted_by)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END, $9)
+               ON CONFLICT (region_id, project_id, expert_id) DO NOTHING
+               RETURNING id AS "id: SheetId""#,
+            key.region.0,
+            key.project.0,
+            key.expert,
+            scores as _,
+            input.total,
+            recommendation,
+            input.opinion,
+            input.submit,
+            submitted_by
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+    } else {
+        sqlx::query_scalar!(
+            r#"UPDATE review_sheets SET scores = $5, total = $6, recommendation = $7, opinion = $8,
+                      submitted_at = CASE WHEN $9 THEN now() END, submitted_by = $10, version = version + 1,
+                      saved_at = now()
+               WHERE region_id = $1 AND project_id = $2 AND expert_id = $3 AND version = $4 AND submitted_at IS NULL
+               RETURNING id AS "id: SheetId""#,
+            key.region.0,
+            key.project.0,
+            key.expert,
+            version.0,
+            scores as _,
+            input.total,
+            recommendation,
+            input.opinion,
+            input.submit,
+            submitted_by
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+    };
+    let id = id.ok_or(WriteError::Stale)?;
+    #[derive(Serialize)]
+    struct Saved<'a> {
+        expert: i64,
+        total: String,
+        recommendation: Option<&'a str>,
+        scores: &'a [ScoreRow],
+    }
+    let rows = rows_of(&input.scores);
+    let action = if input.submit { Action::ReviewSheetSubmit } else { Action::ReviewSheetSave };
+    let event = Event::new(action).object("review_sheet", id).created(&Saved {
+        expert: key.expert,
+        total: input.total.to_string(),
+        recommendation: input.recommendation.map(Recommendation::label),
+        scores: &rows,
+    });
+    audit::record(tx, ctx, event).await?;
+    Ok(id)
+}
