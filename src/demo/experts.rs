@@ -46,8 +46,14 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
                 // Thirty distinct names: surname and given name stepped by numbers prime to 20.
                 format!("{}{}", super::SURNAMES[(n * 7 + 3) % 20], super::GIVEN[(n * 3 + n / 20) % 20])
             };
-            let (specialty, organizations, titles) =
-                PROFILES[if code == "210100" && k == 0 { 1 } else { n % PROFILES.len() }];
+            // 郑海涛 is 沈阳's one 安全生产 expert taking part, so every 沈阳 panel has him (the
+            // demo expert has work to see); 沈阳's others of that turn are 工伤预防.
+            let profile = match (code, k, n % PROFILES.len()) {
+                ("210100", 0, _) => 1,
+                ("210100", _, 1) => 0,
+                (_, _, p) => p,
+            };
+            let (specialty, organizations, titles) = PROFILES[profile];
             let form = ExpertForm {
                 name,
                 specialty: specialty.into(),
@@ -118,15 +124,15 @@ async fn draw_demo_panels(owner: &PgPool) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("演示抽取失败：{e:?}"))?
             .map_err(|e| anyhow::anyhow!("演示抽取失败：{}", e.message()))?;
         if code == "210100" && !replaced {
-            // Its 安全生产 member: 沈阳's pool has others of that specialty to draw from.
+            // Its 职业卫生 member: 沈阳's pool has others of that specialty to draw from.
             let member: i64 = sqlx::query_scalar!(
                 "SELECT m.expert_id FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
-                 WHERE m.project_id = $1 AND e.specialty = 'work_safety' ORDER BY m.expert_id LIMIT 1",
+                 WHERE m.project_id = $1 AND e.specialty = 'occupational_health' ORDER BY m.expert_id LIMIT 1",
                 id
             )
             .fetch_one(&mut *tx)
             .await?;
-            let reason = "该专家近期参与申报单位的安全评价工作，本人申请回避";
+            let reason = "该专家近期为申报单位开展职业病危害因素检测，本人申请回避";
             crate::projects::panel::draw_for(&mut tx, &demo_context(), &project, &by, Some((member, reason)), day)
                 .await
                 .map_err(|e| anyhow::anyhow!("演示替换失败：{e:?}"))?

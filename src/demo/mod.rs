@@ -8,6 +8,7 @@ pub(crate) mod experts;
 pub(crate) mod meetings;
 pub(crate) mod plans;
 pub(crate) mod projects;
+pub(crate) mod reviews;
 pub(crate) mod rosters;
 
 use std::collections::HashSet;
@@ -107,6 +108,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("experts") {
         experts::seed(owner).await?;
+    }
+    if !done.contains("reviews") {
+        reviews::seed(owner).await?;
     }
     Ok(())
 }

@@ -278,6 +278,8 @@ pub struct Project {
     pub name: String,
     pub project_type: Option<ProjectType>,
     pub key_industry: Option<String>,
+    /// The key industry's name, read with the application (pages that read no list of them).
+    pub key_industry_name: Option<String>,
     pub implementation_mode: Option<ImplementationMode>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,

@@ -43,7 +43,13 @@ pub async fn find(tx: &mut PgConnection, id: ProjectId, lock: bool) -> Result<Op
                   a.legal_representative AS "legal_representative?", a.contact_person AS "contact_person?",
                   a.contact_phone AS "contact_phone?",
                   p.status AS "status: ProjectStatus", p.name, p.project_type AS "project_type: ProjectType",
-                  p.key_industry, p.implementation_mode AS "implementation_mode: super::model::ImplementationMode",
+                  p.key_industry,
+                  CASE WHEN p.key_industry LIKE 'province:%'
+                       THEN (SELECT k.name FROM key_industries k WHERE 'province:' || k.key = p.key_industry)
+                       WHEN p.key_industry LIKE 'region:%'
+                       THEN (SELECT k.name FROM region_key_industries k
+                             WHERE k.region_id = p.region_id AND 'region:' || k.id = p.key_industry) END AS key_industry_name,
+                  p.implementation_mode AS "implementation_mode: super::model::ImplementationMode",
                   p.starts_on, p.ends_on, p.target_group, p.planned_count, p.background, p.content, p.safeguards,
                   p.requested_amount AS "requested_amount: Money", p.first_submitted_at, p.last_submitted_at,
                   p.decided_at, p.created_by, p.version, p.updated_at,
@@ -95,6 +101,7 @@ pub async fn find(tx: &mut PgConnection, id: ProjectId, lock: bool) -> Result<Op
             name: r.name,
             project_type: r.project_type,
             key_industry: r.key_industry,
+            key_industry_name: r.key_industry_name,
             implementation_mode: r.implementation_mode,
             starts_on: r.starts_on,
             ends_on: r.ends_on,

@@ -349,7 +349,10 @@ impl ApplicationParts {
         let (lines, money) = money_view(project);
         ApplicationParts {
             applicant_name: project.applicant_name(),
-            key_industry: industry_name(industries, project.key_industry.as_deref()),
+            key_industry: project
+                .key_industry_name
+                .clone()
+                .unwrap_or_else(|| industry_name(industries, project.key_industry.as_deref())),
             lines,
             money,
             indicators: indicator_views(project),

@@ -27,10 +27,9 @@ use crate::auth::Actor;
 use crate::db;
 use crate::error::AppError;
 use crate::org::RegionId;
-use crate::project_rounds::{self, store as rounds};
+use crate::project_rounds::store as rounds;
 use crate::projects::model::{ProjectId, ProjectStatus};
 use crate::projects::store as projects;
-use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::trail;
 use crate::web::flash::{self, Flash};
@@ -69,39 +68,41 @@ async fn list(State(state): State<AppState>, actor: Actor, chrome: Chrome) -> Re
 
 /// The project an expert sits on, with what its page shows, read in the expert's scope: a
 /// project they do not sit on (or no longer) is not found.
-async fn assigned(
-    tx: &mut PgConnection,
-    actor: &Actor,
-    reference: &Reference,
-    id: ProjectId,
-) -> Result<(Assigned, SheetKey), AppError> {
-    let (region, expert) = me(tx, actor).await?.ok_or(AppError::NotFound)?;
-    let project = projects::find(tx, id, false).await?.filter(|p| p.region.id == region).ok_or(AppError::NotFound)?;
+async fn assigned(tx: &mut PgConnection, actor: &Actor, id: ProjectId) -> Result<Assigned, AppError> {
+    let project = projects::find(tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let region = project.region.id;
     let round = rounds::find(tx, project.round_id).await?.ok_or(AppError::NotFound)?;
-    let industries = project_rounds::industries_for(tx, reference, region, i32::from(project.year)).await?;
     let trail = trail::load(tx, &project.owner()).await?;
-    let sheets = store::sheets_of(tx, region, id).await?;
-    let key = SheetKey { region, project: id, expert };
-    Ok((Assigned { project, round, industries, trail, sheets, me: expert }, key))
+    let (sheets, me) = store::sheets_of(tx, region, id, Some(actor.account_id)).await?;
+    Ok(Assigned { project, round, trail, sheets, me })
+}
+
+/// The member the expert is on `page`'s panel (row-level security showed the project only
+/// because they sit on it; their pool entry says which member they are).
+async fn seat(tx: &mut PgConnection, actor: &Actor, page: &Assigned) -> Result<SheetKey, AppError> {
+    let (region, expert) = me(tx, actor).await?.ok_or(AppError::NotFound)?;
+    if region != page.project.region.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(SheetKey { region, project: page.project.id, expert })
 }
 
 /// The expert's page of an assigned project: the application, its files and history, the sheet.
 async fn review(
     State(state): State<AppState>,
     actor: Actor,
-    Ref(reference): Ref,
     chrome: Chrome,
     Path(id): Path<ProjectId>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let (page, _) = assigned(&mut tx, &actor, &reference, id).await?;
+    let page = assigned(&mut tx, &actor, id).await?;
     tx.commit().await?;
     render(ReviewPage::new(&chrome, page, None, SheetErrors::default()))
 }
 
 /// Why the expert's sheet cannot be saved now, if it cannot.
 fn refusal(page: &Assigned) -> Option<String> {
-    if page.sheets.iter().any(|s| s.expert_id == page.me && s.is_submitted()) {
+    if page.sheets.iter().any(|s| Some(s.expert_id) == page.me && s.is_submitted()) {
         return Some("您的评分表已提交，不能再修改。".into());
     }
     (page.project.status != ProjectStatus::ExpertReview)
@@ -113,7 +114,6 @@ fn refusal(page: &Assigned) -> Option<String> {
 async fn save(
     State(state): State<AppState>,
     actor: Actor,
-    Ref(reference): Ref,
     chrome: Chrome,
     audit: AuditContext,
     Path(id): Path<ProjectId>,
@@ -124,7 +124,8 @@ async fn save(
     if let Claim::Used(url) = once::claim(&mut tx, actor.account_id, &token).await? {
         return Ok(flash::redirect(&url));
     }
-    let (page, key) = assigned(&mut tx, &actor, &reference, id).await?;
+    let page = assigned(&mut tx, &actor, id).await?;
+    let key = seat(&mut tx, &actor, &page).await?;
     if let Some(message) = refusal(&page) {
         return Err(AppError::Refused(message.into()));
     }
@@ -170,16 +171,15 @@ fn concluded(e: TransitionError) -> AppError {
 async fn print_sheet(
     State(state): State<AppState>,
     actor: Actor,
-    Ref(reference): Ref,
     Path(id): Path<ProjectId>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let (page, key) = assigned(&mut tx, &actor, &reference, id).await?;
+    let page = assigned(&mut tx, &actor, id).await?;
     tx.commit().await?;
     let sheet = page
         .sheets
         .iter()
-        .find(|s| s.expert_id == key.expert && s.is_submitted())
+        .find(|s| Some(s.expert_id) == page.me && s.is_submitted())
         .ok_or(AppError::Refused("评分表提交后才能打印。".into()))?;
     render(PrintSheetPage::new(page.project.clone(), &page.round, sheet))
 }

@@ -26,7 +26,7 @@ pub struct SheetKey {
     pub expert: i64,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct ScoreRow {
     criterion: i64,
     score: String,
@@ -74,19 +74,47 @@ impl SheetRow {
 }
 
 /// The sheets of a project's panel, in the order they were first saved (replaced members'
-/// included: callers that count take the sitting members' only).
-pub async fn sheets_of(tx: &mut PgConnection, region: RegionId, project: ProjectId) -> Result<Vec<Sheet>, sqlx::Error> {
-    let rows = sqlx::query_as!(
-        SheetRow,
-        r#"SELECT id AS "id: SheetId", expert_id, scores AS "scores: Json<Vec<ScoreRow>>", total,
-                  recommendation AS "recommendation: Recommendation", opinion, version, saved_at, submitted_at
-           FROM review_sheets WHERE region_id = $1 AND project_id = $2 ORDER BY id"#,
+/// included: callers that count take the sitting members' only), and which member `viewer` is
+/// if they have a sheet among them (an expert's own page finds theirs in the same statement).
+pub async fn sheets_of(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+    viewer: Option<AccountId>,
+) -> Result<(Vec<Sheet>, Option<i64>), sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT s.id AS "id: SheetId", s.expert_id, s.scores AS "scores: Json<Vec<ScoreRow>>", s.total,
+                  s.recommendation AS "recommendation: Recommendation", s.opinion, s.version, s.saved_at, s.submitted_at,
+                  q.account_id IS NOT NULL AS "own!"
+           FROM review_sheets s
+           LEFT JOIN account_requests q ON q.kind = 'expert' AND q.region_id = s.region_id AND q.subject_id = s.expert_id
+                                       AND q.account_id = $3
+           WHERE s.region_id = $1 AND s.project_id = $2 ORDER BY s.id"#,
         region.0,
-        project.0
+        project.0,
+        viewer.map(|a| a.0)
     )
     .fetch_all(tx)
     .await?;
-    rows.into_iter().map(SheetRow::into_sheet).collect()
+    let own = rows.iter().find(|r| r.own).map(|r| r.expert_id);
+    let sheets = rows
+        .into_iter()
+        .map(|r| {
+            SheetRow {
+                id: r.id,
+                expert_id: r.expert_id,
+                scores: r.scores,
+                total: r.total,
+                recommendation: r.recommendation,
+                opinion: r.opinion,
+                version: r.version,
+                saved_at: r.saved_at,
+                submitted_at: r.submitted_at,
+            }
+            .into_sheet()
+        })
+        .collect::<Result<Vec<Sheet>, sqlx::Error>>()?;
+    Ok((sheets, own))
 }
 
 /// The panel's members (sitting first) with their sheets, for officers.
@@ -95,7 +123,7 @@ pub async fn members_with_sheets(
     region: RegionId,
     project: ProjectId,
 ) -> Result<Vec<MemberSheet>, sqlx::Error> {
-    let sheets = sheets_of(tx, region, project).await?;
+    let (sheets, _) = sheets_of(tx, region, project, None).await?;
     let members = sqlx::query!(
         r#"SELECT m.expert_id, e.name, e.specialty AS "specialty: Specialty", e.organization, m.replaced_by IS NULL AS "sitting!"
            FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id

@@ -10,7 +10,6 @@ use super::model::{
 };
 use super::store::Assignment;
 use crate::attachments::{self, KindGroup};
-use crate::key_industries::model::KeyIndustry;
 use crate::project_rounds::model::{Criterion, Round};
 use crate::projects::model::{Project, ProjectStatus};
 use crate::projects::views::ApplicationParts;
@@ -144,16 +143,16 @@ pub struct ReviewPage {
 pub struct Assigned {
     pub project: Project,
     pub round: Round,
-    pub industries: Vec<KeyIndustry>,
     pub trail: Trail,
     pub sheets: Vec<Sheet>,
-    pub me: i64,
+    /// The expert's own member id, once they have a sheet.
+    pub me: Option<i64>,
 }
 
 impl ReviewPage {
     pub fn new(chrome: &Chrome, a: Assigned, form: Option<SheetForm>, errors: SheetErrors) -> ReviewPage {
         let criteria = &a.round.criteria;
-        let own = a.sheets.iter().find(|s| s.expert_id == a.me);
+        let own = a.sheets.iter().find(|s| Some(s.expert_id) == a.me);
         let state = state_of(own);
         let may_score = a.project.status == ProjectStatus::ExpertReview && state != SheetState::Submitted;
         let form = form.unwrap_or_else(|| SheetForm::of(criteria, own));
@@ -173,7 +172,7 @@ impl ReviewPage {
             true => a
                 .sheets
                 .iter()
-                .filter(|s| s.expert_id != a.me && s.is_submitted())
+                .filter(|s| Some(s.expert_id) != a.me && s.is_submitted())
                 .enumerate()
                 .map(|(n, s)| SheetView::of(anonymous(n), criteria, s))
                 .collect(),
@@ -182,7 +181,7 @@ impl ReviewPage {
         let title = a.project.title();
         ReviewPage {
             layout: chrome.layout(title.clone(), vec![Crumb::link("我的评审", "/reviews"), Crumb::here(title)]),
-            parts: ApplicationParts::of(&a.project, &a.industries, false),
+            parts: ApplicationParts::of(&a.project, &[], false),
             timeline: history::timeline::<ProjectStatus, crate::projects::model::ProjectAction>(&a.trail.history),
             files: attachments::group(&a.round.kinds(), &a.trail.files),
             files_base: format!("/reviews/{}", a.project.id),

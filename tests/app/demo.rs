@@ -23,15 +23,26 @@ async fn demo_accounts_sign_in_and_see_the_banner() {
     // Seeding again changes nothing.
     let owner = app.db.owner_pool().await;
     prevention::demo::seed(&owner).await.unwrap();
+    // The listed accounts, and the accounts of the experts who scored (demo_sy_expert_<id>).
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&owner).await.unwrap();
-    assert_eq!(count, ACCOUNTS.len() as i64);
+    let scorers: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts WHERE username LIKE 'demo\\_sy\\_expert\\_%'")
+        .fetch_one(&owner)
+        .await
+        .unwrap();
+    let linked: i64 = sqlx::query_scalar("SELECT count(*) FROM account_requests WHERE account_id IS NOT NULL")
+        .fetch_one(&owner)
+        .await
+        .unwrap();
+    // Seven sheets by others than the demo expert, who may sit on both panels.
+    assert!((4..=7).contains(&scorers) && scorers == linked - 1, "{scorers} scorers, {linked} linked");
+    assert_eq!(count, ACCOUNTS.len() as i64 + scorers);
     // The demo's own changes are in the audit log, so the auditor's pages are alive too.
     let created: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'account.create' AND username = '演示数据'")
             .fetch_one(&owner)
             .await
             .unwrap();
-    assert_eq!(created, ACCOUNTS.len() as i64, "and seeding again wrote no second set");
+    assert_eq!(created, ACCOUNTS.len() as i64 + scorers, "and seeding again wrote no second set");
 }
 
 #[tokio::test]
@@ -206,9 +217,15 @@ async fn the_demo_has_applications_in_every_state_up_to_the_pre_review() {
     let app = TestApp::spawn_demo().await;
     let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
     let list = shenyang.get("/projects").await.text().await.unwrap();
-    for (status, count) in
-        [("全部", 8), ("草稿", 2), ("待初审", 2), ("退回修改", 1), ("不予立项", 1), ("待专家评审", 2)]
-    {
+    for (status, count) in [
+        ("全部", 8),
+        ("草稿", 2),
+        ("待初审", 2),
+        ("退回修改", 1),
+        ("不予立项", 1),
+        ("待专家评审", 1),
+        ("待立项审定", 1),
+    ] {
         assert!(
             list.contains(&format!("{status} <span class=\"badge bg-secondary\">{count}</span>")),
             "{status} {count}"
@@ -269,4 +286,46 @@ async fn the_demo_has_an_expert_pool_with_an_account_and_a_request_waiting() {
             .await
             .unwrap();
     assert_eq!((draws, replacements), (4, 1), "three panels and one replacement");
+}
+
+#[tokio::test]
+async fn the_demo_expert_has_a_panel_scored_in_full_and_one_under_way() {
+    let app = TestApp::spawn_demo().await;
+    let expert = app.login("demo_expert", DEMO_PASSWORD).await.unwrap();
+    let list = expert.get("/reviews").await.text().await.unwrap();
+    assert!(list.contains("已提交") && list.contains("草稿"), "one sheet submitted, one a draft");
+    let sheets: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT p.status, count(*) FILTER (WHERE s.submitted_at IS NOT NULL), count(*) FILTER (WHERE s.submitted_at IS NULL)
+         FROM review_sheets s JOIN projects p ON p.region_id = s.region_id AND p.id = s.project_id
+         GROUP BY p.id, p.status ORDER BY p.id",
+    )
+    .fetch_all(&app.db.superuser_pool().await)
+    .await
+    .unwrap();
+    assert_eq!(
+        sheets,
+        [("reviewed".to_string(), 5, 0), ("expert_review".to_string(), 3, 1)],
+        "the first panel scored in full moved on; the second has three sheets in and a draft"
+    );
+    // The second's spread (87 − 57 = 30) is above the round's 20: flagged for the officers.
+    let officer = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let waiting = officer.get("/projects?status=expert_review").await.text().await.unwrap();
+    let rows = waiting.split("<tbody>").nth(1).unwrap();
+    let id = rows.split("href=\"/projects/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let summary = officer.get(&format!("/projects/{id}/review")).await.text().await.unwrap();
+    assert!(summary.contains("id=\"spread-flag\"") && summary.contains("相差 30 分"));
+    // The members who scored sign in as experts of their own.
+    assert!(app.login(&format!("demo_sy_expert_{}", first_member(&app, &id).await), DEMO_PASSWORD).await.is_ok());
+}
+
+/// A sitting member of project `id`'s panel other than the demo expert.
+async fn first_member(app: &TestApp, id: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT m.expert_id FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
+         WHERE m.project_id = $1::bigint AND m.replaced_by IS NULL AND e.name <> '郑海涛' ORDER BY m.expert_id LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.superuser_pool().await)
+    .await
+    .unwrap()
 }

@@ -52,6 +52,23 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     crate::support::projects::fill(&app.db, project, opens + chrono::Duration::days(30)).await;
     plans::versions_of(&app.db, "210100", "project", project.0, 2, by).await;
     let expert = crate::support::experts::expert(&app.db, "210100", "郑海涛", "work_safety").await;
+    // 郑海涛 sits on the project's panel, with an account of his own.
+    let scorer = app.login_as(Role::Expert, "210100").await;
+    let scorer_id = crate::support::accounts::id_of(&app.db.app_pool().await, &scorer.username).await;
+    exec(
+        &app.db.owner_pool().await,
+        &format!(
+            "SELECT set_config('app.scope', 'province', false);
+             WITH d AS (INSERT INTO expert_draws (region_id, project_id, seed, candidates, mix, picks, drawn_by, drawn_by_name)
+                        SELECT region_id, id, sha256('seed'::bytea), '[]', '[]', ARRAY[{expert}]::bigint[], {by}, '测试'
+                        FROM projects WHERE id = {project} RETURNING region_id, id)
+             INSERT INTO panel_members (region_id, project_id, expert_id, draw_id) SELECT region_id, {project}, {expert}, id FROM d;
+             INSERT INTO account_requests (kind, region_id, subject_id, display_name, requested_by, requested_by_name, account_id, handled_at)
+             SELECT 'expert', region_id, {expert}, '郑海涛', {by}, '测试', {}, now() FROM projects WHERE id = {project};",
+            scorer_id.0
+        ),
+    )
+    .await;
     let pages: Vec<(&TestUser, String)> = vec![
         (&province, "/".into()),
         (&city, "/".into()),
@@ -100,6 +117,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/projects/{project}/print/text")),
         (&city, format!("/projects/{project}/compare")),
         (&city, format!("/projects/{project}/panel")),
+        (&city, format!("/projects/{project}/review")),
+        (&city, format!("/projects/{project}/review/print")),
+        (&scorer, "/reviews".into()),
+        (&scorer, format!("/reviews/{project}")),
         (&city, "/experts".into()),
         (&province, "/experts?specialty=work_safety&available=today".into()),
         (&city, format!("/experts/{expert}")),

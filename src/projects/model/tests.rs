@@ -71,6 +71,7 @@ fn complete() -> Project {
         name: "矿山企业一线班组长工伤预防培训".into(),
         project_type: Some(ProjectType::Training),
         key_industry: Some("province:mining".into()),
+        key_industry_name: None,
         implementation_mode: Some(ImplementationMode::Own),
         starts_on: Some(day(2026, 5, 1)),
         ends_on: Some(day(2026, 12, 31)),
