@@ -60,6 +60,8 @@ pub enum Permission {
     KeepProjects,
     /// Experts: the projects whose panel they sit on, and their own scoring sheets.
     ScoreProjects,
+    /// Province officers: file (备案) the projects the regions approved, or return them.
+    FileProjects,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -94,6 +96,7 @@ impl Role {
             KeepEmployers => matches!(self, CityOfficer | AgencyOfficer),
             ViewProjects | KeepProjects | KeepExperts => matches!(self, CityOfficer | ProvinceOfficer),
             ScoreProjects => self == Expert,
+            FileProjects => self == ProvinceOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -255,6 +258,12 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/projects/{id}/panel/{expert}/replace", Access::Requires(Permission::KeepProjects)),
     rule("GET", "/projects/{id}/review", Access::Requires(Permission::ViewProjects)),
     rule("GET", "/projects/{id}/review/print", Access::Requires(Permission::ViewProjects)),
+    rule("GET", "/projects/{id}/approval", Access::Requires(Permission::ViewProjects)),
+    rule("POST", "/projects/{id}/approval/decide", Access::Requires(Permission::KeepProjects)),
+    rule("POST", "/projects/{id}/approval/objections", Access::Requires(Permission::KeepProjects)),
+    rule("POST", "/projects/{id}/approval/objections/{objection}/answer", Access::Requires(Permission::KeepProjects)),
+    rule("POST", "/projects/{id}/approval/close", Access::Requires(Permission::KeepProjects)),
+    rule("POST", "/projects/{id}/approval/filing", Access::Requires(Permission::FileProjects)),
     rule("GET", "/reviews", Access::Requires(Permission::ScoreProjects)),
     rule("GET", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),
     rule("POST", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),

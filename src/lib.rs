@@ -12,6 +12,7 @@ pub mod macros;
 pub mod access;
 pub mod accounts;
 pub mod applicants;
+pub mod approvals;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -24,6 +25,7 @@ pub mod departments;
 pub mod employers;
 pub mod error;
 pub mod experts;
+pub mod fee;
 pub mod home;
 pub mod import;
 pub mod industries;
@@ -98,6 +100,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(applicants::routes())
         .merge(projects::routes())
         .merge(reviews::routes())
+        .merge(approvals::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

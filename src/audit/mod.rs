@@ -88,6 +88,8 @@ labelled_enum! {
         ExpertReplace => ("expert.replace", "替换评审专家"),
         ReviewSheetSave => ("review_sheet.save", "保存评分表草稿"),
         ReviewSheetSubmit => ("review_sheet.submit", "提交评分表"),
+        ObjectionRecord => ("objection.record", "登记公示异议"),
+        ObjectionAnswer => ("objection.answer", "答复公示异议"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),

@@ -3,6 +3,7 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
+pub(crate) mod approvals;
 pub(crate) mod employers;
 pub(crate) mod experts;
 pub(crate) mod meetings;
@@ -111,6 +112,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("reviews") {
         reviews::seed(owner).await?;
+    }
+    if !done.contains("approvals") {
+        approvals::seed(owner).await?;
     }
     Ok(())
 }

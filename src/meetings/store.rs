@@ -94,6 +94,24 @@ pub async fn of_region(
     .await
 }
 
+/// The region's meetings held from `since` on, newest first (at most 50): those a decision of
+/// the region may name as the one that decided.
+pub async fn recent(
+    tx: &mut PgConnection,
+    region: RegionId,
+    since: NaiveDate,
+) -> Result<Vec<(MeetingId, NaiveDate, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id: MeetingId", held_on, topics FROM meetings
+           WHERE region_id = $1 AND held_on >= $2 ORDER BY held_on DESC, id DESC LIMIT 50"#,
+        region.0,
+        since
+    )
+    .fetch_all(tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.held_on, r.topics)).collect())
+}
+
 /// A line of the province's overview: a region's meetings of a year and its items.
 #[derive(Clone, Debug)]
 pub struct RegionYear {

@@ -68,6 +68,8 @@ pub struct Round {
     pub panel_mix: Vec<Need>,
     /// The spread (highest − lowest total) above which the scores are flagged.
     pub spread_threshold: i16,
+    /// The working days a publicity lasts at least.
+    pub publicity_days: i16,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -177,6 +179,8 @@ pub struct RoundForm {
     #[serde(default)]
     pub spread_threshold: String,
     #[serde(default)]
+    pub publicity_days: String,
+    #[serde(default)]
     pub version: String,
     /// A new round's one-time token (a double click makes one round).
     #[serde(default)]
@@ -194,6 +198,7 @@ impl RoundForm {
             criterion_weight: DEFAULT_CRITERIA.iter().map(|(_, w)| w.to_string()).collect(),
             panel_count: mix_counts(&default_mix()),
             spread_threshold: "20".into(),
+            publicity_days: "5".into(),
             version: "1".into(),
             ..RoundForm::default()
         }
@@ -214,6 +219,7 @@ impl RoundForm {
             criterion_weight: r.criteria.iter().map(|c| c.weight.to_string()).collect(),
             panel_count: mix_counts(&r.panel_mix),
             spread_threshold: r.spread_threshold.to_string(),
+            publicity_days: r.publicity_days.to_string(),
             version: r.version.to_string(),
             form_token: String::new(),
         }
@@ -254,6 +260,13 @@ impl RoundForm {
                 None
             }
         };
+        let publicity_days = match self.publicity_days.trim().parse::<i16>() {
+            Ok(d) if (5..=30).contains(&d) => Some(d),
+            _ => {
+                p.check("publicity_days", false, "公示期应为 5–30 个工作日");
+                None
+            }
+        };
         let version = p.value::<Version>("version", &self.version);
         p.finish(|| {
             Some((
@@ -269,6 +282,7 @@ impl RoundForm {
                     criteria: criteria?,
                     panel_mix: panel_mix?,
                     spread_threshold: spread?,
+                    publicity_days: publicity_days?,
                 },
                 version?,
             ))
@@ -363,6 +377,7 @@ pub struct RoundInput {
     pub criteria: Vec<CriterionInput>,
     pub panel_mix: Vec<Need>,
     pub spread_threshold: i16,
+    pub publicity_days: i16,
 }
 
 /// Whether `input` changes the round's scoring sheet (a criterion added, removed, renamed,
@@ -449,6 +464,7 @@ mod tests {
             criteria: saved.clone(),
             panel_mix: default_mix(),
             spread_threshold: 20,
+            publicity_days: 5,
             version: 1,
             updated_at: Utc::now(),
         };

@@ -21,7 +21,7 @@ pub async fn find(tx: &mut PgConnection, id: RoundId) -> Result<Option<Round>, s
         r#"SELECT p.id AS "id: RoundId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
                   r.level AS "region_level: RegionLevel", p.year, p.title, p.key_industries, p.target_groups, p.guide,
                   p.opens_on, p.closes_on, p.required_kinds, p.version, p.updated_at,
-                  p.panel_mix AS "panel_mix: Json<Vec<Need>>", p.spread_threshold,
+                  p.panel_mix AS "panel_mix: Json<Vec<Need>>", p.spread_threshold, p.publicity_days,
                   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'weight', c.weight)
                                             ORDER BY c.position), '[]')
                    FROM round_criteria c WHERE c.region_id = p.region_id AND c.round_id = p.id) AS "criteria!: Json<Vec<Criterion>>"
@@ -45,6 +45,7 @@ pub async fn find(tx: &mut PgConnection, id: RoundId) -> Result<Option<Round>, s
         criteria: r.criteria.0,
         panel_mix: r.panel_mix.0,
         spread_threshold: r.spread_threshold,
+        publicity_days: r.publicity_days,
         version: r.version,
         updated_at: r.updated_at,
     }))
@@ -108,6 +109,7 @@ struct Record<'a> {
     criteria: Vec<(String, i16)>,
     panel: String,
     spread_threshold: i16,
+    publicity_days: i16,
 }
 
 /// `工伤预防 2、安全生产 1` as the audit log keeps a panel's mix.
@@ -128,6 +130,7 @@ impl<'a> Record<'a> {
             criteria: i.criteria.iter().map(|c| (c.name.as_str().to_string(), c.weight)).collect(),
             panel: mix_text(&i.panel_mix),
             spread_threshold: i.spread_threshold,
+            publicity_days: i.publicity_days,
         }
     }
 
@@ -143,6 +146,7 @@ impl<'a> Record<'a> {
             criteria: r.criteria.iter().map(|c| (c.name.clone(), c.weight)).collect(),
             panel: mix_text(&r.panel_mix),
             spread_threshold: r.spread_threshold,
+            publicity_days: r.publicity_days,
         }
     }
 }
@@ -161,8 +165,8 @@ pub async fn create(
     }
     let id = sqlx::query_scalar!(
         r#"INSERT INTO project_rounds (region_id, year, title, key_industries, target_groups, guide, opens_on, closes_on,
-                                       required_kinds, created_by, panel_mix, spread_threshold)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id AS "id: RoundId""#,
+                                       required_kinds, created_by, panel_mix, spread_threshold, publicity_days)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id AS "id: RoundId""#,
         region.id.0,
         input.year,
         input.title.as_str(),
@@ -174,7 +178,8 @@ pub async fn create(
         &input.required_kinds,
         by.account.0,
         Json(&input.panel_mix) as _,
-        input.spread_threshold
+        input.spread_threshold,
+        input.publicity_days
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -209,7 +214,7 @@ pub async fn update(
     let updated = sqlx::query!(
         "UPDATE project_rounds SET year = $3, title = $4, key_industries = $5, target_groups = $6, guide = $7,
                                    opens_on = $8, closes_on = $9, required_kinds = $10, panel_mix = $11,
-                                   spread_threshold = $12, version = version + 1, updated_at = now()
+                                   spread_threshold = $12, publicity_days = $13, version = version + 1, updated_at = now()
          WHERE id = $1 AND version = $2",
         before.id.0,
         version.0,
@@ -222,7 +227,8 @@ pub async fn update(
         input.closes_on,
         &input.required_kinds,
         Json(&input.panel_mix) as _,
-        input.spread_threshold
+        input.spread_threshold,
+        input.publicity_days
     )
     .execute(&mut *tx)
     .await?;

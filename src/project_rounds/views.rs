@@ -111,7 +111,12 @@ impl DetailPage {
                 let size: u32 = round.panel_mix.iter().map(|n| u32::from(n.count)).sum();
                 let parts: Vec<String> =
                     round.panel_mix.iter().map(|n| format!("{} {} 名", n.specialty.label(), n.count)).collect();
-                format!("每个项目 {size} 名：{}；总分分差超过 {} 分时提示", parts.join("、"), round.spread_threshold)
+                format!(
+                    "每个项目 {size} 名：{}；总分分差超过 {} 分时提示；立项公示不少于 {} 个工作日",
+                    parts.join("、"),
+                    round.spread_threshold,
+                    round.publicity_days
+                )
             },
             may_edit,
             round,

@@ -617,6 +617,11 @@ fn flash_of(action: ProjectAction) -> Flash {
         ProjectAction::Return => Flash::ProjectReturned,
         ProjectAction::Reject => Flash::ProjectRejected,
         ProjectAction::Conclude => Flash::ReviewConcluded,
+        ProjectAction::Approve => Flash::ProjectApproved,
+        ProjectAction::UpholdObjection => Flash::ApprovalReversed,
+        ProjectAction::ClosePublicity => Flash::PublicityClosed,
+        ProjectAction::File => Flash::ProjectFiled,
+        ProjectAction::ReturnFiling => Flash::FilingReturned,
     }
 }
 

@@ -34,6 +34,9 @@ labelled_enum! {
         Rejected => ("rejected", "不予立项"),
         ExpertReview => ("expert_review", "待专家评审"),
         Reviewed => ("reviewed", "待立项审定"),
+        InPublicity => ("in_publicity", "公示中"),
+        AwaitingFiling => ("awaiting_filing", "待省级备案"),
+        Filed => ("filed", "已备案"),
     }
 }
 
@@ -44,6 +47,11 @@ labelled_enum! {
         Return => ("return", "退回修改"),
         Reject => ("reject", "不予立项"),
         Conclude => ("conclude", "专家评审完成"),
+        Approve => ("approve", "同意立项"),
+        UpholdObjection => ("uphold_objection", "异议成立，撤销立项"),
+        ClosePublicity => ("close_publicity", "公示期满"),
+        File => ("file", "备案"),
+        ReturnFiling => ("return_filing", "退回重新审定"),
     }
 }
 
@@ -132,7 +140,10 @@ pub const CITY_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] = &trans
 pub const PROVINCE_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] =
     &transitions_for(&[Role::ProvinceOfficer]);
 
-const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 5] {
+/// Who files a region's approved projects: the province.
+const FILERS: &[Role] = &[Role::ProvinceOfficer];
+
+const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 11] {
     [
         Transition {
             from: &[S::Draft, S::Returned],
@@ -175,6 +186,57 @@ const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, P
             comment_required: false,
             not_by_whoever_took: None,
         },
+        // 审定: the region decides with the approved amounts and the publicity's dates.
+        Transition {
+            from: &[S::Reviewed],
+            action: A::Approve,
+            to: S::InPublicity,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
+        Transition {
+            from: &[S::Reviewed],
+            action: A::Reject,
+            to: S::Rejected,
+            roles,
+            comment_required: true,
+            not_by_whoever_took: None,
+        },
+        // 公示: an objection upheld reverses the approval; otherwise it stands once the period ends.
+        Transition {
+            from: &[S::InPublicity],
+            action: A::UpholdObjection,
+            to: S::Rejected,
+            roles,
+            comment_required: true,
+            not_by_whoever_took: None,
+        },
+        Transition {
+            from: &[S::InPublicity],
+            action: A::ClosePublicity,
+            to: S::AwaitingFiling,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
+        // 备案: the province files it, or returns it to be decided again (never the one who approved it).
+        Transition {
+            from: &[S::AwaitingFiling],
+            action: A::File,
+            to: S::Filed,
+            roles: FILERS,
+            comment_required: false,
+            not_by_whoever_took: Some(A::Approve),
+        },
+        Transition {
+            from: &[S::AwaitingFiling],
+            action: A::ReturnFiling,
+            to: S::Reviewed,
+            roles: FILERS,
+            comment_required: true,
+            not_by_whoever_took: Some(A::Approve),
+        },
     ]
 }
 
@@ -189,6 +251,12 @@ impl ProjectStatus {
     /// The application may be edited (and its files changed).
     pub fn is_open(self) -> bool {
         matches!(self, S::Draft | S::Returned)
+    }
+
+    /// Up to the pre-review: the record page's own 办理 box takes its actions; later steps have
+    /// pages of their own (the panel, the approval).
+    pub fn before_expert_review(self) -> bool {
+        matches!(self, S::Draft | S::Returned | S::Submitted)
     }
 }
 
@@ -298,6 +366,24 @@ pub struct Project {
     pub lines: Vec<BudgetLine>,
     pub indicators: Vec<Indicator>,
     pub milestones: Vec<Milestone>,
+    /// The decision (审定): the approved amount in all and per project year, the joint meeting
+    /// that decided (if any), and the publicity's first and last days.
+    pub approved_amount: Option<Money>,
+    pub approved_years: Vec<ApprovedYear>,
+    pub decision_meeting_id: Option<i64>,
+    /// `2026-11-20 联席会议：…` as the decision names its meeting.
+    pub decision_meeting: Option<String>,
+    pub publicity_starts_on: Option<NaiveDate>,
+    pub publicity_ends_on: Option<NaiveDate>,
+    /// The round's least number of working days of publicity.
+    pub publicity_days: i16,
+}
+
+/// The amount approved for one project year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovedYear {
+    pub project_year: i16,
+    pub amount: Decimal,
 }
 
 impl Project {

@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, QueryBuilder};
 
 use super::model::{
-    ApplicantKind, ApplicantSummary, BudgetLine, DrawRecord, Indicator, KIND, Member, Milestone, Project,
+    ApplicantKind, ApplicantSummary, ApprovedYear, BudgetLine, DrawRecord, Indicator, KIND, Member, Milestone, Project,
     ProjectAction, ProjectId, ProjectInput, ProjectStatus, ProjectType, pre_review_refusal, snapshot,
     submission_problems, transitions,
 };
@@ -63,7 +63,14 @@ pub async fn find(tx: &mut PgConnection, id: ProjectId, lock: bool) -> Result<Op
                    FROM project_indicators i WHERE i.region_id = p.region_id AND i.project_id = p.id) AS "indicators!: Json<Vec<Indicator>>",
                   (SELECT coalesce(json_agg(json_build_object('id', m.id, 'due_on', m.due_on, 'description', m.description)
                                             ORDER BY m.position), '[]')
-                   FROM project_milestones m WHERE m.region_id = p.region_id AND m.project_id = p.id) AS "milestones!: Json<Vec<Milestone>>"
+                   FROM project_milestones m WHERE m.region_id = p.region_id AND m.project_id = p.id) AS "milestones!: Json<Vec<Milestone>>",
+                  p.approved_amount AS "approved_amount: Money", p.decision_meeting_id, p.publicity_starts_on, p.publicity_ends_on,
+                  w.publicity_days,
+                  (SELECT m.held_on::text || ' 联席会议：' || m.topics FROM meetings m
+                   WHERE m.region_id = p.region_id AND m.id = p.decision_meeting_id) AS decision_meeting,
+                  (SELECT coalesce(json_agg(json_build_object('project_year', y.project_year, 'amount', y.amount::text)
+                                            ORDER BY y.project_year), '[]')
+                   FROM project_approved_years y WHERE y.region_id = p.region_id AND y.project_id = p.id) AS "approved_years!: Json<Vec<ApprovedYear>>"
            FROM projects p
            JOIN regions r ON r.id = p.region_id
            JOIN project_rounds w ON w.region_id = p.region_id AND w.id = p.round_id
@@ -120,6 +127,13 @@ pub async fn find(tx: &mut PgConnection, id: ProjectId, lock: bool) -> Result<Op
             lines: r.lines.0,
             indicators: r.indicators.0,
             milestones: r.milestones.0,
+            approved_amount: r.approved_amount,
+            approved_years: r.approved_years.0,
+            decision_meeting_id: r.decision_meeting_id,
+            decision_meeting: r.decision_meeting,
+            publicity_days: r.publicity_days,
+            publicity_starts_on: r.publicity_starts_on,
+            publicity_ends_on: r.publicity_ends_on,
         }
     }))
 }
@@ -599,6 +613,10 @@ pub async fn transition(
         return Ok(Done::Before(outcome));
     }
     let project = find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
+    // After the pre-review every step has a page of its own, which asks for what it needs.
+    if !project.status.before_expert_review() {
+        return Err(TransitionError::Refused(workflow::Refusal::State));
+    }
     let past = history::of(tx, KIND, id.0).await?;
     let to = workflow::decide(
         transitions(project.region.level),

@@ -403,6 +403,14 @@ pub struct DetailPage {
 }
 
 impl DetailPage {
+    /// The approval's page has something to show: the application reached the decision.
+    pub fn after_review(&self) -> bool {
+        matches!(
+            self.project.status,
+            ProjectStatus::Reviewed | ProjectStatus::InPublicity | ProjectStatus::AwaitingFiling | ProjectStatus::Filed
+        ) || self.project.approved_amount.is_some()
+    }
+
     pub fn new(chrome: &Chrome, actor: &Actor, project: Project, c: Context<'_>, feedback: Feedback) -> DetailPage {
         let editable = may_edit(actor, &project);
         let base = format!("/projects/{}", project.id);
@@ -428,6 +436,7 @@ impl DetailPage {
         let table = transitions(project.region.level);
         let actions: Vec<ActionButton> = available(table, project.status, actor.role)
             .into_iter()
+            .filter(|_| project.status.before_expert_review())
             .filter(|a| *a != ProjectAction::Submit || may_write(actor, &project.region))
             .filter(|a| *a == ProjectAction::Submit || c.may_pre_review)
             .map(|a| ActionButton {
@@ -625,7 +634,11 @@ fn mark(status: ProjectStatus) -> &'static str {
         ProjectStatus::Draft | ProjectStatus::Returned => "草稿",
         ProjectStatus::Submitted => "待初审",
         ProjectStatus::Rejected => "不予立项",
-        ProjectStatus::ExpertReview | ProjectStatus::Reviewed => "",
+        ProjectStatus::ExpertReview
+        | ProjectStatus::Reviewed
+        | ProjectStatus::InPublicity
+        | ProjectStatus::AwaitingFiling
+        | ProjectStatus::Filed => "",
     }
 }
 

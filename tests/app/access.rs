@@ -114,6 +114,12 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("form_token", token.as_str()), ("reason", "回避")]).await.status().as_u16()
         }
+        // The approval's steps on a draft: the keepers get the page back with the reason.
+        "POST" if probe.pattern.starts_with("/projects/{id}/approval/") => {
+            let token = prevention::web::once::new_token();
+            let fields = [("form_token", token.as_str()), ("action", "file"), ("answer", "答复"), ("upheld", "no")];
+            user.post_form(&probe.path, &fields).await.status().as_u16()
+        }
         // An expert's sheet, posted whole as a draft: an expert not on the panel is not found.
         "POST" if probe.pattern == "/reviews/{id}" => {
             let token = prevention::web::once::new_token();
@@ -1397,6 +1403,81 @@ async fn every_route_every_role_own_and_other_region() {
                 expect: [200, 404, 403, 403, 403, 403, 403, 403],
             },
             Probe { method: "GET", pattern: "/reviews", path: "/reviews".into(), expect: expert_only },
+            // The approval: read by province and city officers (a draft has none yet: 422); the
+            // region's city officers decide and keep the publicity (on a draft: the page with
+            // the reason); the province files (on a draft: the page with the reason).
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/approval",
+                path: format!("/projects/{sy_project}/approval"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/approval",
+                path: format!("/projects/{dl_project}/approval"),
+                expect: [422, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/decide",
+                path: format!("/projects/{sy_project}/approval/decide"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/decide",
+                path: format!("/projects/{dl_project}/approval/decide"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/objections",
+                path: format!("/projects/{sy_project}/approval/objections"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/objections",
+                path: format!("/projects/{dl_project}/approval/objections"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/objections/{objection}/answer",
+                path: format!("/projects/{sy_project}/approval/objections/1/answer"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/objections/{objection}/answer",
+                path: format!("/projects/{dl_project}/approval/objections/1/answer"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/close",
+                path: format!("/projects/{sy_project}/approval/close"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/close",
+                path: format!("/projects/{dl_project}/approval/close"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/filing",
+                path: format!("/projects/{sy_project}/approval/filing"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/approval/filing",
+                path: format!("/projects/{dl_project}/approval/filing"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
             Probe {
                 method: "GET",
                 pattern: "/reviews/{id}",

@@ -217,15 +217,9 @@ async fn the_demo_has_applications_in_every_state_up_to_the_pre_review() {
     let app = TestApp::spawn_demo().await;
     let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
     let list = shenyang.get("/projects").await.text().await.unwrap();
-    for (status, count) in [
-        ("全部", 8),
-        ("草稿", 2),
-        ("待初审", 2),
-        ("退回修改", 1),
-        ("不予立项", 1),
-        ("待专家评审", 1),
-        ("待立项审定", 1),
-    ] {
+    for (status, count) in
+        [("全部", 8), ("草稿", 2), ("待初审", 2), ("退回修改", 1), ("不予立项", 1), ("待专家评审", 1), ("公示中", 1)]
+    {
         assert!(
             list.contains(&format!("{status} <span class=\"badge bg-secondary\">{count}</span>")),
             "{status} {count}"
@@ -304,8 +298,8 @@ async fn the_demo_expert_has_a_panel_scored_in_full_and_one_under_way() {
     .unwrap();
     assert_eq!(
         sheets,
-        [("reviewed".to_string(), 5, 0), ("expert_review".to_string(), 3, 1)],
-        "the first panel scored in full moved on; the second has three sheets in and a draft"
+        [("in_publicity".to_string(), 5, 0), ("expert_review".to_string(), 3, 1)],
+        "the first panel scored in full moved on (and was decided since); the second has three sheets in and a draft"
     );
     // The second's spread (87 − 57 = 30) is above the round's 20: flagged for the officers.
     let officer = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
@@ -328,4 +322,28 @@ async fn first_member(app: &TestApp, id: &str) -> i64 {
     .fetch_one(&app.db.superuser_pool().await)
     .await
     .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_has_an_application_in_publicity_with_an_objection_answered() {
+    let app = TestApp::spawn_demo().await;
+    let officer = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = officer.get("/projects?status=in_publicity").await.text().await.unwrap();
+    let rows = list.split("<tbody>").nth(1).unwrap();
+    let id = rows.split("href=\"/projects/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let page = officer.get(&format!("/projects/{id}/approval")).await.text().await.unwrap();
+    assert!(page.contains("审定结果") && page.contains("联席会议") && page.contains("不成立"), "{page}");
+    let (approved, requested, objections): (rust_decimal::Decimal, rust_decimal::Decimal, i64) = sqlx::query_as(
+        "SELECT p.approved_amount, p.requested_amount, (SELECT count(*) FROM project_objections o WHERE o.project_id = p.id)
+         FROM projects p WHERE p.id = $1::bigint",
+    )
+    .bind(&id)
+    .fetch_one(&app.db.superuser_pool().await)
+    .await
+    .unwrap();
+    assert!(
+        approved <= requested && approved > requested - rust_decimal::Decimal::from(1000),
+        "{approved} of {requested}"
+    );
+    assert_eq!(objections, 1);
 }

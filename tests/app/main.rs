@@ -5,6 +5,7 @@ mod support;
 mod access;
 mod admins;
 mod applicants;
+mod approvals;
 mod attachments;
 mod auditor;
 mod auth;

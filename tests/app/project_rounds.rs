@@ -38,6 +38,7 @@ async fn a_round_needs_weights_summing_to_one_hundred() {
         ("panel_count", "1"),
         ("panel_count", "0"),
         ("spread_threshold", "20"),
+        ("publicity_days", "5"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

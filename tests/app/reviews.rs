@@ -305,6 +305,7 @@ async fn lock_attempt(p: &Panel) -> String {
         ("closes_on", &closes),
         ("key_industry", "province:mining"),
         ("spread_threshold", "20"),
+        ("publicity_days", "5"),
     ];
     for kind in ["feasibility_report", "implementation_plan", "cost_note", "legal_person"] {
         fields.push(("required", kind));

@@ -172,7 +172,10 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         (rows.len() as i64, reproduced)
     };
     assert!(panels > 0 && reproduced, "{panels} panels drawn, each reproducible from its record");
-    assert_eq!(statuses, ["draft", "expert_review", "rejected", "returned", "reviewed", "submitted"]);
+    assert_eq!(
+        statuses,
+        ["draft", "expert_review", "filed", "in_publicity", "rejected", "returned", "reviewed", "submitted"]
+    );
     // Sheets: totals add up within the weights; an application moved on only with every sheet in.
     let (sheets, wrong_totals, moved_early): (i64, i64, i64) = {
         let mut tx =
@@ -184,7 +187,7 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
                     (SELECT count(*) FROM review_sheets s
                      WHERE s.total <> (SELECT coalesce(sum((x ->> 'score')::numeric), 0) FROM jsonb_array_elements(s.scores) x)
                         OR s.total > 100),
-                    (SELECT count(*) FROM projects p WHERE p.status = 'reviewed' AND EXISTS (
+                    (SELECT count(*) FROM projects p WHERE p.status IN ('reviewed', 'in_publicity', 'filed') AND EXISTS (
                         SELECT 1 FROM panel_members m LEFT JOIN review_sheets s
                           ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.expert_id = m.expert_id
                         WHERE m.project_id = p.id AND s.submitted_at IS NULL))",

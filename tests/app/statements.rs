@@ -52,6 +52,11 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     crate::support::projects::fill(&app.db, project, opens + chrono::Duration::days(30)).await;
     plans::versions_of(&app.db, "210100", "project", project.0, 2, by).await;
     let expert = crate::support::experts::expert(&app.db, "210100", "郑海涛", "work_safety").await;
+    // An application waiting for the decision (the approval page with its form).
+    let decided = crate::support::projects::draft(&app.db, round, applicant, by).await;
+    crate::support::projects::fill(&app.db, decided, opens + chrono::Duration::days(30)).await;
+    exec(&app.db.superuser_pool().await, &format!("UPDATE projects SET status = 'reviewed' WHERE id = {decided}"))
+        .await;
     // 郑海涛 sits on the project's panel, with an account of his own.
     let scorer = app.login_as(Role::Expert, "210100").await;
     let scorer_id = crate::support::accounts::id_of(&app.db.app_pool().await, &scorer.username).await;
@@ -119,6 +124,8 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, format!("/projects/{project}/panel")),
         (&city, format!("/projects/{project}/review")),
         (&city, format!("/projects/{project}/review/print")),
+        (&city, format!("/projects/{decided}/approval")),
+        (&province, format!("/projects/{decided}/approval")),
         (&scorer, "/reviews".into()),
         (&scorer, format!("/reviews/{project}")),
         (&city, "/experts".into()),

@@ -27,6 +27,7 @@ fn round() -> Round {
         criteria: Vec::new(),
         panel_mix: crate::project_rounds::model::default_mix(),
         spread_threshold: 20,
+        publicity_days: 5,
         version: 1,
         updated_at: Utc::now(),
     }
@@ -90,6 +91,13 @@ fn complete() -> Project {
         lines: vec![line(1, 1, "45.50", "600"), line(2, 1, "3000", "12")],
         indicators: vec![indicator(1, 1, Level2::Quantity), indicator(2, 1, Level2::Social)],
         milestones: vec![Milestone { id: 1, due_on: Some(day(2026, 6, 30)), description: "完成前 6 期".into() }],
+        approved_amount: None,
+        approved_years: Vec::new(),
+        decision_meeting_id: None,
+        decision_meeting: None,
+        publicity_starts_on: None,
+        publicity_ends_on: None,
+        publicity_days: 5,
     }
 }
 
@@ -391,4 +399,48 @@ fn indicator_kinds_pair_each_level_two_with_its_level_one() {
     }
     assert_eq!(Level2::from_key("satisfaction.quantity"), None);
     assert_eq!(indicator(1, 1, Level2::Quality).target(), "≥ 500人次");
+}
+
+#[test]
+fn the_approval_by_role_and_state() {
+    let (approver, other) = (AccountId(1), AccountId(2));
+    let approved_by_approver = [PastStep { action: A::Approve, by: approver }];
+    for (table, keeper) in [(CITY_TRANSITIONS, Role::CityOfficer), (PROVINCE_TRANSITIONS, Role::ProvinceOfficer)] {
+        let t =
+            |status, action, role, by, comment| decide(table, status, action, role, by, comment, &approved_by_approver);
+        // 审定 by the region's keepers, from 待立项审定 only.
+        assert_eq!(t(S::Reviewed, A::Approve, keeper, approver, ""), Ok(S::InPublicity));
+        assert_eq!(t(S::Reviewed, A::Reject, keeper, approver, ""), Err(Refusal::CommentRequired));
+        assert_eq!(t(S::Reviewed, A::Reject, keeper, approver, "不符合重点领域"), Ok(S::Rejected));
+        for status in [S::Draft, S::Submitted, S::ExpertReview, S::InPublicity, S::AwaitingFiling, S::Filed] {
+            assert_eq!(t(status, A::Approve, keeper, approver, ""), Err(Refusal::State), "{status:?}");
+        }
+        // 公示: an upheld objection (its answer the reason) or the period's close.
+        assert_eq!(t(S::InPublicity, A::UpholdObjection, keeper, approver, "属实"), Ok(S::Rejected));
+        assert_eq!(t(S::InPublicity, A::UpholdObjection, keeper, approver, ""), Err(Refusal::CommentRequired));
+        assert_eq!(t(S::InPublicity, A::ClosePublicity, keeper, approver, ""), Ok(S::AwaitingFiling));
+        assert_eq!(t(S::Reviewed, A::ClosePublicity, keeper, approver, ""), Err(Refusal::State));
+        // 备案 by the province, never by whoever approved.
+        assert_eq!(t(S::AwaitingFiling, A::File, Role::ProvinceOfficer, other, ""), Ok(S::Filed));
+        assert_eq!(t(S::AwaitingFiling, A::File, Role::ProvinceOfficer, approver, ""), Err(Refusal::SameActor));
+        assert_eq!(
+            t(S::AwaitingFiling, A::ReturnFiling, Role::ProvinceOfficer, other, ""),
+            Err(Refusal::CommentRequired)
+        );
+        assert_eq!(t(S::AwaitingFiling, A::ReturnFiling, Role::ProvinceOfficer, other, "金额不符"), Ok(S::Reviewed));
+        assert_eq!(t(S::InPublicity, A::File, Role::ProvinceOfficer, other, ""), Err(Refusal::State));
+        for role in [Role::PartnerOfficer, Role::AgencyOfficer, Role::Expert, Role::SysAdmin, Role::Auditor] {
+            for action in [A::Approve, A::UpholdObjection, A::ClosePublicity, A::File, A::ReturnFiling] {
+                assert_eq!(t(S::Reviewed, action, role, other, "x"), Err(Refusal::Role), "{role:?} {action:?}");
+            }
+        }
+    }
+    // A city does not file its own.
+    assert_eq!(
+        decide(CITY_TRANSITIONS, S::AwaitingFiling, A::File, Role::CityOfficer, AccountId(9), "", &[]),
+        Err(Refusal::Role)
+    );
+    // The pre-review's box takes none of these steps.
+    assert!(S::Draft.before_expert_review() && S::Submitted.before_expert_review());
+    assert!(!S::Reviewed.before_expert_review() && !S::InPublicity.before_expert_review());
 }

@@ -1,0 +1,234 @@
+//! SQL of a project's approval. Every write locks the project, decides its transition with the
+//! workflow table, and records history and audit in the caller's transaction.
+
+use sqlx::PgConnection;
+
+use super::model::{Approval, NewObjection, Objection, ObjectionId};
+use crate::audit::{self, Action, AuditContext, Event};
+use crate::error::WriteError;
+use crate::org::{RegionId, Role};
+use crate::projects::model::{KIND, Project, ProjectAction, ProjectId, ProjectStatus, transitions};
+use crate::projects::store as projects;
+use crate::web::once::{self, Claim, FormToken};
+use crate::workflow::history;
+use crate::workflow::step::{self, Taken};
+use crate::workflow::{self, By, Done, TransitionError};
+
+/// A project's objections, oldest first.
+pub async fn objections_of(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+) -> Result<Vec<Objection>, sqlx::Error> {
+    sqlx::query_as!(
+        Objection,
+        r#"SELECT id AS "id: ObjectionId", received_on, objector, content, recorded_by_name, answer, upheld,
+                  answered_by_name, answered_at
+           FROM project_objections WHERE region_id = $1 AND project_id = $2 ORDER BY id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// A step taken: the form's token, who, the action and its opinion.
+pub struct Step<'a> {
+    pub by: By<'a>,
+    pub token: &'a FormToken,
+    pub action: ProjectAction,
+    pub comment: &'a str,
+}
+
+/// Decides `step` on `project` (locked by the caller) with the workflow table (role, status,
+/// four eyes): the status it moves to.
+async fn decide_on(
+    tx: &mut PgConnection,
+    project: &Project,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<ProjectStatus, TransitionError> {
+    let past = history::of(tx, KIND, project.id.0).await?;
+    workflow::decide(
+        transitions(project.region.level),
+        project.status,
+        step.action,
+        role,
+        step.by.account,
+        step.comment,
+        &history::past_steps::<ProjectAction>(&past),
+    )
+    .map_err(TransitionError::Refused)
+}
+
+/// Claims the form's token, locks the project and decides `step` on it: the project and the
+/// status it moves to, or where the first post of the same form led.
+async fn begin_step(
+    tx: &mut PgConnection,
+    id: ProjectId,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Result<(Project, ProjectStatus), Done>, TransitionError> {
+    if let Claim::Used(outcome) = once::claim(tx, step.by.account, step.token).await? {
+        return Ok(Err(Done::Before(outcome)));
+    }
+    let project = projects::find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
+    let to = decide_on(tx, &project, role, step).await?;
+    Ok(Ok((project, to)))
+}
+
+/// A transition on `project`, locked by the caller, whose form's token the caller claimed.
+pub async fn take_locked(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    let to = decide_on(tx, project, role, step).await?;
+    finish_step(tx, ctx, project, to, step).await
+}
+
+async fn finish_step(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    to: ProjectStatus,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    sqlx::query!(
+        "UPDATE projects SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        project.id.0,
+        to.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let taken = Taken {
+        region: project.region.id,
+        kind: KIND,
+        id: project.id.0,
+        from: project.status,
+        to,
+        action: step.action,
+        comment: step.comment,
+    };
+    let url = format!("/projects/{}/approval", project.id);
+    Ok(step::record(tx, ctx, &step.by, step.token, &taken, Action::ProjectTransition, url).await?)
+}
+
+/// A transition of the approval that needs nothing but its opinion: not approving (不予立项),
+/// the publicity's close (checked by the caller), the province's filing or return.
+pub async fn take(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    id: ProjectId,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    let (project, to) = match begin_step(tx, id, role, step).await? {
+        Ok(decided) => decided,
+        Err(done) => return Ok(done),
+    };
+    finish_step(tx, ctx, &project, to, step).await
+}
+
+/// 同意立项: the approved amounts (checked against the fee's budget by the caller), the meeting,
+/// the publicity's dates, and the move to 公示中, together.
+pub async fn approve(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    id: ProjectId,
+    role: Role,
+    approval: &Approval,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    let (project, to) = match begin_step(tx, id, role, step).await? {
+        Ok(decided) => decided,
+        Err(done) => return Ok(done),
+    };
+    let region = project.region.id.0;
+    sqlx::query!("DELETE FROM project_approved_years WHERE region_id = $1 AND project_id = $2", region, id.0)
+        .execute(&mut *tx)
+        .await?;
+    let (years, amounts): (Vec<i16>, Vec<rust_decimal::Decimal>) = approval.years.iter().copied().unzip();
+    sqlx::query!(
+        "INSERT INTO project_approved_years (region_id, project_id, project_year, amount)
+         SELECT $1, $2, y, a FROM unnest($3::smallint[], $4::numeric[]) AS x(y, a)",
+        region,
+        id.0,
+        &years,
+        &amounts
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE projects SET approved_amount = $2, decision_meeting_id = $3, publicity_starts_on = $4,
+                             publicity_ends_on = $5, decided_at = now()
+         WHERE id = $1",
+        id.0,
+        approval.total,
+        approval.meeting,
+        approval.starts_on,
+        approval.ends_on
+    )
+    .execute(&mut *tx)
+    .await?;
+    finish_step(tx, ctx, &project, to, step).await
+}
+
+/// Records an objection received during the publicity (the project locked, still in it).
+pub async fn record_objection(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    objection: &NewObjection,
+    by: &By<'_>,
+) -> Result<ObjectionId, WriteError> {
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO project_objections (region_id, project_id, received_on, objector, content, recorded_by,
+                                           recorded_by_name)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS "id: ObjectionId""#,
+        project.region.id.0,
+        project.id.0,
+        objection.received_on,
+        objection.objector,
+        objection.content,
+        by.account.0,
+        by.name
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let detail = format!("{} 收到 {} 的异议：{}", objection.received_on, objection.objector, objection.content);
+    audit::record(tx, ctx, Event::new(Action::ObjectionRecord).object(KIND, project.id).detail(detail)).await?;
+    Ok(id)
+}
+
+/// Answers an open objection; the caller reverses the approval when it is upheld.
+pub async fn answer_objection(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    objection: ObjectionId,
+    (answer, upheld): (&str, bool),
+    by: &By<'_>,
+) -> Result<(), WriteError> {
+    let answered = sqlx::query!(
+        "UPDATE project_objections SET answer = $4, upheld = $5, answered_by = $6, answered_by_name = $7, answered_at = now()
+         WHERE region_id = $1 AND project_id = $2 AND id = $3 AND upheld IS NULL",
+        project.region.id.0,
+        project.id.0,
+        objection.0,
+        answer,
+        upheld,
+        by.account.0,
+        by.name
+    )
+    .execute(&mut *tx)
+    .await?;
+    if answered.rows_affected() == 0 {
+        return Err(WriteError::Stale);
+    }
+    let detail = format!("异议 {objection}：{}；{answer}", if upheld { "成立" } else { "不成立" });
+    audit::record(tx, ctx, Event::new(Action::ObjectionAnswer).object(KIND, project.id).detail(detail)).await?;
+    Ok(())
+}
