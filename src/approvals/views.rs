@@ -163,6 +163,11 @@ impl ApprovalPage {
         self.project.status == ProjectStatus::InPublicity
     }
 
+    /// The publicity's last day has passed (the close is offered).
+    pub fn closable(&self) -> bool {
+        self.project.publicity_ends_on.is_some_and(|e| time::today() > e)
+    }
+
     pub fn decided(&self) -> bool {
         self.project.approved_amount.is_some()
     }
