@@ -11,6 +11,7 @@ pub mod macros;
 
 pub mod access;
 pub mod accounts;
+pub mod agreements;
 pub mod applicants;
 pub mod approvals;
 pub mod attachments;
@@ -101,6 +102,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(projects::routes())
         .merge(reviews::routes())
         .merge(approvals::routes())
+        .merge(agreements::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

@@ -18,7 +18,6 @@ use axum_extra::extract::Form;
 use chrono::{Datelike, Duration};
 
 use self::model::{AnswerForm, Context, Decision, DecisionForm, ObjectionForm, ObjectionId, close_refusal};
-use self::store::Step;
 use self::views::{Approval, ApprovalPage, Feedback, Offers};
 use crate::access::Permission;
 use crate::audit::AuditContext;
@@ -27,6 +26,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::projects::model::{Project, ProjectAction, ProjectId, ProjectStatus, may_write};
 use crate::projects::store as projects;
+use crate::projects::store::Step;
 use crate::state::AppState;
 use crate::values::time;
 use crate::web::deadline::Calendar;
@@ -198,12 +198,24 @@ async fn decide(
                 let feedback = Feedback { decision: Some(form), problem: Some(message), ..Feedback::default() };
                 return render(ApprovalPage::new(&chrome, approval, offers, feedback));
             }
-            let step = Step { by, token: &token, action: ProjectAction::Approve, comment: &a.comment };
+            let step = Step {
+                by,
+                token: &token,
+                action: ProjectAction::Approve,
+                comment: &a.comment,
+                url: format!("/projects/{id}/approval"),
+            };
             store::approve(&mut tx, &audit, id, actor.role, a, &step).await
         }
         Decision::Reject { reason } => {
-            let step = Step { by, token: &token, action: ProjectAction::Reject, comment: reason };
-            store::take(&mut tx, &audit, id, actor.role, &step).await
+            let step = Step {
+                by,
+                token: &token,
+                action: ProjectAction::Reject,
+                comment: reason,
+                url: format!("/projects/{id}/approval"),
+            };
+            crate::projects::store::take(&mut tx, &audit, id, actor.role, &step).await
         }
     };
     match refused(result)? {
@@ -313,8 +325,14 @@ async fn answer(
         return Ok(flash::redirect_with(&format!("{url}#objections"), Flash::ObjectionAnswered));
     }
     // The token was claimed above: the transition records its outcome with it.
-    let step = Step { by, token: &token, action: ProjectAction::UpholdObjection, comment: &answer };
-    let result = store::take_locked(&mut tx, &audit, &project, actor.role, &step).await;
+    let step = Step {
+        by,
+        token: &token,
+        action: ProjectAction::UpholdObjection,
+        comment: &answer,
+        url: format!("/projects/{id}/approval"),
+    };
+    let result = crate::projects::store::take_locked(&mut tx, &audit, &project, actor.role, &step).await;
     match refused(result)? {
         Ok(done) => {
             tx.commit().await?;
@@ -355,8 +373,14 @@ async fn close(
         return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
     }
     let by = By { account: actor.account_id, name: &actor.display_name };
-    let step = Step { by, token: &token, action: ProjectAction::ClosePublicity, comment: "" };
-    match refused(store::take_locked(&mut tx, &audit, &project, actor.role, &step).await)? {
+    let step = Step {
+        by,
+        token: &token,
+        action: ProjectAction::ClosePublicity,
+        comment: "",
+        url: format!("/projects/{id}/approval"),
+    };
+    match refused(crate::projects::store::take_locked(&mut tx, &audit, &project, actor.role, &step).await)? {
         Ok(done) => {
             tx.commit().await?;
             Ok(redirect(done, Flash::PublicityClosed))
@@ -382,9 +406,10 @@ async fn file(
         return Err(AppError::Refused("请选择备案或退回重新审定。".into()));
     }
     let by = By { account: actor.account_id, name: &actor.display_name };
-    let step = Step { by, token: &token, action, comment: form.comment.trim() };
+    let step =
+        Step { by, token: &token, action, comment: form.comment.trim(), url: format!("/projects/{id}/approval") };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let result = store::take(&mut tx, &audit, id, actor.role, &step).await.map_err(|e| match e {
+    let result = crate::projects::store::take(&mut tx, &audit, id, actor.role, &step).await.map_err(|e| match e {
         TransitionError::Refused(Refusal::SameActor) => {
             TransitionError::Incomplete(vec!["备案须由作出立项决定以外的另一位工作人员办理。".to_string().into()])
         }

@@ -7,12 +7,9 @@ use super::model::{Approval, NewObjection, Objection, ObjectionId};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::WriteError;
 use crate::org::{RegionId, Role};
-use crate::projects::model::{KIND, Project, ProjectAction, ProjectId, ProjectStatus, transitions};
-use crate::projects::store as projects;
-use crate::web::once::{self, Claim, FormToken};
-use crate::workflow::history;
-use crate::workflow::step::{self, Taken};
-use crate::workflow::{self, By, Done, TransitionError};
+use crate::projects::model::{KIND, Project, ProjectId};
+use crate::projects::store::{self as projects, Step};
+use crate::workflow::{By, Done, TransitionError};
 
 /// A project's objections, oldest first.
 pub async fn objections_of(
@@ -32,106 +29,6 @@ pub async fn objections_of(
     .await
 }
 
-/// A step taken: the form's token, who, the action and its opinion.
-pub struct Step<'a> {
-    pub by: By<'a>,
-    pub token: &'a FormToken,
-    pub action: ProjectAction,
-    pub comment: &'a str,
-}
-
-/// Decides `step` on `project` (locked by the caller) with the workflow table (role, status,
-/// four eyes): the status it moves to.
-async fn decide_on(
-    tx: &mut PgConnection,
-    project: &Project,
-    role: Role,
-    step: &Step<'_>,
-) -> Result<ProjectStatus, TransitionError> {
-    let past = history::of(tx, KIND, project.id.0).await?;
-    workflow::decide(
-        transitions(project.region.level),
-        project.status,
-        step.action,
-        role,
-        step.by.account,
-        step.comment,
-        &history::past_steps::<ProjectAction>(&past),
-    )
-    .map_err(TransitionError::Refused)
-}
-
-/// Claims the form's token, locks the project and decides `step` on it: the project and the
-/// status it moves to, or where the first post of the same form led.
-async fn begin_step(
-    tx: &mut PgConnection,
-    id: ProjectId,
-    role: Role,
-    step: &Step<'_>,
-) -> Result<Result<(Project, ProjectStatus), Done>, TransitionError> {
-    if let Claim::Used(outcome) = once::claim(tx, step.by.account, step.token).await? {
-        return Ok(Err(Done::Before(outcome)));
-    }
-    let project = projects::find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
-    let to = decide_on(tx, &project, role, step).await?;
-    Ok(Ok((project, to)))
-}
-
-/// A transition on `project`, locked by the caller, whose form's token the caller claimed.
-pub async fn take_locked(
-    tx: &mut PgConnection,
-    ctx: &AuditContext,
-    project: &Project,
-    role: Role,
-    step: &Step<'_>,
-) -> Result<Done, TransitionError> {
-    let to = decide_on(tx, project, role, step).await?;
-    finish_step(tx, ctx, project, to, step).await
-}
-
-async fn finish_step(
-    tx: &mut PgConnection,
-    ctx: &AuditContext,
-    project: &Project,
-    to: ProjectStatus,
-    step: &Step<'_>,
-) -> Result<Done, TransitionError> {
-    sqlx::query!(
-        "UPDATE projects SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
-        project.id.0,
-        to.as_str()
-    )
-    .execute(&mut *tx)
-    .await?;
-    let taken = Taken {
-        region: project.region.id,
-        kind: KIND,
-        id: project.id.0,
-        from: project.status,
-        to,
-        action: step.action,
-        comment: step.comment,
-    };
-    let url = format!("/projects/{}/approval", project.id);
-    Ok(step::record(tx, ctx, &step.by, step.token, &taken, Action::ProjectTransition, url).await?)
-}
-
-/// A transition of the approval that needs nothing but its opinion: not approving (不予立项),
-/// the publicity's close (checked by the caller), the province's filing or return.
-pub async fn take(
-    tx: &mut PgConnection,
-    ctx: &AuditContext,
-    id: ProjectId,
-    role: Role,
-    step: &Step<'_>,
-) -> Result<Done, TransitionError> {
-    let (project, to) = match begin_step(tx, id, role, step).await? {
-        Ok(decided) => decided,
-        Err(done) => return Ok(done),
-    };
-    finish_step(tx, ctx, &project, to, step).await
-}
-
 /// 同意立项: the approved amounts (checked against the fee's budget by the caller), the meeting,
 /// the publicity's dates, and the move to 公示中, together.
 pub async fn approve(
@@ -142,7 +39,7 @@ pub async fn approve(
     approval: &Approval,
     step: &Step<'_>,
 ) -> Result<Done, TransitionError> {
-    let (project, to) = match begin_step(tx, id, role, step).await? {
+    let (project, to) = match projects::begin_step(tx, id, role, step).await? {
         Ok(decided) => decided,
         Err(done) => return Ok(done),
     };
@@ -173,7 +70,7 @@ pub async fn approve(
     )
     .execute(&mut *tx)
     .await?;
-    finish_step(tx, ctx, &project, to, step).await
+    projects::finish_step(tx, ctx, &project, to, step).await
 }
 
 /// Records an objection received during the publicity (the project locked, still in it).

@@ -90,6 +90,7 @@ labelled_enum! {
         ReviewSheetSubmit => ("review_sheet.submit", "提交评分表"),
         ObjectionRecord => ("objection.record", "登记公示异议"),
         ObjectionAnswer => ("objection.answer", "答复公示异议"),
+        AgreementSave => ("agreement.save", "保存项目协议"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),

@@ -11,10 +11,11 @@ use sqlx::PgPool;
 use super::demo_context;
 use super::plans::account;
 use crate::approvals::model::{Approval, NewObjection, earliest_end};
-use crate::approvals::store::{self, Step};
+use crate::approvals::store;
 use crate::db::{self, DbActor, Scope};
 use crate::org::Role;
 use crate::projects::model::{ProjectAction, ProjectId};
+use crate::projects::store::Step;
 use crate::values::time;
 use crate::web::once::{FormToken, new_token};
 use crate::workflow::By;
@@ -63,7 +64,13 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             comment: "经市工伤预防联席会议研究，同意立项；第一年度费用按千元取整核定。".into(),
         };
         let token = FormToken::parse(&new_token())?;
-        let step = Step { by: by.clone(), token: &token, action: ProjectAction::Approve, comment: &approval.comment };
+        let step = Step {
+            by: by.clone(),
+            token: &token,
+            action: ProjectAction::Approve,
+            comment: &approval.comment,
+            url: format!("/projects/{id}/approval"),
+        };
         store::approve(&mut tx, &demo_context(), id, Role::CityOfficer, &approval, &step)
             .await
             .map_err(|e| anyhow::anyhow!("演示立项失败：{e:?}"))?;

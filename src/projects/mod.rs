@@ -622,6 +622,7 @@ fn flash_of(action: ProjectAction) -> Flash {
         ProjectAction::ClosePublicity => Flash::PublicityClosed,
         ProjectAction::File => Flash::ProjectFiled,
         ProjectAction::ReturnFiling => Flash::FilingReturned,
+        ProjectAction::Sign => Flash::AgreementSigned,
     }
 }
 

@@ -37,6 +37,7 @@ labelled_enum! {
         InPublicity => ("in_publicity", "公示中"),
         AwaitingFiling => ("awaiting_filing", "待省级备案"),
         Filed => ("filed", "已备案"),
+        InProgress => ("in_progress", "实施中"),
     }
 }
 
@@ -52,6 +53,7 @@ labelled_enum! {
         ClosePublicity => ("close_publicity", "公示期满"),
         File => ("file", "备案"),
         ReturnFiling => ("return_filing", "退回重新审定"),
+        Sign => ("sign", "签订协议"),
     }
 }
 
@@ -143,7 +145,7 @@ pub const PROVINCE_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] =
 /// Who files a region's approved projects: the province.
 const FILERS: &[Role] = &[Role::ProvinceOfficer];
 
-const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 11] {
+const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 12] {
     [
         Transition {
             from: &[S::Draft, S::Returned],
@@ -236,6 +238,15 @@ const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, P
             roles: FILERS,
             comment_required: true,
             not_by_whoever_took: Some(A::Approve),
+        },
+        // 签订协议: the agreement and its signed copy recorded, the project is under way.
+        Transition {
+            from: &[S::Filed],
+            action: A::Sign,
+            to: S::InProgress,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
         },
     ]
 }

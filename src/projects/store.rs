@@ -727,6 +727,108 @@ pub async fn conclude_review(
     Ok(Some(done))
 }
 
+/// A step of an application after the pre-review, taken on the page that asks for what it
+/// needs (the approval, the agreement): the form's token, who, the action and its opinion.
+pub struct Step<'a> {
+    pub by: By<'a>,
+    pub token: &'a FormToken,
+    pub action: ProjectAction,
+    pub comment: &'a str,
+    /// The page the step leads back to.
+    pub url: String,
+}
+
+/// Decides `step` on `project` (locked by the caller) with the workflow table (role, status,
+/// four eyes): the status it moves to.
+async fn decide_on(
+    tx: &mut PgConnection,
+    project: &Project,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<ProjectStatus, TransitionError> {
+    let past = history::of(tx, KIND, project.id.0).await?;
+    workflow::decide(
+        transitions(project.region.level),
+        project.status,
+        step.action,
+        role,
+        step.by.account,
+        step.comment,
+        &history::past_steps::<ProjectAction>(&past),
+    )
+    .map_err(TransitionError::Refused)
+}
+
+/// Claims the form's token, locks the project and decides `step` on it: the project and the
+/// status it moves to, or where the first post of the same form led.
+pub async fn begin_step(
+    tx: &mut PgConnection,
+    id: ProjectId,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Result<(Project, ProjectStatus), Done>, TransitionError> {
+    if let Claim::Used(outcome) = once::claim(tx, step.by.account, step.token).await? {
+        return Ok(Err(Done::Before(outcome)));
+    }
+    let project = find(tx, id, true).await?.ok_or(WriteError::NotFound)?;
+    let to = decide_on(tx, &project, role, step).await?;
+    Ok(Ok((project, to)))
+}
+
+/// A transition on `project`, locked by the caller, whose form's token the caller claimed.
+pub async fn take_locked(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    let to = decide_on(tx, project, role, step).await?;
+    finish_step(tx, ctx, project, to, step).await
+}
+
+pub async fn finish_step(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    project: &Project,
+    to: ProjectStatus,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    sqlx::query!(
+        "UPDATE projects SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        project.id.0,
+        to.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let taken = Taken {
+        region: project.region.id,
+        kind: KIND,
+        id: project.id.0,
+        from: project.status,
+        to,
+        action: step.action,
+        comment: step.comment,
+    };
+    Ok(step::record(tx, ctx, &step.by, step.token, &taken, Action::ProjectTransition, step.url.clone()).await?)
+}
+
+/// A step that needs nothing but its opinion (不予立项, the publicity's close checked by the
+/// caller, the province's filing or return, signing the agreement checked by the caller).
+pub async fn take(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    id: ProjectId,
+    role: Role,
+    step: &Step<'_>,
+) -> Result<Done, TransitionError> {
+    let (project, to) = match begin_step(tx, id, role, step).await? {
+        Ok(decided) => decided,
+        Err(done) => return Ok(done),
+    };
+    finish_step(tx, ctx, &project, to, step).await
+}
+
 /// The applicants a new application may choose: the region's, by name (at most 500).
 pub async fn applicant_choices(
     tx: &mut PgConnection,

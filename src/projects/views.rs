@@ -407,8 +407,17 @@ impl DetailPage {
     pub fn after_review(&self) -> bool {
         matches!(
             self.project.status,
-            ProjectStatus::Reviewed | ProjectStatus::InPublicity | ProjectStatus::AwaitingFiling | ProjectStatus::Filed
+            ProjectStatus::Reviewed
+                | ProjectStatus::InPublicity
+                | ProjectStatus::AwaitingFiling
+                | ProjectStatus::Filed
+                | ProjectStatus::InProgress
         ) || self.project.approved_amount.is_some()
+    }
+
+    /// The agreement's page has something to show (or to fill in).
+    pub fn has_agreement(&self) -> bool {
+        matches!(self.project.status, ProjectStatus::Filed | ProjectStatus::InProgress)
     }
 
     pub fn new(chrome: &Chrome, actor: &Actor, project: Project, c: Context<'_>, feedback: Feedback) -> DetailPage {
@@ -638,7 +647,8 @@ fn mark(status: ProjectStatus) -> &'static str {
         | ProjectStatus::Reviewed
         | ProjectStatus::InPublicity
         | ProjectStatus::AwaitingFiling
-        | ProjectStatus::Filed => "",
+        | ProjectStatus::Filed
+        | ProjectStatus::InProgress => "",
     }
 }
 

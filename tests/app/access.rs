@@ -114,6 +114,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("form_token", token.as_str()), ("reason", "回避")]).await.status().as_u16()
         }
+        // The agreement's forms on a draft: refused with the reason (the page is not there yet).
+        "POST" if probe.pattern == "/projects/{id}/agreement/attachments" => {
+            user.upload(&probe.path, "signed_agreement", "协议.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
+        "POST" if probe.pattern.starts_with("/projects/{id}/agreement") => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str()), ("version", "0")]).await.status().as_u16()
+        }
         // The approval's steps on a draft: the keepers get the page back with the reason.
         "POST" if probe.pattern.starts_with("/projects/{id}/approval/") => {
             let token = prevention::web::once::new_token();
@@ -1403,6 +1411,80 @@ async fn every_route_every_role_own_and_other_region() {
                 expect: [200, 404, 403, 403, 403, 403, 403, 403],
             },
             Probe { method: "GET", pattern: "/reviews", path: "/reviews".into(), expect: expert_only },
+            // The agreement: read by province and city officers once filed (a draft: 422); the
+            // region's city officers keep it (another's: 403 for the province, 404 for a city).
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/agreement",
+                path: format!("/projects/{sy_project}/agreement"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/agreement",
+                path: format!("/projects/{dl_project}/agreement"),
+                expect: [422, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement",
+                path: format!("/projects/{sy_project}/agreement"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement",
+                path: format!("/projects/{dl_project}/agreement"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement/attachments",
+                path: format!("/projects/{sy_project}/agreement/attachments"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement/attachments",
+                path: format!("/projects/{dl_project}/agreement/attachments"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/agreement/attachments/{file}",
+                path: format!("/projects/{sy_project}/agreement/attachments/{sy_report}"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/agreement/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/agreement/attachments/{sy_report}/delete"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/agreement/attachments/{sy_report}/delete"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement/sign",
+                path: format!("/projects/{sy_project}/agreement/sign"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/agreement/sign",
+                path: format!("/projects/{dl_project}/agreement/sign"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/agreement/print",
+                path: format!("/projects/{sy_project}/agreement/print"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
             // The approval: read by province and city officers (a draft has none yet: 422); the
             // region's city officers decide and keep the publicity (on a draft: the page with
             // the reason); the province files (on a draft: the page with the reason).

@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod admins;
+mod agreements;
 mod applicants;
 mod approvals;
 mod attachments;
