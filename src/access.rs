@@ -272,6 +272,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/projects/{id}/agreement/attachments/{file}/delete", Access::Requires(Permission::KeepProjects)),
     rule("POST", "/projects/{id}/agreement/sign", Access::Requires(Permission::KeepProjects)),
     rule("GET", "/projects/{id}/agreement/print", Access::Requires(Permission::ViewProjects)),
+    rule("GET", "/projects/{id}/progress", Access::Requires(Permission::ViewProjects)),
+    rule("POST", "/projects/{id}/progress", Access::Requires(Permission::KeepProjects)),
     rule("GET", "/reviews", Access::Requires(Permission::ScoreProjects)),
     rule("GET", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),
     rule("POST", "/reviews/{id}", Access::Requires(Permission::ScoreProjects)),

@@ -35,6 +35,7 @@ pub mod key_industries;
 pub mod meetings;
 pub mod org;
 pub mod plans;
+pub mod progress;
 pub mod project_rounds;
 pub mod projects;
 pub mod province;
@@ -103,6 +104,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(reviews::routes())
         .merge(approvals::routes())
         .merge(agreements::routes())
+        .merge(progress::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

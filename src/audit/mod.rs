@@ -91,6 +91,7 @@ labelled_enum! {
         ObjectionRecord => ("objection.record", "登记公示异议"),
         ObjectionAnswer => ("objection.answer", "答复公示异议"),
         AgreementSave => ("agreement.save", "保存项目协议"),
+        ProgressReport => ("progress.report", "报告实施进度"),
         AttachmentAdd => ("attachment.add", "上传附件"),
         AttachmentRemove => ("attachment.remove", "删除附件"),
         Unmask => ("personal_data.unmask", "查看完整个人信息"),

@@ -415,6 +415,11 @@ impl DetailPage {
         ) || self.project.approved_amount.is_some()
     }
 
+    /// Progress is reported once the agreement is signed.
+    pub fn under_way(&self) -> bool {
+        self.project.status == ProjectStatus::InProgress
+    }
+
     /// The agreement's page has something to show (or to fill in).
     pub fn has_agreement(&self) -> bool {
         matches!(self.project.status, ProjectStatus::Filed | ProjectStatus::InProgress)

@@ -1,7 +1,8 @@
 //! Approvals for the applications the experts finished: of every three, one still waits for the
 //! decision, one is in its publicity (decided a few days ago at the requested amounts), one is
 //! filed with the province (decided, published and filed over the past weeks), each with its
-//! history. Written set-wise, as the decision would have left them.
+//! history; half the filed have their agreement signed and a first progress report (a third of
+//! each cost line spent). Written set-wise, as the steps would have left them.
 
 use sqlx::PgPool;
 
@@ -36,7 +37,38 @@ pub async fn generate(owner: &PgPool) -> anyhow::Result<u64> {
                           (2, 'reviewed', 'in_publicity', 'approve', '同意立项。', interval '41 days'),
                           (2, 'in_publicity', 'awaiting_filing', 'close_publicity', '', interval '29 days'),
                           (2, 'awaiting_filing', 'filed', 'file', '', interval '25 days'))
-                  AS s(fate, f, t, a, c, ago) ON s.fate = d.fate;",
+                  AS s(fate, f, t, a, c, ago) ON s.fate = d.fate;
+         CREATE TEMPORARY TABLE scale_signed ON COMMIT DROP AS
+             SELECT d.id, d.region_id FROM scale_decided d JOIN projects p ON p.region_id = d.region_id AND p.id = d.id
+             WHERE d.fate = 2 AND d.id % 2 = 0 AND p.approved_amount > 0;
+         INSERT INTO project_agreements (region_id, project_id, number, signed_on, party_a, party_b, amount, starts_on,
+                                         ends_on, created_by)
+             SELECT p.region_id, p.id, 'GSYF-' || p.region_id || '-' || p.id, current_date - 20,
+                    r.name || '人力资源和社会保障局', coalesce(a.name, r.name || '政府采购项目承担单位'), p.approved_amount,
+                    current_date - 20, current_date + 345, p.created_by
+             FROM scale_signed s JOIN projects p ON p.region_id = s.region_id AND p.id = s.id
+             JOIN regions r ON r.id = p.region_id
+             LEFT JOIN applicants a ON a.region_id = p.region_id AND a.id = p.applicant_id;
+         UPDATE projects p SET status = 'in_progress', version = p.version + 1
+             FROM scale_signed s WHERE p.region_id = s.region_id AND p.id = s.id;
+         INSERT INTO project_progress (region_id, project_id, reported_on, percent, trained, sessions, spending, spent, note,
+                                       created_by, created_by_name)
+             SELECT p.region_id, p.id, current_date - 5, 35, coalesce(p.planned_count, 90) / 3, 2,
+                    coalesce((SELECT jsonb_agg(jsonb_build_object('line', l.id, 'amount', round(l.amount / 3, 2)::text)
+                                               ORDER BY l.position)
+                              FROM project_budget_lines l
+                              WHERE l.region_id = p.region_id AND l.project_id = p.id AND l.amount IS NOT NULL), '[]'),
+                    coalesce((SELECT sum(round(l.amount / 3, 2)) FROM project_budget_lines l
+                              WHERE l.region_id = p.region_id AND l.project_id = p.id AND l.amount IS NOT NULL), 0),
+                    '第一阶段按计划推进。', p.created_by, '规模数据'
+             FROM scale_signed s JOIN projects p ON p.region_id = s.region_id AND p.id = s.id;
+         INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment,
+                                       account_id, account_name, occurred_at)
+             SELECT p.region_id, 'project', p.id, x.f, x.t, x.a, x.c, p.created_by, '规模数据', now() - x.ago
+             FROM scale_signed s JOIN projects p ON p.region_id = s.region_id AND p.id = s.id
+             JOIN (VALUES ('filed', 'in_progress', 'sign', '', interval '20 days'),
+                          ('in_progress', 'in_progress', 'report', '完成 35%（规模数据）', interval '5 days'))
+                  AS x(f, t, a, c, ago) ON true;",
     )
     .execute(&mut *tx)
     .await?;

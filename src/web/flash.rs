@@ -73,6 +73,7 @@ labelled_enum! {
         FilingReturned => ("filing_returned", "已退回，由市里重新审定。"),
         AgreementSaved => ("agreement_saved", "协议信息已保存。上传签字盖章的协议后即可办理签订。"),
         AgreementSigned => ("agreement_signed", "已签订协议，项目进入实施。"),
+        ProgressReported => ("progress_reported", "实施进度已报告。"),
         AccountRequested => ("account_requested", "已提出开通账号申请，等待系统管理员开通。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),

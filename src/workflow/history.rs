@@ -101,6 +101,9 @@ pub struct TimelineLine {
 /// status stays what it was).
 pub const ATTACH: &str = "attach";
 pub const DETACH: &str = "detach";
+/// A report on a record that changes no status (a project's progress), with its figures as the
+/// comment.
+pub const REPORT: &str = "report";
 
 /// The timeline of a record whose statuses are `S` and actions `A`, newest first.
 pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine> {
@@ -108,6 +111,7 @@ pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine
         match name {
             ATTACH => "上传附件".to_string(),
             DETACH => "删除附件".to_string(),
+            REPORT => "报告实施进度".to_string(),
             _ => T::all()
                 .iter()
                 .find(|v| v.name() == name)
@@ -126,7 +130,11 @@ pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine
             to: label::<S>(&e.to_status),
             moved: e.from_status != e.to_status,
             comment: e.comment.clone(),
-            comment_label: if matches!(e.action.as_str(), ATTACH | DETACH) { "文件" } else { "理由" },
+            comment_label: match e.action.as_str() {
+                ATTACH | DETACH => "文件",
+                REPORT => "进度",
+                _ => "理由",
+            },
         })
         .collect()
 }

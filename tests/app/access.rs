@@ -122,6 +122,10 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("form_token", token.as_str()), ("version", "0")]).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/projects/{id}/progress" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str())]).await.status().as_u16()
+        }
         // The approval's steps on a draft: the keepers get the page back with the reason.
         "POST" if probe.pattern.starts_with("/projects/{id}/approval/") => {
             let token = prevention::web::once::new_token();
@@ -1411,6 +1415,31 @@ async fn every_route_every_role_own_and_other_region() {
                 expect: [200, 404, 403, 403, 403, 403, 403, 403],
             },
             Probe { method: "GET", pattern: "/reviews", path: "/reviews".into(), expect: expert_only },
+            // Progress: once the agreement is signed (a draft: 422 before anything else).
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/progress",
+                path: format!("/projects/{sy_project}/progress"),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/progress",
+                path: format!("/projects/{dl_project}/progress"),
+                expect: [422, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/progress",
+                path: format!("/projects/{sy_project}/progress"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/progress",
+                path: format!("/projects/{dl_project}/progress"),
+                expect: city_other,
+            },
             // The agreement: read by province and city officers once filed (a draft: 422); the
             // region's city officers keep it (another's: 403 for the province, 404 for a city).
             Probe {

@@ -30,6 +30,7 @@ mod meetings;
 mod operations;
 mod panels;
 mod plans;
+mod progress;
 mod project_rounds;
 mod projects;
 mod province;

@@ -174,7 +174,17 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert!(panels > 0 && reproduced, "{panels} panels drawn, each reproducible from its record");
     assert_eq!(
         statuses,
-        ["draft", "expert_review", "filed", "in_publicity", "rejected", "returned", "reviewed", "submitted"]
+        [
+            "draft",
+            "expert_review",
+            "filed",
+            "in_progress",
+            "in_publicity",
+            "rejected",
+            "returned",
+            "reviewed",
+            "submitted"
+        ]
     );
     // Sheets: totals add up within the weights; an application moved on only with every sheet in.
     let (sheets, wrong_totals, moved_early): (i64, i64, i64) = {
@@ -187,7 +197,7 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
                     (SELECT count(*) FROM review_sheets s
                      WHERE s.total <> (SELECT coalesce(sum((x ->> 'score')::numeric), 0) FROM jsonb_array_elements(s.scores) x)
                         OR s.total > 100),
-                    (SELECT count(*) FROM projects p WHERE p.status IN ('reviewed', 'in_publicity', 'filed') AND EXISTS (
+                    (SELECT count(*) FROM projects p WHERE p.status IN ('reviewed', 'in_publicity', 'filed', 'in_progress') AND EXISTS (
                         SELECT 1 FROM panel_members m LEFT JOIN review_sheets s
                           ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.expert_id = m.expert_id
                         WHERE m.project_id = p.id AND s.submitted_at IS NULL))",
@@ -203,6 +213,26 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         "{sheets} sheets, {wrong_totals} wrong, {moved_early} early"
     );
     assert_eq!((drifted, unversioned), (0, 0), "amounts add up; every submission frozen");
+    // Every project under way has its agreement within the approved amount, and its reports
+    // spend within the agreement.
+    let unsound: i64 = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let n = sqlx::query_scalar(
+            "SELECT count(*) FROM projects p LEFT JOIN project_agreements g ON g.region_id = p.region_id AND g.project_id = p.id
+             WHERE p.status = 'in_progress'
+               AND (g.id IS NULL OR g.amount > p.approved_amount
+                    OR EXISTS (SELECT 1 FROM project_progress r WHERE r.project_id = p.id AND r.spent > g.amount))",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        n
+    };
+    assert_eq!(unsound, 0);
 
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
