@@ -72,6 +72,15 @@ impl DbActor {
     }
 }
 
+/// What the `assigned` scope sets after the scope itself, in the same SELECT: its target list
+/// is evaluated left to right, so the expert's projects are read once the scope and account are
+/// set, and their rounds and applicants once the projects are (they are read through the
+/// projects' policy).
+const ASSIGNED_SETTINGS: &str = ", set_config('app.expert_region', coalesce(app_expert_region()::text, ''), true), \
+     set_config('app.expert_projects', app_expert_projects()::text, true), \
+     set_config('app.expert_rounds', app_expert_rounds()::text, true), \
+     set_config('app.expert_applicants', app_expert_applicants()::text, true)";
+
 /// Opens a transaction for `actor` with the row-level-security settings made first, local to
 /// the transaction, so they can never leak to the next user of the pooled connection. Every
 /// store function that touches region data runs inside one of these.
@@ -80,10 +89,15 @@ pub async fn begin(pool: &PgPool, actor: DbActor) -> Result<Transaction<'static,
     let account_id = actor.account_id.map(|a| a.0.to_string()).unwrap_or_default();
     // BEGIN and the settings travel as one message (one round trip on every page). The values
     // are ours, never a user's text: a fixed word and two integers, so they are written in.
-    let statement = format!(
+    let mut statement = format!(
         "BEGIN; SELECT set_config('app.scope', '{scope}', true), set_config('app.region_id', '{region_id}', true), \
          set_config('app.account_id', '{account_id}', true)"
     );
+    if actor.scope == Scope::Assigned {
+        // The expert's projects (then their rounds and applicants, read through the projects'
+        // policy) once per transaction, for the policies to read (migration 0042).
+        statement.push_str(ASSIGNED_SETTINGS);
+    }
     pool.begin_with(sqlx::AssertSqlSafe(statement)).await
 }
 
