@@ -233,20 +233,35 @@ async fn decide(
     }
 }
 
-/// The project locked for a publicity step by one of its keepers, still in its publicity.
-async fn in_publicity(
+/// How a publicity step opens.
+enum Opened {
+    /// The project, locked, its keeper acting, still in its publicity.
+    Project(Project),
+    /// The same form was posted before: where it led.
+    Before(String),
+    /// Why not now (the publicity is over, or never began).
+    Refused(String),
+}
+
+/// Opens a publicity step (an objection, an answer, the close): the form's token claimed, the
+/// project locked and checked. Another region's project is 404, another role's 403.
+async fn publicity_step(
     tx: &mut sqlx::PgConnection,
     actor: &Actor,
     id: ProjectId,
-) -> Result<Result<Project, String>, AppError> {
+    token: &FormToken,
+) -> Result<Opened, AppError> {
+    if let crate::web::once::Claim::Used(url) = crate::web::once::claim(tx, actor.account_id, token).await? {
+        return Ok(Opened::Before(url));
+    }
     let project = projects::find(tx, id, true).await?.ok_or(AppError::NotFound)?;
     if !may_write(actor, &project.region) {
         return Err(AppError::Forbidden);
     }
     if project.status != ProjectStatus::InPublicity {
-        return Ok(Err(format!("项目{}，不在公示期。", project.status.label())));
+        return Ok(Opened::Refused(format!("项目{}，不在公示期。", project.status.label())));
     }
-    Ok(Ok(project))
+    Ok(Opened::Project(project))
 }
 
 /// 登记异议.
@@ -260,12 +275,10 @@ async fn object(
 ) -> Result<Response, AppError> {
     let token = FormToken::parse(&form.form_token)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    if let crate::web::once::Claim::Used(url) = crate::web::once::claim(&mut tx, actor.account_id, &token).await? {
-        return Ok(flash::redirect(&url));
-    }
-    let project = match in_publicity(&mut tx, &actor, id).await? {
-        Ok(project) => project,
-        Err(problem) => {
+    let project = match publicity_step(&mut tx, &actor, id, &token).await? {
+        Opened::Project(project) => project,
+        Opened::Before(url) => return Ok(flash::redirect(&url)),
+        Opened::Refused(problem) => {
             tx.rollback().await?;
             return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
         }
@@ -298,12 +311,10 @@ async fn answer(
 ) -> Result<Response, AppError> {
     let token = FormToken::parse(&form.form_token)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    if let crate::web::once::Claim::Used(url) = crate::web::once::claim(&mut tx, actor.account_id, &token).await? {
-        return Ok(flash::redirect(&url));
-    }
-    let project = match in_publicity(&mut tx, &actor, id).await? {
-        Ok(project) => project,
-        Err(problem) => {
+    let project = match publicity_step(&mut tx, &actor, id, &token).await? {
+        Opened::Project(project) => project,
+        Opened::Before(url) => return Ok(flash::redirect(&url)),
+        Opened::Refused(problem) => {
             tx.rollback().await?;
             return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
         }
@@ -356,12 +367,10 @@ async fn close(
 ) -> Result<Response, AppError> {
     let token = FormToken::parse(&form.form_token)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    if let crate::web::once::Claim::Used(url) = crate::web::once::claim(&mut tx, actor.account_id, &token).await? {
-        return Ok(flash::redirect(&url));
-    }
-    let project = match in_publicity(&mut tx, &actor, id).await? {
-        Ok(project) => project,
-        Err(problem) => {
+    let project = match publicity_step(&mut tx, &actor, id, &token).await? {
+        Opened::Project(project) => project,
+        Opened::Before(url) => return Ok(flash::redirect(&url)),
+        Opened::Refused(problem) => {
             tx.rollback().await?;
             return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
         }
