@@ -9,6 +9,7 @@
 #[macro_use]
 pub mod macros;
 
+pub mod acceptance;
 pub mod access;
 pub mod accounts;
 pub mod agreements;
@@ -50,6 +51,7 @@ pub mod scale;
 pub mod security;
 pub mod server;
 pub mod state;
+pub mod supervision;
 pub mod telemetry;
 pub mod trail;
 pub mod values;
@@ -105,6 +107,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(approvals::routes())
         .merge(agreements::routes())
         .merge(progress::routes())
+        .merge(acceptance::routes())
+        .merge(supervision::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

@@ -54,8 +54,11 @@ async fn load(
     id: ProjectId,
 ) -> Result<(Project, Option<model::Agreement>, Vec<Attachment>), AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let project = projects::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    if !matches!(project.status, ProjectStatus::Filed | ProjectStatus::InProgress) {
+    let project = projects::find(&mut tx, id, false)
+        .await?
+        .filter(|p| crate::projects::model::readable(actor, p))
+        .ok_or(AppError::NotFound)?;
+    if !project.status.after_filing() {
         return Err(AppError::Refused(format!("项目{}，省级备案后才签订协议。", project.status.label()).into()));
     }
     let agreement = store::of(&mut tx, &project).await?;
@@ -200,21 +203,32 @@ async fn sign(
         return Ok(flash::redirect(&url));
     }
     let project = projects::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
-    let problem = match refusal(&actor, &project)? {
-        Some(problem) => Some(problem),
+    let (problem, agreement) = match refusal(&actor, &project)? {
+        Some(problem) => (Some(problem), None),
         None => {
             let agreement = store::of(&mut tx, &project).await?;
             let files = signed_copies(attachments::store::list(&mut tx, &project.owner()).await?);
-            sign_refusal(agreement.as_ref(), &files).map(str::to_string)
+            (sign_refusal(agreement.as_ref(), &files).map(str::to_string), agreement)
         }
     };
-    if let Some(problem) = problem {
-        tx.rollback().await?;
-        return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
-    }
+    let agreement = match (problem, agreement) {
+        (None, Some(agreement)) => agreement,
+        (problem, _) => {
+            tx.rollback().await?;
+            let problem = problem.unwrap_or_else(|| "请先填写并保存协议信息。".into());
+            return page(&state, &chrome, &actor, id, Feedback { problem: Some(problem), ..Feedback::default() }).await;
+        }
+    };
     let by = By { account: actor.account_id, name: &actor.display_name };
-    let step =
-        Step { by, token: &token, action: ProjectAction::Sign, comment: "", url: format!("/projects/{id}/agreement") };
+    // The timeline shows the amount agreed beside the step.
+    let comment = format!("协议金额 {} 元（协议编号 {}）", agreement.amount.show_yuan(), agreement.number);
+    let step = Step {
+        by,
+        token: &token,
+        action: ProjectAction::Sign,
+        comment: &comment,
+        url: format!("/projects/{id}/agreement"),
+    };
     match step::outcome(projects::take_locked(&mut tx, &audit, &project, actor.role, &step).await)? {
         Ok(done) => {
             tx.commit().await?;

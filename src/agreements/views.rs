@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::model::{Agreement, AgreementForm, SIGNED_AGREEMENT};
 use crate::attachments::{self, Attachment, KindGroup};
-use crate::projects::model::{Project, ProjectStatus};
+use crate::projects::model::Project;
 use crate::values::Money;
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb, Layout};
@@ -94,7 +94,7 @@ impl AgreementPage {
     }
 
     pub fn signed(&self) -> bool {
-        self.project.status == ProjectStatus::InProgress
+        self.project.status.after_signing()
     }
 
     pub fn amount_text(&self) -> String {
@@ -121,7 +121,7 @@ impl PrintPage {
     pub fn new(project: Project, agreement: Agreement) -> PrintPage {
         PrintPage {
             doc: PrintDoc {
-                mark: if project.status == ProjectStatus::InProgress { String::new() } else { "未签订".into() },
+                mark: if project.status.after_signing() { String::new() } else { "未签订".into() },
                 title: "工伤预防项目协议主要条款".into(),
                 document_number: agreement.number.clone(),
                 back: format!("/projects/{}/agreement", project.id),

@@ -119,10 +119,18 @@ async fn draw_demo_panels(owner: &PgPool) -> anyhow::Result<()> {
         let project = crate::projects::store::find(&mut tx, crate::projects::model::ProjectId(id), true)
             .await?
             .context("演示申报")?;
-        crate::projects::panel::draw_for(&mut tx, &demo_context(), &project, &by, None, day)
-            .await
-            .map_err(|e| anyhow::anyhow!("演示抽取失败：{e:?}"))?
-            .map_err(|e| anyhow::anyhow!("演示抽取失败：{}", e.message()))?;
+        crate::projects::panel::draw_for(
+            &mut tx,
+            &demo_context(),
+            &project,
+            crate::projects::model::PanelStage::Review,
+            &by,
+            None,
+            day,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("演示抽取失败：{e:?}"))?
+        .map_err(|e| anyhow::anyhow!("演示抽取失败：{}", e.message()))?;
         if code == "210100" && !replaced {
             // Its 职业卫生 member: 沈阳's pool has others of that specialty to draw from.
             let member: i64 = sqlx::query_scalar!(
@@ -133,10 +141,18 @@ async fn draw_demo_panels(owner: &PgPool) -> anyhow::Result<()> {
             .fetch_one(&mut *tx)
             .await?;
             let reason = "该专家近期为申报单位开展职业病危害因素检测，本人申请回避";
-            crate::projects::panel::draw_for(&mut tx, &demo_context(), &project, &by, Some((member, reason)), day)
-                .await
-                .map_err(|e| anyhow::anyhow!("演示替换失败：{e:?}"))?
-                .map_err(|e| anyhow::anyhow!("演示替换失败：{}", e.message()))?;
+            crate::projects::panel::draw_for(
+                &mut tx,
+                &demo_context(),
+                &project,
+                crate::projects::model::PanelStage::Review,
+                &by,
+                Some((member, reason)),
+                day,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("演示替换失败：{e:?}"))?
+            .map_err(|e| anyhow::anyhow!("演示替换失败：{}", e.message()))?;
             replaced = true;
         }
     }

@@ -16,7 +16,7 @@ use crate::audit::{self, Action, Event};
 use crate::auth::password;
 use crate::db::{self, DbActor, Scope};
 use crate::org::{AccountId, RegionId, Role};
-use crate::projects::model::ProjectId;
+use crate::projects::model::{PanelStage, ProjectId};
 use crate::reviews::model::{Recommendation, Score, SheetInput};
 use crate::reviews::store::{self as sheets, SheetKey};
 use crate::values::Version;
@@ -105,7 +105,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         .await?;
         members.sort_by_key(|e| (*e == zheng_expert, *e));
         let region = zheng_region;
-        let key = |expert| SheetKey { region, project: ProjectId(project), expert };
+        let key = |expert| SheetKey { region, project: ProjectId(project), stage: PanelStage::Review, expert };
         let stories: &[Story] = if n == 0 { &COMPLETE } else { &UNDER_WAY };
         for (expert, story) in members.iter().filter(|e| **e != zheng_expert).zip(stories) {
             let by = member_account(&mut tx, region, *expert, &hash).await?;

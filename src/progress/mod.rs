@@ -41,10 +41,12 @@ async fn under_way(
     tx: &mut sqlx::PgConnection,
     project: Project,
 ) -> Result<(Project, (Money, chrono::NaiveDate), Vec<model::Report>), AppError> {
-    if project.status != ProjectStatus::InProgress {
-        return Err(AppError::Refused(format!("项目{}，签订协议后才报告实施进度。", project.status.label()).into()));
+    let refused = || AppError::Refused(format!("项目{}，签订协议后才报告实施进度。", project.status.label()).into());
+    if !project.status.after_signing() {
+        return Err(refused());
     }
-    let agreement = crate::agreements::store::of(tx, &project).await?.ok_or(AppError::NotFound)?;
+    // A project terminated before it was signed has no agreement and no progress.
+    let agreement = crate::agreements::store::of(tx, &project).await?.ok_or_else(refused)?;
     let reports = store::of(tx, &project).await?;
     Ok((project, (agreement.amount, agreement.signed_on), reports))
 }
@@ -57,10 +59,13 @@ async fn show(
     Path(id): Path<ProjectId>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let project = projects::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let project = projects::find(&mut tx, id, false)
+        .await?
+        .filter(|p| crate::projects::model::readable(&actor, p))
+        .ok_or(AppError::NotFound)?;
     let (project, agreement, reports) = under_way(&mut tx, project).await?;
     tx.commit().await?;
-    let may_report = may_write(&actor, &project.region);
+    let may_report = may_write(&actor, &project.region) && project.status == ProjectStatus::InProgress;
     render(ProgressPage::new(&chrome, project, agreement.0, &reports, may_report, None))
 }
 
@@ -83,6 +88,9 @@ async fn report(
         return Err(AppError::Forbidden);
     }
     let (project, agreement, reports) = under_way(&mut tx, project).await?;
+    if project.status != ProjectStatus::InProgress {
+        return Err(AppError::Refused(format!("项目{}，不能再报告实施进度。", project.status.label()).into()));
+    }
     let context = Context {
         lines: &project.lines,
         milestones: &project.milestones,

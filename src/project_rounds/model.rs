@@ -70,8 +70,21 @@ pub struct Round {
     pub spread_threshold: i16,
     /// The working days a publicity lasts at least.
     pub publicity_days: i16,
+    /// The acceptance sheet's scored criteria (目标完成情况 40, 资金使用 30, 档案资料 15, 社会效益 15
+    /// unless the round says otherwise).
+    pub acceptance_criteria: Vec<Criterion>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Round {
+    /// The criteria a sheet of `stage` is scored on.
+    pub fn criteria_for(&self, stage: crate::projects::model::PanelStage) -> &[Criterion] {
+        match stage {
+            crate::projects::model::PanelStage::Review => &self.criteria,
+            _ => &self.acceptance_criteria,
+        }
+    }
 }
 
 /// The panel a new round draws: 工伤预防 2, 安全生产 1, 职业卫生 1, 财务 1.
@@ -465,6 +478,7 @@ mod tests {
             panel_mix: default_mix(),
             spread_threshold: 20,
             publicity_days: 5,
+            acceptance_criteria: Vec::new(),
             version: 1,
             updated_at: Utc::now(),
         };

@@ -22,6 +22,7 @@ pub async fn find(tx: &mut PgConnection, id: RoundId) -> Result<Option<Round>, s
                   r.level AS "region_level: RegionLevel", p.year, p.title, p.key_industries, p.target_groups, p.guide,
                   p.opens_on, p.closes_on, p.required_kinds, p.version, p.updated_at,
                   p.panel_mix AS "panel_mix: Json<Vec<Need>>", p.spread_threshold, p.publicity_days,
+                  p.acceptance_criteria AS "acceptance_criteria: Json<Vec<Criterion>>",
                   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'weight', c.weight)
                                             ORDER BY c.position), '[]')
                    FROM round_criteria c WHERE c.region_id = p.region_id AND c.round_id = p.id) AS "criteria!: Json<Vec<Criterion>>"
@@ -46,6 +47,7 @@ pub async fn find(tx: &mut PgConnection, id: RoundId) -> Result<Option<Round>, s
         panel_mix: r.panel_mix.0,
         spread_threshold: r.spread_threshold,
         publicity_days: r.publicity_days,
+        acceptance_criteria: r.acceptance_criteria.0,
         version: r.version,
         updated_at: r.updated_at,
     }))

@@ -186,6 +186,7 @@ fn asked(actor: &Actor, reference: &Reference, q: &ListQuery, industries: &[KeyI
             key_industry,
             applicant,
             text,
+            approved_only: model::reads_approved_only(actor),
         },
         sort,
         base_query: query.finish(),
@@ -469,7 +470,8 @@ async fn load(
     with_trail: bool,
 ) -> Result<Loaded, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let project = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let project =
+        store::find(&mut tx, id, false).await?.filter(|p| model::readable(actor, p)).ok_or(AppError::NotFound)?;
     let round = rounds::find(&mut tx, project.round_id).await?.ok_or(AppError::NotFound)?;
     let industries =
         project_rounds::industries_for(&mut tx, reference, project.region.id, i32::from(project.year)).await?;
@@ -485,7 +487,7 @@ fn detail_page(
     feedback: Feedback,
     max_upload: usize,
 ) -> Result<Response, AppError> {
-    let timeline = history::timeline::<ProjectStatus, ProjectAction>(&l.trail.history);
+    let timeline = views::life(&l.trail.history, &l.project);
     let past = history::past_steps::<ProjectAction>(&l.trail.history);
     let context = Context {
         may_pre_review: model::may_pre_review(actor.account_id, l.project.created_by, &past),
@@ -623,6 +625,11 @@ fn flash_of(action: ProjectAction) -> Flash {
         ProjectAction::File => Flash::ProjectFiled,
         ProjectAction::ReturnFiling => Flash::FilingReturned,
         ProjectAction::Sign => Flash::AgreementSigned,
+        ProjectAction::Complete => Flash::CompletionSubmitted,
+        ProjectAction::Accept => Flash::AcceptancePassed,
+        ProjectAction::FailAcceptance => Flash::AcceptanceFailed,
+        ProjectAction::SubmitRectification => Flash::RectificationSubmitted,
+        ProjectAction::Terminate => Flash::ProjectTerminated,
     }
 }
 
@@ -727,7 +734,8 @@ async fn download(
     Path((id, file)): Path<(ProjectId, AttachmentId)>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let project = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+    let project =
+        store::find(&mut tx, id, false).await?.filter(|p| model::readable(&actor, p)).ok_or(AppError::NotFound)?;
     attachments::store::serve(tx, &project.owner(), file).await
 }
 

@@ -38,6 +38,12 @@ labelled_enum! {
         AwaitingFiling => ("awaiting_filing", "待省级备案"),
         Filed => ("filed", "已备案"),
         InProgress => ("in_progress", "实施中"),
+        AwaitingAcceptance => ("awaiting_acceptance", "已结项待验收"),
+        Rectifying => ("rectifying", "验收不通过，整改中"),
+        AwaitingReacceptance => ("awaiting_reacceptance", "整改完成待复验"),
+        Accepted => ("accepted", "已验收"),
+        AcceptanceFailed => ("acceptance_failed", "复验不通过"),
+        Terminated => ("terminated", "已终止"),
     }
 }
 
@@ -54,6 +60,61 @@ labelled_enum! {
         File => ("file", "备案"),
         ReturnFiling => ("return_filing", "退回重新审定"),
         Sign => ("sign", "签订协议"),
+        Complete => ("complete", "提交结项"),
+        Accept => ("accept", "验收通过"),
+        FailAcceptance => ("fail_acceptance", "验收不通过"),
+        SubmitRectification => ("submit_rectification", "提交整改结果"),
+        Terminate => ("terminate", "终止项目"),
+    }
+}
+
+labelled_enum! {
+    /// Which panel: the application's review (立项评审), the acceptance (评估验收), or the second
+    /// acceptance after rectification (复验). Draws, members and sheets are each of one stage.
+    pub enum PanelStage {
+        Review => ("review", "立项评审"),
+        Acceptance => ("acceptance", "评估验收"),
+        Reacceptance => ("reacceptance", "整改复验"),
+    }
+}
+
+impl PanelStage {
+    /// The panel a project in `status` is drawn and scored for, if one is.
+    pub fn of(status: ProjectStatus) -> Option<PanelStage> {
+        match status {
+            ProjectStatus::ExpertReview => Some(PanelStage::Review),
+            ProjectStatus::AwaitingAcceptance => Some(PanelStage::Acceptance),
+            ProjectStatus::AwaitingReacceptance => Some(PanelStage::Reacceptance),
+            _ => None,
+        }
+    }
+
+    /// Which acceptance (1 or 2) an acceptance stage is; the review is none.
+    pub fn attempt(self) -> Option<i16> {
+        match self {
+            PanelStage::Review => None,
+            PanelStage::Acceptance => Some(1),
+            PanelStage::Reacceptance => Some(2),
+        }
+    }
+
+    /// The stages whose panels a project in `status` may have had: the review's, and from the
+    /// completion on the acceptances'.
+    pub fn shown_for(status: ProjectStatus) -> Vec<PanelStage> {
+        use ProjectStatus as S;
+        match status {
+            S::AwaitingAcceptance
+            | S::Rectifying
+            | S::AwaitingReacceptance
+            | S::Accepted
+            | S::AcceptanceFailed
+            | S::Terminated => PanelStage::ALL.to_vec(),
+            _ => vec![PanelStage::Review],
+        }
+    }
+
+    pub fn for_attempt(attempt: i16) -> PanelStage {
+        if attempt >= 2 { PanelStage::Reacceptance } else { PanelStage::Acceptance }
     }
 }
 
@@ -145,7 +206,7 @@ pub const PROVINCE_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] =
 /// Who files a region's approved projects: the province.
 const FILERS: &[Role] = &[Role::ProvinceOfficer];
 
-const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 12] {
+const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 18] {
     [
         Transition {
             from: &[S::Draft, S::Returned],
@@ -248,6 +309,59 @@ const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, P
             comment_required: false,
             not_by_whoever_took: None,
         },
+        // 结项: the region submits the completion with its report and the indicators achieved.
+        Transition {
+            from: &[S::InProgress],
+            action: A::Complete,
+            to: S::AwaitingAcceptance,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
+        // 评估验收: concluded by the region once every sitting member's sheet is in, with the
+        // panel's result (the panel is the independent judge); a first failure leads to
+        // rectification and a second acceptance, a second failure ends it.
+        Transition {
+            from: &[S::AwaitingAcceptance, S::AwaitingReacceptance],
+            action: A::Accept,
+            to: S::Accepted,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
+        Transition {
+            from: &[S::AwaitingAcceptance],
+            action: A::FailAcceptance,
+            to: S::Rectifying,
+            roles,
+            comment_required: true,
+            not_by_whoever_took: None,
+        },
+        Transition {
+            from: &[S::AwaitingReacceptance],
+            action: A::FailAcceptance,
+            to: S::AcceptanceFailed,
+            roles,
+            comment_required: true,
+            not_by_whoever_took: None,
+        },
+        Transition {
+            from: &[S::Rectifying],
+            action: A::SubmitRectification,
+            to: S::AwaitingReacceptance,
+            roles,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
+        // 终止: a project under way (from its filing to a failed second acceptance) is ended, with reasons.
+        Transition {
+            from: &[S::Filed, S::InProgress, S::AwaitingAcceptance, S::Rectifying, S::AwaitingReacceptance],
+            action: A::Terminate,
+            to: S::Terminated,
+            roles,
+            comment_required: true,
+            not_by_whoever_took: None,
+        },
     ]
 }
 
@@ -268,6 +382,49 @@ impl ProjectStatus {
     /// pages of their own (the panel, the approval).
     pub fn before_expert_review(self) -> bool {
         matches!(self, S::Draft | S::Returned | S::Submitted)
+    }
+
+    /// Approved by the region (from its publicity on): what partner departments and the agency
+    /// read, and what the timeline shows money for.
+    pub fn is_approved(self) -> bool {
+        matches!(
+            self,
+            S::InPublicity
+                | S::AwaitingFiling
+                | S::Filed
+                | S::InProgress
+                | S::AwaitingAcceptance
+                | S::Rectifying
+                | S::AwaitingReacceptance
+                | S::Accepted
+                | S::AcceptanceFailed
+                | S::Terminated
+        )
+    }
+
+    /// Filed by the province (and possibly signed, completed, accepted or ended since): the
+    /// agreement's page has something to show.
+    pub fn after_filing(self) -> bool {
+        self == S::Filed || self.after_signing()
+    }
+
+    /// Signed and under way, or past it: progress, completion and acceptance have something to show.
+    pub fn after_signing(self) -> bool {
+        matches!(
+            self,
+            S::InProgress
+                | S::AwaitingAcceptance
+                | S::Rectifying
+                | S::AwaitingReacceptance
+                | S::Accepted
+                | S::AcceptanceFailed
+                | S::Terminated
+        )
+    }
+
+    /// Filed and not yet ended: what the supervision list watches and termination may end.
+    pub fn is_running(self) -> bool {
+        matches!(self, S::Filed | S::InProgress | S::AwaitingAcceptance | S::Rectifying | S::AwaitingReacceptance)
     }
 }
 
@@ -333,6 +490,23 @@ impl Indicator {
         let value = self.target_value.map(|v| v.normalize().to_string()).unwrap_or_default();
         format!("{} {}{}", self.comparison.map(|c| c.label()).unwrap_or(""), value, self.unit).trim().to_string()
     }
+
+    /// Whether `achieved` meets the target (≥, ≤ or = its value); unknown without either.
+    pub fn met_by(&self, achieved: Decimal) -> Option<bool> {
+        let target = self.target_value?;
+        Some(match self.comparison? {
+            Comparison::AtLeast => achieved >= target,
+            Comparison::AtMost => achieved <= target,
+            Comparison::Equal => achieved == target,
+        })
+    }
+}
+
+/// An indicator's achieved value, as the completion (or the rectification) reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Achieved {
+    pub indicator: i64,
+    pub value: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -428,6 +602,17 @@ impl Project {
 /// Who may write (enter, edit, submit) a region's applications: the keepers of its rounds.
 pub fn may_write(actor: &Actor, region: &Region) -> bool {
     crate::project_rounds::model::may_keep(actor, region)
+}
+
+/// Partner departments and the agency read a region's approved projects only; officers who
+/// view projects read every one of their scope.
+pub fn reads_approved_only(actor: &Actor) -> bool {
+    !actor.role.may(crate::access::Permission::ViewProjects)
+}
+
+/// Whether `actor` may read `project` (row-level security already kept it in their region).
+pub fn readable(actor: &Actor, project: &Project) -> bool {
+    !reads_approved_only(actor) || project.status.is_approved()
 }
 
 pub fn may_edit(actor: &Actor, project: &Project) -> bool {
@@ -1150,5 +1335,7 @@ impl Project {
     }
 }
 
+#[cfg(test)]
+pub mod fixtures;
 #[cfg(test)]
 mod tests;

@@ -9,9 +9,9 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, QueryBuilder};
 
 use super::model::{
-    ApplicantKind, ApplicantSummary, ApprovedYear, BudgetLine, DrawRecord, Indicator, KIND, Member, Milestone, Project,
-    ProjectAction, ProjectId, ProjectInput, ProjectStatus, ProjectType, pre_review_refusal, snapshot,
-    submission_problems, transitions,
+    ApplicantKind, ApplicantSummary, ApprovedYear, BudgetLine, DrawRecord, Indicator, KIND, Member, Milestone,
+    PanelStage, Project, ProjectAction, ProjectId, ProjectInput, ProjectStatus, ProjectType, pre_review_refusal,
+    snapshot, submission_problems, transitions,
 };
 use crate::applicants::model::{ApplicantId, UnitType};
 use crate::attachments;
@@ -150,6 +150,13 @@ pub struct ProjectFilter {
     pub applicant: Option<ApplicantId>,
     /// Lowercased: matched against the project's name and the applicant's name and credit code.
     pub text: Option<String>,
+    /// Only approved projects (for partner departments and the agency).
+    pub approved_only: bool,
+}
+
+/// The statuses of approved projects, as the lists filter them.
+fn approved_statuses() -> Vec<&'static str> {
+    ProjectStatus::ALL.iter().filter(|s| s.is_approved()).map(|s| s.as_str()).collect()
 }
 
 labelled_enum! {
@@ -193,6 +200,9 @@ fn push_filter(qb: &mut QueryBuilder<sqlx::Postgres>, f: &ProjectFilter, with_st
     }
     if let (true, Some(status)) = (with_status, f.status) {
         qb.push(" AND p.status = ").push_bind(status.as_str());
+    }
+    if f.approved_only {
+        qb.push(" AND p.status = ANY(").push_bind(approved_statuses()).push(")");
     }
     if let Some(t) = f.project_type {
         qb.push(" AND p.project_type = ").push_bind(t.as_str());
@@ -261,6 +271,9 @@ pub async fn counts(tx: &mut PgConnection, f: &ProjectFilter) -> Result<Vec<(Pro
         }
         if let Some(round) = f.round {
             qb.push(" AND c.round_id = ").push_bind(round.0);
+        }
+        if f.approved_only {
+            qb.push(" AND c.status = ANY(").push_bind(approved_statuses()).push(")");
         }
         qb.push(" GROUP BY status");
         return qb.build_query_as::<(ProjectStatus, i64)>().fetch_all(tx).await;
@@ -685,18 +698,25 @@ pub async fn conclude_review(
     if project.status != ProjectStatus::ExpertReview {
         return Ok(None);
     }
-    let waiting = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM panel_members m
-           LEFT JOIN review_sheets s ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.expert_id = m.expert_id
-           WHERE m.region_id = $1 AND m.project_id = $2 AND m.replaced_by IS NULL AND s.submitted_at IS NULL"#,
+    let panel = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE s.submitted_at IS NULL) AS "waiting!",
+                  count(*) FILTER (WHERE s.submitted_at IS NOT NULL) AS "submitted!",
+                  round(avg(s.total) FILTER (WHERE s.submitted_at IS NOT NULL), 2) AS average
+           FROM panel_members m
+           LEFT JOIN review_sheets s ON s.region_id = m.region_id AND s.project_id = m.project_id AND s.stage = m.stage
+                                    AND s.expert_id = m.expert_id
+           WHERE m.region_id = $1 AND m.project_id = $2 AND m.stage = 'review' AND m.replaced_by IS NULL"#,
         project.region.id.0,
         id.0
     )
     .fetch_one(&mut *tx)
     .await?;
-    if waiting > 0 {
+    if panel.waiting > 0 {
         return Ok(None);
     }
+    // The timeline shows the panel's figure at its conclusion beside the step.
+    let figure =
+        panel.average.map(|a| format!("专家组平均分 {a:.2}（{} 份评分表）", panel.submitted)).unwrap_or_default();
     let to = workflow::decide(
         transitions(project.region.level),
         project.status,
@@ -721,7 +741,7 @@ pub async fn conclude_review(
         from: project.status,
         to,
         action: ProjectAction::Conclude,
-        comment: "",
+        comment: &figure,
     };
     let done = step::record(tx, ctx, by, token, &taken, Action::ProjectTransition, format!("/reviews/{id}")).await?;
     Ok(Some(done))
@@ -843,11 +863,12 @@ pub async fn applicant_choices(
     Ok(rows.into_iter().map(|r| (r.id, r.name, r.credit_code)).collect())
 }
 
-/// A project's draws, oldest first, with the names of their candidates.
+/// A project's draws for a panel `stage`, oldest first, with the names of their candidates.
 pub async fn draws_of(
     tx: &mut PgConnection,
     region: RegionId,
     project: ProjectId,
+    stage: PanelStage,
 ) -> Result<Vec<DrawRecord>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT d.id, d.seed, d.candidates AS "candidates: Json<Vec<Candidate>>", d.mix AS "mix: Json<Vec<Need>>",
@@ -856,9 +877,10 @@ pub async fn draws_of(
                    WHERE e.region_id = d.region_id
                      AND e.id IN (SELECT (c ->> 'id')::bigint FROM jsonb_array_elements(d.candidates) c)
                   ) AS "names!: Json<std::collections::HashMap<String, String>>"
-           FROM expert_draws d WHERE d.region_id = $1 AND d.project_id = $2 ORDER BY d.id"#,
+           FROM expert_draws d WHERE d.region_id = $1 AND d.project_id = $2 AND d.stage = $3 ORDER BY d.id"#,
         region.0,
-        project.0
+        project.0,
+        stage.as_str()
     )
     .fetch_all(tx)
     .await?;
@@ -879,20 +901,23 @@ pub async fn draws_of(
         .collect())
 }
 
-/// A project's panel: sitting members first, then those replaced.
+/// A project's panel of `stage`: sitting members first, then those replaced.
 pub async fn members_of(
     tx: &mut PgConnection,
     region: RegionId,
     project: ProjectId,
+    stage: PanelStage,
 ) -> Result<Vec<Member>, sqlx::Error> {
     sqlx::query_as!(
         Member,
         r#"SELECT m.expert_id, e.name, e.specialty AS "specialty: Specialty", e.organization, e.title, m.draw_id,
                   m.replaced_by
            FROM panel_members m JOIN experts e ON e.region_id = m.region_id AND e.id = m.expert_id
-           WHERE m.region_id = $1 AND m.project_id = $2 ORDER BY m.replaced_by IS NOT NULL, m.draw_id, e.specialty, e.id"#,
+           WHERE m.region_id = $1 AND m.project_id = $2 AND m.stage = $3
+           ORDER BY m.replaced_by IS NOT NULL, m.draw_id, e.specialty, e.id"#,
         region.0,
-        project.0
+        project.0,
+        stage.as_str()
     )
     .fetch_all(tx)
     .await
@@ -925,6 +950,7 @@ pub async fn pool_of(tx: &mut PgConnection, region: RegionId) -> Result<Vec<Pool
 
 /// A draw to record.
 pub struct NewDraw<'a> {
+    pub stage: PanelStage,
     pub seed: [u8; 32],
     pub candidates: &'a [Candidate],
     pub mix: &'a [Need],
@@ -943,8 +969,8 @@ pub async fn record_draw(
     let (region, id) = (project.region.id.0, project.id.0);
     let draw_id = sqlx::query_scalar!(
         "INSERT INTO expert_draws (region_id, project_id, seed, candidates, mix, picks, replaced_expert, reason, drawn_by,
-                                   drawn_by_name)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                   drawn_by_name, stage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         region,
         id,
         &d.seed[..],
@@ -954,18 +980,20 @@ pub async fn record_draw(
         d.replaced.map(|(e, _)| e),
         d.replaced.map_or("", |(_, r)| r),
         by.account.0,
-        by.name
+        by.name,
+        d.stage.as_str()
     )
     .fetch_one(&mut *tx)
     .await?;
     if let Some((expert, _)) = d.replaced {
         let replaced = sqlx::query!(
             "UPDATE panel_members SET replaced_by = $4
-             WHERE region_id = $1 AND project_id = $2 AND expert_id = $3 AND replaced_by IS NULL",
+             WHERE region_id = $1 AND project_id = $2 AND stage = $5 AND expert_id = $3 AND replaced_by IS NULL",
             region,
             id,
             expert,
-            draw_id
+            draw_id,
+            d.stage.as_str()
         )
         .execute(&mut *tx)
         .await?;
@@ -974,18 +1002,27 @@ pub async fn record_draw(
         }
     }
     sqlx::query!(
-        "INSERT INTO panel_members (region_id, project_id, expert_id, draw_id) SELECT $1, $2, unnest($3::bigint[]), $4",
+        "INSERT INTO panel_members (region_id, project_id, expert_id, draw_id, stage)
+         SELECT $1, $2, unnest($3::bigint[]), $4, $5",
         region,
         id,
         d.picks,
-        draw_id
+        draw_id,
+        d.stage.as_str()
     )
     .execute(&mut *tx)
     .await?;
     let detail = match d.replaced {
-        None => format!("抽取 {} 名（候选 {} 名）：{:?}", d.picks.len(), d.candidates.len(), d.picks),
+        None => {
+            format!("{}：抽取 {} 名（候选 {} 名）：{:?}", d.stage.label(), d.picks.len(), d.candidates.len(), d.picks)
+        }
         Some((expert, reason)) => {
-            format!("替换 {expert}，理由：{reason}；抽取：{:?}（候选 {} 名）", d.picks, d.candidates.len())
+            format!(
+                "{}：替换 {expert}，理由：{reason}；抽取：{:?}（候选 {} 名）",
+                d.stage.label(),
+                d.picks,
+                d.candidates.len()
+            )
         }
     };
     let action = if d.replaced.is_some() { Action::ExpertReplace } else { Action::ExpertDraw };

@@ -5,14 +5,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{
-    Comparison as Compare, DrawRecord, ImplementationMode, Level2, Member, Project, ProjectAction, ProjectForm,
+    Comparison as Compare, ImplementationMode, Level2, Member, PanelStage, Project, ProjectAction, ProjectForm,
     ProjectStatus, ProjectType, RowTable, may_edit, may_write, submission_problems, transitions,
 };
+use super::panel::Loaded;
 use super::store::{ProjectLine, Sort};
 use crate::applicants::model::Applicant;
 use crate::attachments::{self, Attachment, KindGroup};
 use crate::auth::Actor;
-use crate::experts::draw::Need;
 use crate::key_industries::model::KeyIndustry;
 use crate::project_rounds::model::Round;
 use crate::reference::Reference;
@@ -385,6 +385,8 @@ pub struct DetailPage {
     pub parts: ApplicationParts,
     pub returned: Option<(String, String, String)>,
     pub editable: bool,
+    /// 终止项目 is offered: the region's keeper, the project under way.
+    pub may_terminate: bool,
     pub actions: Vec<ActionButton>,
     pub asks_comment: bool,
     pub problems: Vec<ProblemLine>,
@@ -405,24 +407,31 @@ pub struct DetailPage {
 impl DetailPage {
     /// The approval's page has something to show: the application reached the decision.
     pub fn after_review(&self) -> bool {
-        matches!(
-            self.project.status,
-            ProjectStatus::Reviewed
-                | ProjectStatus::InPublicity
-                | ProjectStatus::AwaitingFiling
-                | ProjectStatus::Filed
-                | ProjectStatus::InProgress
-        ) || self.project.approved_amount.is_some()
+        self.project.status == ProjectStatus::Reviewed
+            || self.project.status.is_approved()
+            || self.project.approved_amount.is_some()
     }
 
-    /// Progress is reported once the agreement is signed.
+    /// Progress is reported once the agreement is signed, and read after.
     pub fn under_way(&self) -> bool {
-        self.project.status == ProjectStatus::InProgress
+        self.project.status.after_signing()
+    }
+
+    /// The completion and acceptance page: from the signing on.
+    pub fn accepting(&self) -> bool {
+        self.project.status.after_signing()
+    }
+
+    /// The panel page: while an expert panel is drawn or scored, and after an acceptance's.
+    pub fn has_panel(&self) -> bool {
+        PanelStage::of(self.project.status).is_some()
+            || self.project.status == ProjectStatus::Reviewed
+            || PanelStage::shown_for(self.project.status).len() > 1
     }
 
     /// The agreement's page has something to show (or to fill in).
     pub fn has_agreement(&self) -> bool {
-        matches!(self.project.status, ProjectStatus::Filed | ProjectStatus::InProgress)
+        self.project.status.after_filing()
     }
 
     pub fn new(chrome: &Chrome, actor: &Actor, project: Project, c: Context<'_>, feedback: Feedback) -> DetailPage {
@@ -470,6 +479,7 @@ impl DetailPage {
             parts: ApplicationParts::of(&project, c.industries, true),
             returned: return_comment(&project, &c.timeline),
             editable,
+            may_terminate: may_write(actor, &project.region) && project.status.is_running(),
             actions,
             asks_comment,
             problems,
@@ -653,7 +663,13 @@ fn mark(status: ProjectStatus) -> &'static str {
         | ProjectStatus::InPublicity
         | ProjectStatus::AwaitingFiling
         | ProjectStatus::Filed
-        | ProjectStatus::InProgress => "",
+        | ProjectStatus::InProgress
+        | ProjectStatus::AwaitingAcceptance
+        | ProjectStatus::Rectifying
+        | ProjectStatus::AwaitingReacceptance
+        | ProjectStatus::Accepted
+        | ProjectStatus::AcceptanceFailed
+        | ProjectStatus::Terminated => "",
     }
 }
 
@@ -819,6 +835,11 @@ pub struct PanelPage {
     pub id: String,
     pub title: String,
     pub status: ProjectStatus,
+    pub stage: PanelStage,
+    /// The stages a project of this status has had panels for, as tabs.
+    pub stages: Vec<PanelStage>,
+    /// The page of the panel's sheets: the review's result or the acceptance.
+    pub results_url: String,
     pub members: Vec<Member>,
     pub draws: Vec<DrawView>,
     pub mix: String,
@@ -829,30 +850,32 @@ pub struct PanelPage {
 }
 
 impl PanelPage {
-    pub fn new(
-        chrome: &Chrome,
-        actor: &Actor,
-        project: &Project,
-        mix: &[Need],
-        (members, draws): (Vec<Member>, Vec<DrawRecord>),
-        message: Option<String>,
-    ) -> PanelPage {
+    pub fn new(chrome: &Chrome, actor: &Actor, loaded: Loaded, message: Option<String>) -> PanelPage {
+        let Loaded { project, stage, mix, members, draws } = loaded;
         let name = |id: &i64| {
             draws.iter().find_map(|d| d.names.get(&id.to_string()).cloned()).unwrap_or_else(|| id.to_string())
         };
-        let keeps = may_write(actor, &project.region) && project.status == ProjectStatus::ExpertReview;
+        let keeps = may_write(actor, &project.region) && PanelStage::of(project.status) == Some(stage);
+        let heading = format!("{}专家", stage.label());
+        let stages = PanelStage::shown_for(project.status);
         PanelPage {
             layout: chrome.layout(
-                "评审专家",
+                &heading,
                 vec![
                     Crumb::link("项目申报", "/projects"),
                     Crumb::link(project.title(), format!("/projects/{}", project.id)),
-                    Crumb::here("评审专家"),
+                    Crumb::here(heading.clone()),
                 ],
             ),
             id: project.id.to_string(),
             title: project.title(),
             status: project.status,
+            stage,
+            stages,
+            results_url: match stage {
+                PanelStage::Review => format!("/projects/{}/review", project.id),
+                _ => format!("/projects/{}/acceptance", project.id),
+            },
             may_draw: keeps && members.is_empty(),
             may_replace: keeps && !members.is_empty(),
             mix: mix.iter().map(|n| format!("{} {} 名", n.specialty.label(), n.count)).collect::<Vec<_>>().join("、"),
@@ -880,4 +903,54 @@ impl PanelPage {
             form_token: once::new_token(),
         }
     }
+}
+
+/// A performance indicator planned against achieved, as the acceptance pages show it.
+pub struct IndicatorResult {
+    pub year: i16,
+    pub name: String,
+    pub target: String,
+    pub achieved: String,
+    /// 达到 / 未达到, unknown without a target or a value.
+    pub met: Option<bool>,
+}
+
+/// The project's indicators with the values `achieved` reports, in the application's order.
+pub fn indicator_results(project: &Project, achieved: &[super::model::Achieved]) -> Vec<IndicatorResult> {
+    project
+        .indicators
+        .iter()
+        .map(|i| {
+            let value = achieved.iter().find(|a| a.indicator == i.id).map(|a| a.value);
+            IndicatorResult {
+                year: i.project_year,
+                name: i.name.clone(),
+                target: i.target(),
+                achieved: value.map(|v| format!("{}{}", v.normalize(), i.unit)).unwrap_or_else(|| "—".into()),
+                met: value.and_then(|v| i.met_by(v)),
+            }
+        })
+        .collect()
+}
+
+/// The project's whole life on one timeline (newest first): every step with its comment (the
+/// review's and the acceptances' figures and the agreement's amount are their steps'), every
+/// document attached or removed, every progress report, and beside the steps that set them the
+/// amounts applied for and approved.
+pub fn life(entries: &[crate::workflow::history::Entry], project: &Project) -> Vec<TimelineLine> {
+    let mut lines = crate::workflow::history::timeline::<ProjectStatus, ProjectAction>(entries);
+    let last_approval = entries.iter().rposition(|e| e.action == ProjectAction::Approve.as_str());
+    for (line, (at, entry)) in lines.iter_mut().zip(entries.iter().enumerate().rev()) {
+        line.figure = match ProjectAction::parse(&entry.action) {
+            Some(ProjectAction::Submit) => format!("申请金额 {} 元", project.requested_amount.show_yuan()),
+            // The approved amount is the latest decision's (an approval reversed or returned is
+            // decided again).
+            Some(ProjectAction::Approve) if Some(at) == last_approval => project
+                .approved_amount
+                .map(|m| format!("核定金额 {} 元（{} 万元）", m.show_yuan(), m.show_wan()))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+    }
+    lines
 }

@@ -11,7 +11,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum_extra::extract::Form;
@@ -28,7 +28,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::org::RegionId;
 use crate::project_rounds::store as rounds;
-use crate::projects::model::{ProjectId, ProjectStatus};
+use crate::projects::model::{PanelStage, ProjectId};
 use crate::projects::store as projects;
 use crate::state::AppState;
 use crate::trail;
@@ -66,25 +66,40 @@ async fn list(State(state): State<AppState>, actor: Actor, chrome: Chrome) -> Re
     render(ListPage::new(&chrome, true, assignments))
 }
 
-/// The project an expert sits on, with what its page shows, read in the expert's scope: a
-/// project they do not sit on (or no longer) is not found.
-async fn assigned(tx: &mut PgConnection, actor: &Actor, id: ProjectId) -> Result<Assigned, AppError> {
-    let project = projects::find(tx, id, false).await?.ok_or(AppError::NotFound)?;
-    let region = project.region.id;
-    let round = rounds::find(tx, project.round_id).await?.ok_or(AppError::NotFound)?;
-    let trail = trail::load(tx, &project.owner()).await?;
-    let (sheets, me) = store::sheets_of(tx, region, id, Some(actor.account_id)).await?;
-    Ok(Assigned { project, round, trail, sheets, me })
+/// Which panel of a project an expert's page is about: `?stage=`, else the one being scored now.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StageQuery {
+    #[serde(default)]
+    stage: String,
 }
 
-/// The member the expert is on `page`'s panel (row-level security showed the project only
-/// because they sit on it; their pool entry says which member they are).
-async fn seat(tx: &mut PgConnection, actor: &Actor, page: &Assigned) -> Result<SheetKey, AppError> {
-    let (region, expert) = me(tx, actor).await?.ok_or(AppError::NotFound)?;
-    if region != page.project.region.id {
-        return Err(AppError::NotFound);
+/// The project an expert sits on, with what its page shows for the panel of `asked` (by
+/// default the one the project is scored by now if they sit on it, else their latest), read in
+/// the expert's scope: a project they do not sit on (or no longer) is not found.
+async fn assigned(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    id: ProjectId,
+    asked: Option<PanelStage>,
+) -> Result<(Assigned, SheetKey), AppError> {
+    let seated = store::seated(tx, id, actor.account_id).await?.ok_or(AppError::NotFound)?;
+    let region = seated.region;
+    let project = projects::find(tx, id, false).await?.filter(|p| p.region.id == region).ok_or(AppError::NotFound)?;
+    let stage = match asked {
+        Some(stage) => Some(stage).filter(|s| seated.stages.contains(s)),
+        None => PanelStage::of(project.status).filter(|s| seated.stages.contains(s)).or(seated.stages.first().copied()),
     }
-    Ok(SheetKey { region, project: page.project.id, expert })
+    .ok_or(AppError::NotFound)?;
+    let round = rounds::find(tx, project.round_id).await?.ok_or(AppError::NotFound)?;
+    let trail = trail::load(tx, &project.owner()).await?;
+    let sheets = seated.sheets.into_iter().filter(|(s, _)| *s == stage).map(|(_, sheet)| sheet).collect();
+    let submission = match stage.attempt() {
+        Some(attempt) => store::submission(tx, region, id, attempt).await?,
+        None => None,
+    };
+    let key = SheetKey { region, project: id, stage, expert: seated.expert };
+    let me = Some(seated.expert);
+    Ok((Assigned { project, round, stage, submission, trail, sheets, me }, key))
 }
 
 /// The expert's page of an assigned project: the application, its files and history, the sheet.
@@ -93,9 +108,10 @@ async fn review(
     actor: Actor,
     chrome: Chrome,
     Path(id): Path<ProjectId>,
+    Query(q): Query<StageQuery>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let page = assigned(&mut tx, &actor, id).await?;
+    let (page, _) = assigned(&mut tx, &actor, id, PanelStage::parse(&q.stage)).await?;
     tx.commit().await?;
     render(ReviewPage::new(&chrome, page, None, SheetErrors::default()))
 }
@@ -105,8 +121,8 @@ fn refusal(page: &Assigned) -> Option<String> {
     if page.sheets.iter().any(|s| Some(s.expert_id) == page.me && s.is_submitted()) {
         return Some("您的评分表已提交，不能再修改。".into());
     }
-    (page.project.status != ProjectStatus::ExpertReview)
-        .then(|| format!("项目{}，评分表不能再填写。", page.project.status.label()))
+    (PanelStage::of(page.project.status) != Some(page.stage))
+        .then(|| format!("项目{}，{}评分表不能再填写。", page.project.status.label(), page.stage.label()))
 }
 
 /// 保存草稿 or 提交: the sheet checked against the round's criteria; a submission that completes
@@ -124,12 +140,11 @@ async fn save(
     if let Claim::Used(url) = once::claim(&mut tx, actor.account_id, &token).await? {
         return Ok(flash::redirect(&url));
     }
-    let page = assigned(&mut tx, &actor, id).await?;
-    let key = seat(&mut tx, &actor, &page).await?;
+    let (page, key) = assigned(&mut tx, &actor, id, PanelStage::parse(&form.stage)).await?;
     if let Some(message) = refusal(&page) {
         return Err(AppError::Refused(message.into()));
     }
-    let (input, version) = match form.parse(&page.round.criteria) {
+    let (input, version) = match form.parse(page.round.criteria_for(key.stage)) {
         Ok(parsed) => parsed,
         Err(errors) => {
             tx.rollback().await?;
@@ -137,8 +152,12 @@ async fn save(
         }
     };
     store::save(&mut tx, &audit, key, version, &input, actor.account_id).await?;
-    let url = format!("/reviews/{id}");
-    let flash = if input.submit {
+    let url = format!("/reviews/{id}?stage={}", key.stage.as_str());
+    // The acceptance's conclusion is the region's (on the acceptance page), not the last sheet's.
+    let flash = if input.submit && key.stage != PanelStage::Review {
+        once::finish(&mut tx, actor.account_id, &token, &url).await?;
+        Flash::SheetSubmitted
+    } else if input.submit {
         // The panel's completion belongs to the region's books: see db::widen_to_region.
         db::widen_to_region(&mut tx, key.region).await?;
         let by = By { account: actor.account_id, name: &actor.display_name };
@@ -172,16 +191,17 @@ async fn print_sheet(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<ProjectId>,
+    Query(q): Query<StageQuery>,
 ) -> Result<Response, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let page = assigned(&mut tx, &actor, id).await?;
+    let (page, _) = assigned(&mut tx, &actor, id, PanelStage::parse(&q.stage)).await?;
     tx.commit().await?;
     let sheet = page
         .sheets
         .iter()
         .find(|s| Some(s.expert_id) == page.me && s.is_submitted())
         .ok_or(AppError::Refused("评分表提交后才能打印。".into()))?;
-    render(PrintSheetPage::new(page.project.clone(), &page.round, sheet))
+    render(PrintSheetPage::new(page.project.clone(), &page.round, page.stage, sheet))
 }
 
 /// A file of an assigned project.
@@ -206,7 +226,7 @@ async fn panel_sheets(
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let project = projects::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
     let round = rounds::find(&mut tx, project.round_id).await?.ok_or(AppError::NotFound)?;
-    let members = store::members_with_sheets(&mut tx, project.region.id, id).await?;
+    let members = store::members_with_sheets(&mut tx, project.region.id, id, PanelStage::Review).await?;
     tx.commit().await?;
     Ok((project, round, members))
 }

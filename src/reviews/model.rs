@@ -160,6 +160,9 @@ pub struct SheetForm {
     pub final_confirmed: String,
     #[serde(default)]
     pub form_token: String,
+    /// The panel the sheet is of (立项评审 unless an acceptance's).
+    #[serde(default)]
+    pub stage: String,
 }
 
 /// A checked sheet, ready to save.

@@ -8,11 +8,11 @@ use super::model::{
     Figures, MemberSheet, Recommendation, Sheet, SheetErrors, SheetForm, SheetState, criterion_averages, figures,
     others_visible, state_of, when,
 };
-use super::store::Assignment;
+use super::store::{Assignment, Submission};
 use crate::attachments::{self, KindGroup};
 use crate::project_rounds::model::{Criterion, Round};
-use crate::projects::model::{Project, ProjectStatus};
-use crate::projects::views::ApplicationParts;
+use crate::projects::model::{PanelStage, Project, ProjectStatus};
+use crate::projects::views::{ApplicationParts, IndicatorResult, indicator_results};
 use crate::trail::Trail;
 use crate::values::time;
 use crate::web::form::{Choice, FieldErrors};
@@ -26,7 +26,7 @@ fn score(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-fn average(d: Option<Decimal>) -> String {
+pub fn average(d: Option<Decimal>) -> String {
     d.map(|d| format!("{:.2}", d)).unwrap_or_else(|| "—".into())
 }
 
@@ -38,6 +38,7 @@ fn anonymous(n: usize) -> String {
 
 pub struct AssignmentRow {
     pub id: String,
+    pub stage: PanelStage,
     pub name: String,
     pub applicant: String,
     pub region: String,
@@ -63,6 +64,7 @@ impl ListPage {
             .into_iter()
             .map(|a| AssignmentRow {
                 id: a.project.to_string(),
+                stage: a.stage,
                 name: if a.name.is_empty() { "（未命名项目）".into() } else { a.name },
                 applicant: a.applicant_name.unwrap_or_else(|| "部门政府采购项目".into()),
                 region: a.region_name,
@@ -137,12 +139,28 @@ pub struct ReviewPage {
     pub own: Option<SheetView>,
     /// The others' submitted sheets, once the own is submitted.
     pub others: Vec<SheetView>,
+    pub stage: PanelStage,
+    /// For an acceptance: what the region submitted, and the indicators planned against achieved.
+    pub submission: Option<SubmissionView>,
+    pub results: Vec<IndicatorResult>,
+}
+
+/// The region's completion (or rectification) as the acceptance panel reads it.
+pub struct SubmissionView {
+    pub summary: String,
+    pub completed_on: String,
+    pub by: String,
+    pub at: String,
 }
 
 /// What the expert's page is built from.
 pub struct Assigned {
     pub project: Project,
     pub round: Round,
+    /// The panel the page is about.
+    pub stage: PanelStage,
+    /// An acceptance's submission by the region.
+    pub submission: Option<Submission>,
     pub trail: Trail,
     pub sheets: Vec<Sheet>,
     /// The expert's own member id, once they have a sheet.
@@ -151,10 +169,10 @@ pub struct Assigned {
 
 impl ReviewPage {
     pub fn new(chrome: &Chrome, a: Assigned, form: Option<SheetForm>, errors: SheetErrors) -> ReviewPage {
-        let criteria = &a.round.criteria;
+        let criteria = a.round.criteria_for(a.stage);
         let own = a.sheets.iter().find(|s| Some(s.expert_id) == a.me);
         let state = state_of(own);
-        let may_score = a.project.status == ProjectStatus::ExpertReview && state != SheetState::Submitted;
+        let may_score = PanelStage::of(a.project.status) == Some(a.stage) && state != SheetState::Submitted;
         let form = form.unwrap_or_else(|| SheetForm::of(criteria, own));
         let has_errors = !errors.is_empty();
         let rows = criteria
@@ -199,6 +217,17 @@ impl ReviewPage {
             may_score,
             own: own.filter(|s| s.is_submitted()).map(|s| SheetView::of("本人".into(), criteria, s)),
             others,
+            stage: a.stage,
+            results: match &a.submission {
+                Some(s) => indicator_results(&a.project, &s.achieved),
+                None => Vec::new(),
+            },
+            submission: a.submission.map(|s| SubmissionView {
+                summary: s.summary,
+                completed_on: s.completed_on.to_string(),
+                by: s.submitted_by_name,
+                at: time::minutes(&s.submitted_at),
+            }),
             project: a.project,
         }
     }
@@ -225,7 +254,8 @@ pub struct FigureView {
     pub criterion_averages: Vec<String>,
 }
 
-fn figure_view(round: &Round, members: &[MemberSheet]) -> FigureView {
+/// The figures of `members`' sheets scored on `criteria`.
+pub fn figure_view(round: &Round, criteria: &[Criterion], members: &[MemberSheet]) -> FigureView {
     let submitted: Vec<&Sheet> =
         members.iter().filter(|m| m.sitting).filter_map(|m| m.sheet.as_ref()).filter(|s| s.is_submitted()).collect();
     let totals: Vec<Decimal> = submitted.iter().map(|s| s.total).collect();
@@ -242,21 +272,17 @@ fn figure_view(round: &Round, members: &[MemberSheet]) -> FigureView {
             .iter()
             .map(|r| (r.label(), submitted.iter().filter(|s| s.recommendation == Some(*r)).count()))
             .collect(),
-        criterion_averages: criterion_averages(&round.criteria, &submitted).into_iter().map(average).collect(),
+        criterion_averages: criterion_averages(criteria, &submitted).into_iter().map(average).collect(),
     }
 }
 
-fn member_rows(round: &Round, members: Vec<MemberSheet>) -> Vec<MemberRow> {
+pub fn member_rows(criteria: &[Criterion], members: Vec<MemberSheet>) -> Vec<MemberRow> {
     members
         .into_iter()
         .map(|m| MemberRow {
             state: state_of(m.sheet.as_ref()),
             // A draft stays the expert's until submitted: officers see that it exists, not what it says.
-            sheet: m
-                .sheet
-                .as_ref()
-                .filter(|s| s.is_submitted())
-                .map(|s| SheetView::of(m.name.clone(), &round.criteria, s)),
+            sheet: m.sheet.as_ref().filter(|s| s.is_submitted()).map(|s| SheetView::of(m.name.clone(), criteria, s)),
             name: m.name,
             specialty: m.specialty.label(),
             organization: m.organization,
@@ -293,8 +319,8 @@ impl SummaryPage {
             title: project.title(),
             status: project.status,
             criteria: round.criteria.iter().map(|c| (c.name.clone(), c.weight)).collect(),
-            figures: figure_view(round, &members),
-            members: member_rows(round, members),
+            figures: figure_view(round, &round.criteria, &members),
+            members: member_rows(&round.criteria, members),
         }
     }
 }
@@ -325,8 +351,8 @@ impl PrintSummaryPage {
             },
             applicant: project.applicant_name(),
             criteria: round.criteria.iter().map(|c| (c.name.clone(), c.weight)).collect(),
-            figures: figure_view(round, &members),
-            members: member_rows(round, members),
+            figures: figure_view(round, &round.criteria, &members),
+            members: member_rows(&round.criteria, members),
         }
     }
 }
@@ -343,22 +369,21 @@ pub struct PrintSheetPage {
 }
 
 impl PrintSheetPage {
-    pub fn new(project: Project, round: &Round, sheet: &Sheet) -> PrintSheetPage {
-        let view = SheetView::of(String::new(), &round.criteria, sheet);
+    pub fn new(project: Project, round: &Round, stage: PanelStage, sheet: &Sheet) -> PrintSheetPage {
+        let criteria = round.criteria_for(stage);
+        let view = SheetView::of(String::new(), criteria, sheet);
         PrintSheetPage {
             doc: PrintDoc {
-                title: "工伤预防项目专家评分表".into(),
-                back: format!("/reviews/{}", project.id),
+                title: match stage {
+                    PanelStage::Review => "工伤预防项目专家评分表".into(),
+                    _ => format!("工伤预防项目{}专家评分表", stage.label()),
+                },
+                back: format!("/reviews/{}?stage={}", project.id, stage.as_str()),
                 seals: vec!["评审专家签字".into()],
                 ..PrintDoc::default()
             },
             applicant: project.applicant_name(),
-            rows: round
-                .criteria
-                .iter()
-                .zip(view.scores.iter())
-                .map(|(c, s)| (c.name.clone(), c.weight, s.clone()))
-                .collect(),
+            rows: criteria.iter().zip(view.scores.iter()).map(|(c, s)| (c.name.clone(), c.weight, s.clone())).collect(),
             sheet: view,
             project,
         }

@@ -95,6 +95,8 @@ pub struct TimelineLine {
     pub comment: String,
     /// What the comment is: a reason, or the file attached or removed.
     pub comment_label: &'static str,
+    /// Money or scores the step decided (核定金额, 平均分 …), where a record's page adds them.
+    pub figure: String,
 }
 
 /// Steps the shared mechanisms write into a record's history beside its own actions (the
@@ -135,6 +137,7 @@ pub fn timeline<S: Labelled, A: Labelled>(entries: &[Entry]) -> Vec<TimelineLine
                 REPORT => "进度",
                 _ => "理由",
             },
+            figure: String::new(),
         })
         .collect()
 }

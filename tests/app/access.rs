@@ -126,6 +126,21 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("form_token", token.as_str())]).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/projects/{id}/acceptance/attachments" => user
+            .upload(&probe.path, "completion_report", "结项报告.pdf", b"plain text".to_vec())
+            .await
+            .status()
+            .as_u16(),
+        "POST"
+            if probe.pattern.starts_with("/projects/{id}/acceptance")
+                || probe.pattern == "/projects/{id}/termination" =>
+        {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str()), ("reason", "矩阵测试")])
+                .await
+                .status()
+                .as_u16()
+        }
         // The approval's steps on a draft: the keepers get the page back with the reason.
         "POST" if probe.pattern.starts_with("/projects/{id}/approval/") => {
             let token = prevention::web::once::new_token();
@@ -262,6 +277,13 @@ async fn every_route_every_role_own_and_other_region() {
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
     let city_other = [403, 404, 403, 403, 403, 403, 403, 403];
     let projects_view = [200, 200, 403, 403, 403, 403, 403, 403];
+    let approved_view = [200, 200, 200, 200, 403, 403, 403, 403];
+    // A draft of 沈阳: its officers and the province read it; partners and the agency (who read
+    // approved projects only) do not find it.
+    let draft_unseen = [200, 200, 404, 404, 403, 403, 403, 403];
+    // Not yet signed: the region's keepers are told why (422); the province may not keep it.
+    let keep_unsigned = [403, 422, 403, 403, 403, 403, 403, 403];
+    let read_unsigned = [422, 422, 404, 404, 403, 403, 403, 403];
     let expert_only = [403, 403, 403, 403, 200, 403, 403, 403];
     let expert_not_assigned = [403, 403, 403, 403, 404, 403, 403, 403];
     let sys = [403, 403, 403, 403, 403, 200, 403, 403];
@@ -1128,7 +1150,8 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/applicants/{dl_applicant}/edit"),
                 expect: city_other,
             },
-            Probe { method: "GET", pattern: "/projects", path: "/projects".into(), expect: projects_view },
+            // Partner departments and the agency list their region's approved projects only.
+            Probe { method: "GET", pattern: "/projects", path: "/projects".into(), expect: approved_view },
             Probe {
                 method: "GET",
                 pattern: "/projects/export",
@@ -1163,13 +1186,13 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/projects/{id}",
                 path: format!("/projects/{sy_project}"),
-                expect: projects_view,
+                expect: draft_unseen,
             },
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}",
                 path: format!("/projects/{dl_project}"),
-                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
@@ -1262,19 +1285,19 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/projects/{id}/attachments/{file}",
                 path: format!("/projects/{sy_project}/attachments/{sy_report}"),
-                expect: projects_view,
+                expect: draft_unseen,
             },
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}/attachments/{file}",
                 path: format!("/projects/{dl_project}/attachments/{dl_report}"),
-                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}/attachments/{file}",
                 path: format!("/projects/{sy_project}/attachments/{dl_report}"),
-                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
@@ -1420,13 +1443,13 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/projects/{id}/progress",
                 path: format!("/projects/{sy_project}/progress"),
-                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+                expect: [422, 422, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}/progress",
                 path: format!("/projects/{dl_project}/progress"),
-                expect: [422, 404, 403, 403, 403, 403, 403, 403],
+                expect: [422, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "POST",
@@ -1440,19 +1463,138 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/projects/{dl_project}/progress"),
                 expect: city_other,
             },
+            // Completion and acceptance: read by officers and (approved projects) partners and
+            // the agency; kept by the region's city officers; a draft is refused with the reason.
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/acceptance",
+                path: format!("/projects/{sy_project}/acceptance"),
+                expect: read_unsigned,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/acceptance",
+                path: format!("/projects/{dl_project}/acceptance"),
+                expect: [422, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/acceptance/print",
+                path: format!("/projects/{sy_project}/acceptance/print"),
+                expect: read_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/complete",
+                path: format!("/projects/{sy_project}/acceptance/complete"),
+                expect: keep_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/complete",
+                path: format!("/projects/{dl_project}/acceptance/complete"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/rectification",
+                path: format!("/projects/{sy_project}/acceptance/rectification"),
+                expect: keep_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/rectification",
+                path: format!("/projects/{dl_project}/acceptance/rectification"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/conclude",
+                path: format!("/projects/{sy_project}/acceptance/conclude"),
+                expect: keep_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/conclude",
+                path: format!("/projects/{dl_project}/acceptance/conclude"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/attachments",
+                path: format!("/projects/{sy_project}/acceptance/attachments"),
+                expect: keep_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/attachments",
+                path: format!("/projects/{dl_project}/acceptance/attachments"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/acceptance/attachments/{file}",
+                path: format!("/projects/{sy_project}/acceptance/attachments/{sy_report}"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/acceptance/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/acceptance/attachments/{sy_report}/delete"),
+                expect: keep_unsigned,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/acceptance/attachments/{file}/delete",
+                path: format!("/projects/{sy_project}/acceptance/attachments/{sy_report}/delete"),
+                expect: keep_unsigned,
+            },
+            // Termination: the region's keepers; a draft does not run (the page says so).
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/termination",
+                path: format!("/projects/{sy_project}/termination"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/projects/{id}/termination",
+                path: format!("/projects/{dl_project}/termination"),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/termination",
+                path: format!("/projects/{sy_project}/termination"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/projects/{id}/termination",
+                path: format!("/projects/{dl_project}/termination"),
+                expect: city_other,
+            },
+            // Supervision: the officers who view projects (each their own scope's).
+            Probe { method: "GET", pattern: "/supervision", path: "/supervision".into(), expect: projects_view },
+            Probe {
+                method: "GET",
+                pattern: "/supervision/export",
+                path: "/supervision/export".into(),
+                expect: projects_view,
+            },
             // The agreement: read by province and city officers once filed (a draft: 422); the
             // region's city officers keep it (another's: 403 for the province, 404 for a city).
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}/agreement",
                 path: format!("/projects/{sy_project}/agreement"),
-                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+                expect: [422, 422, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
                 pattern: "/projects/{id}/agreement",
                 path: format!("/projects/{dl_project}/agreement"),
-                expect: [422, 404, 403, 403, 403, 403, 403, 403],
+                expect: [422, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "POST",
@@ -1482,7 +1624,7 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/projects/{id}/agreement/attachments/{file}",
                 path: format!("/projects/{sy_project}/agreement/attachments/{sy_report}"),
-                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
@@ -1512,7 +1654,7 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/projects/{id}/agreement/print",
                 path: format!("/projects/{sy_project}/agreement/print"),
-                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+                expect: [422, 422, 404, 404, 403, 403, 403, 403],
             },
             // The approval: read by province and city officers (a draft has none yet: 422); the
             // region's city officers decide and keep the publicity (on a draft: the page with

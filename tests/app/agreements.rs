@@ -92,6 +92,8 @@ async fn an_agreement_within_the_approved_amount_is_signed_with_its_signed_copy(
     let province = app.login_as(Role::ProvinceOfficer, "210000").await;
     assert_eq!(province.get(&page).await.status(), StatusCode::OK);
     assert_eq!(province.post_form(&page, &[("version", "1")]).await.status(), StatusCode::FORBIDDEN);
+    // Partner departments read their region's approved projects, and change nothing.
     let partner = app.login_as(Role::PartnerOfficer, "210100").await;
-    assert_eq!(partner.get(&page).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(partner.get(&page).await.status(), StatusCode::OK);
+    assert_eq!(partner.post_form(&page, &[("version", "1")]).await.status(), StatusCode::FORBIDDEN);
 }

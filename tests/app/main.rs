@@ -2,6 +2,7 @@
 
 mod support;
 
+mod acceptance;
 mod access;
 mod admins;
 mod agreements;

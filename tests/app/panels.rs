@@ -51,7 +51,8 @@ async fn a_panel_is_drawn_reproduced_and_a_member_replaced_with_a_reason() {
     sqlx::query("UPDATE projects SET status = 'expert_review' WHERE id = $1").bind(id.0).execute(&pool).await.unwrap();
     let page = city.get(&panel).await.text().await.unwrap();
     assert!(
-        page.contains("随机抽取评审专家") && page.contains("工伤预防 2 名、安全生产 1 名、职业卫生 1 名、财务 1 名")
+        page.contains("随机抽取立项评审专家")
+            && page.contains("工伤预防 2 名、安全生产 1 名、职业卫生 1 名、财务 1 名")
     );
 
     let res = post(&city, &format!("{panel}/draw"), "").await;

@@ -80,8 +80,10 @@ async fn progress_is_reported_cumulatively_within_the_agreement() {
 
     let dalian = app.login_as(Role::CityOfficer, "210200").await;
     assert_eq!(dalian.get(&page).await.status(), StatusCode::NOT_FOUND);
+    // Partner departments read their region's approved projects, and report nothing.
     let partner = app.login_as(Role::PartnerOfficer, "210100").await;
-    assert_eq!(partner.get(&page).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(partner.get(&page).await.status(), StatusCode::OK);
+    assert_eq!(report(&partner, &page, "50", &line, "7000").await.status(), StatusCode::FORBIDDEN);
     let province = app.login_as(Role::ProvinceOfficer, "210000").await;
     assert_eq!(province.get(&page).await.status(), StatusCode::OK);
     assert_eq!(report(&province, &page, "50", &line, "7000").await.status(), StatusCode::FORBIDDEN);

@@ -5,16 +5,16 @@
 
 use chrono::Duration;
 use prevention::db::{self, DbActor, Scope};
-use prevention::org::{AccountId, Role};
+use prevention::org::Role;
 use prevention::projects::model::ProjectId;
 use prevention::values::time;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::support::accounts::{TEST_PASSWORD, create, id_of};
-use crate::support::experts::expert;
+use crate::support::accounts::id_of;
+use crate::support::experts::{expert, expert_account};
 use crate::support::projects::{applicant, draft, fill, round};
-use crate::support::{TestApp, TestUser, random_suffix};
+use crate::support::{TestApp, TestUser};
 
 /// A project of 沈阳 in the expert review with its panel of five drawn (the pool is exactly the
 /// round's mix), each member with an expert account; another project of the round in review
@@ -26,24 +26,6 @@ struct Panel {
     members: Vec<(i64, TestUser)>,
     criteria: Vec<i64>,
     pool: PgPool,
-}
-
-/// An expert account for pool entry `expert` of 沈阳, linked as the system administrator links it.
-async fn expert_account(app: &TestApp, pool: &PgPool, expert: i64, asked_by: AccountId) -> TestUser {
-    let username = format!("t_{}", random_suffix());
-    let account = create(&app.db.app_pool().await, &username, Role::Expert, "210100", None).await;
-    sqlx::query(
-        "INSERT INTO account_requests (kind, region_id, subject_id, display_name, requested_by, requested_by_name, account_id,
-                                       handled_at)
-         SELECT 'expert', id, $1, '专家', $2, '测试', $3, now() FROM regions WHERE code = '210100'",
-    )
-    .bind(expert)
-    .bind(asked_by.0)
-    .bind(account.0)
-    .execute(pool)
-    .await
-    .unwrap();
-    app.login(&username, TEST_PASSWORD).await.unwrap()
 }
 
 async fn panel(app: &TestApp) -> Panel {

@@ -1,105 +1,8 @@
 use chrono::Utc;
 
+use super::fixtures::{complete, day, indicator, line, round};
 use super::*;
-use crate::org::RegionId;
 use crate::workflow::{PastStep, decide};
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn city() -> Region {
-    Region { id: RegionId(2), code: "210100".into(), name: "沈阳市".into(), level: RegionLevel::City }
-}
-
-fn round() -> Round {
-    Round {
-        id: RoundId(1),
-        region: city(),
-        year: 2026,
-        title: "2026年度工伤预防项目".into(),
-        key_industries: vec!["province:mining".into()],
-        target_groups: String::new(),
-        guide: String::new(),
-        opens_on: day(2026, 3, 1),
-        closes_on: day(2026, 3, 31),
-        required_kinds: vec!["feasibility_report".into()],
-        criteria: Vec::new(),
-        panel_mix: crate::project_rounds::model::default_mix(),
-        spread_threshold: 20,
-        publicity_days: 5,
-        version: 1,
-        updated_at: Utc::now(),
-    }
-}
-
-fn line(id: i64, year: i16, price: &str, quantity: &str) -> BudgetLine {
-    let (price, quantity): (Decimal, Decimal) = (price.parse().unwrap(), quantity.parse().unwrap());
-    BudgetLine {
-        id,
-        project_year: year,
-        item: "培训教材".into(),
-        unit: "册".into(),
-        unit_price: Some(price),
-        quantity: Some(quantity),
-        amount: line_amount(price, quantity),
-    }
-}
-
-fn indicator(id: i64, year: i16, level2: Level2) -> Indicator {
-    Indicator {
-        id,
-        project_year: year,
-        level2: Some(level2),
-        name: "培训人次".into(),
-        comparison: Some(Comparison::AtLeast),
-        target_value: Some(Decimal::from(500)),
-        unit: "人次".into(),
-    }
-}
-
-fn complete() -> Project {
-    Project {
-        id: ProjectId(7),
-        region: city(),
-        round_id: RoundId(1),
-        round_title: "2026年度工伤预防项目".into(),
-        year: 2026,
-        applicant_kind: ApplicantKind::Organization,
-        applicant: None,
-        department: None,
-        status: S::Draft,
-        name: "矿山企业一线班组长工伤预防培训".into(),
-        project_type: Some(ProjectType::Training),
-        key_industry: Some("province:mining".into()),
-        key_industry_name: None,
-        implementation_mode: Some(ImplementationMode::Own),
-        starts_on: Some(day(2026, 5, 1)),
-        ends_on: Some(day(2026, 12, 31)),
-        target_group: "矿山企业一线班组长".into(),
-        planned_count: Some(600),
-        background: "近三年矿山事故多发".into(),
-        content: "分 12 期线下培训".into(),
-        safeguards: "成立项目组".into(),
-        requested_amount: Money::ZERO,
-        first_submitted_at: None,
-        last_submitted_at: None,
-        decided_at: None,
-        created_by: AccountId(1),
-        version: 1,
-        updated_at: Utc::now(),
-        lines: vec![line(1, 1, "45.50", "600"), line(2, 1, "3000", "12")],
-        indicators: vec![indicator(1, 1, Level2::Quantity), indicator(2, 1, Level2::Social)],
-        milestones: vec![Milestone { id: 1, due_on: Some(day(2026, 6, 30)), description: "完成前 6 期".into() }],
-        approved_amount: None,
-        approved_years: Vec::new(),
-        decision_meeting_id: None,
-        decision_meeting: None,
-        publicity_starts_on: None,
-        publicity_ends_on: None,
-        publicity_days: 5,
-    }
-}
 
 fn feasibility() -> Attachment {
     Attachment {
@@ -443,4 +346,48 @@ fn the_approval_by_role_and_state() {
     // The pre-review's box takes none of these steps.
     assert!(S::Draft.before_expert_review() && S::Submitted.before_expert_review());
     assert!(!S::Reviewed.before_expert_review() && !S::InPublicity.before_expert_review());
+}
+
+#[test]
+fn completion_acceptance_and_termination_by_role_and_state() {
+    let me = AccountId(3);
+    for (table, keeper) in [(CITY_TRANSITIONS, Role::CityOfficer), (PROVINCE_TRANSITIONS, Role::ProvinceOfficer)] {
+        let t = |status, action, role, comment| decide(table, status, action, role, me, comment, &[]);
+        // 结项 from 实施中 only.
+        assert_eq!(t(S::InProgress, A::Complete, keeper, ""), Ok(S::AwaitingAcceptance));
+        for status in [S::Filed, S::AwaitingAcceptance, S::Rectifying, S::Accepted] {
+            assert_eq!(t(status, A::Complete, keeper, ""), Err(Refusal::State), "{status:?}");
+        }
+        // 验收: passed from either acceptance; a first failure to rectification, a second ends it.
+        assert_eq!(t(S::AwaitingAcceptance, A::Accept, keeper, ""), Ok(S::Accepted));
+        assert_eq!(t(S::AwaitingReacceptance, A::Accept, keeper, ""), Ok(S::Accepted));
+        assert_eq!(t(S::AwaitingAcceptance, A::FailAcceptance, keeper, ""), Err(Refusal::CommentRequired));
+        assert_eq!(t(S::AwaitingAcceptance, A::FailAcceptance, keeper, "补齐签到表"), Ok(S::Rectifying));
+        assert_eq!(t(S::AwaitingReacceptance, A::FailAcceptance, keeper, "复验不通过"), Ok(S::AcceptanceFailed));
+        assert_eq!(t(S::InProgress, A::Accept, keeper, ""), Err(Refusal::State));
+        assert_eq!(t(S::Rectifying, A::SubmitRectification, keeper, ""), Ok(S::AwaitingReacceptance));
+        assert_eq!(t(S::AwaitingAcceptance, A::SubmitRectification, keeper, ""), Err(Refusal::State));
+        // 终止 with reasons, while it runs.
+        for status in [S::Filed, S::InProgress, S::AwaitingAcceptance, S::Rectifying, S::AwaitingReacceptance] {
+            assert!(status.is_running());
+            assert_eq!(t(status, A::Terminate, keeper, "承担单位注销"), Ok(S::Terminated), "{status:?}");
+            assert_eq!(t(status, A::Terminate, keeper, ""), Err(Refusal::CommentRequired), "{status:?}");
+        }
+        for status in [S::Draft, S::Reviewed, S::AwaitingFiling, S::Accepted, S::AcceptanceFailed, S::Terminated] {
+            assert_eq!(t(status, A::Terminate, keeper, "x"), Err(Refusal::State), "{status:?}");
+        }
+        for role in [Role::PartnerOfficer, Role::AgencyOfficer, Role::Expert, Role::SysAdmin, Role::Auditor] {
+            for action in [A::Complete, A::Accept, A::FailAcceptance, A::SubmitRectification, A::Terminate] {
+                assert_eq!(t(S::InProgress, action, role, "x"), Err(Refusal::Role), "{role:?} {action:?}");
+            }
+        }
+    }
+    // The panel each status draws, and the stages a project has shown.
+    assert_eq!(PanelStage::of(S::ExpertReview), Some(PanelStage::Review));
+    assert_eq!(PanelStage::of(S::AwaitingAcceptance), Some(PanelStage::Acceptance));
+    assert_eq!(PanelStage::of(S::AwaitingReacceptance), Some(PanelStage::Reacceptance));
+    assert_eq!(PanelStage::of(S::Rectifying), None);
+    assert_eq!(PanelStage::Reacceptance.attempt(), Some(2));
+    assert_eq!(PanelStage::shown_for(S::InProgress), vec![PanelStage::Review]);
+    assert_eq!(PanelStage::shown_for(S::Accepted).len(), 3);
 }

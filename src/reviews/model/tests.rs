@@ -14,6 +14,7 @@ fn criteria() -> Vec<Criterion> {
 
 fn form(scores: &[&str], intent: &str) -> SheetForm {
     SheetForm {
+        stage: String::new(),
         criterion: vec!["11".into(), "12".into(), "13".into()],
         score: scores.iter().map(|s| s.to_string()).collect(),
         recommendation: "revise".into(),
