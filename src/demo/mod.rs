@@ -6,6 +6,7 @@
 pub(crate) mod approvals;
 pub(crate) mod employers;
 pub(crate) mod experts;
+mod lifecycle;
 pub(crate) mod meetings;
 pub(crate) mod plans;
 pub(crate) mod projects;
@@ -115,6 +116,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("approvals") {
         approvals::seed(owner).await?;
+    }
+    if !done.contains("lifecycle") {
+        lifecycle::seed(owner).await?;
     }
     Ok(())
 }

@@ -26,20 +26,22 @@ use crate::workflow::{By, Done};
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
-struct RoundStory {
-    region: &'static str,
-    keeper: &'static str,
-    title: &'static str,
-    opens_on: &'static str,
-    closes_on: &'static str,
-    created: &'static str,
-    industries: &'static [&'static str],
-    target_groups: &'static str,
-    guide: &'static str,
+pub(super) struct RoundStory {
+    pub(super) year: i32,
+    pub(super) region: &'static str,
+    pub(super) keeper: &'static str,
+    pub(super) title: &'static str,
+    pub(super) opens_on: &'static str,
+    pub(super) closes_on: &'static str,
+    pub(super) created: &'static str,
+    pub(super) industries: &'static [&'static str],
+    pub(super) target_groups: &'static str,
+    pub(super) guide: &'static str,
 }
 
 const ROUNDS: &[RoundStory] = &[
     RoundStory {
+        year: 2027,
         region: "210100",
         keeper: "demo_sy_hrss",
         title: "2027年度工伤预防项目申报（第一批）",
@@ -51,6 +53,7 @@ const ROUNDS: &[RoundStory] = &[
         guide: "一、申报范围：面向本市矿山、危险化学品、建筑施工、机械制造等重点行业企业开展的工伤预防宣传、培训项目。\n二、申报主体：依法登记的行业协会和大中型企业；面向小微企业的项目由相关部门通过政府采购组织实施。\n三、申报材料：申报表、申报书及可行性研究报告、实施方案、费用测算说明、法人证明。\n四、项目周期原则上为 1 年，最长不超过 2 年。",
     },
     RoundStory {
+        year: 2027,
         region: "210200",
         keeper: "demo_dl_hrss",
         title: "2027年度工伤预防宣传培训项目申报",
@@ -63,19 +66,19 @@ const ROUNDS: &[RoundStory] = &[
     },
 ];
 
-struct Org {
-    region: &'static str,
-    body: &'static str,
-    name: &'static str,
-    unit_type: &'static str,
-    division: &'static str,
-    address: &'static str,
-    legal: &'static str,
-    contact: &'static str,
-    phone: &'static str,
+pub(super) struct Org {
+    pub(super) region: &'static str,
+    pub(super) body: &'static str,
+    pub(super) name: &'static str,
+    pub(super) unit_type: &'static str,
+    pub(super) division: &'static str,
+    pub(super) address: &'static str,
+    pub(super) legal: &'static str,
+    pub(super) contact: &'static str,
+    pub(super) phone: &'static str,
 }
 
-const ORGS: &[Org] = &[
+pub(super) const ORGS: &[Org] = &[
     Org {
         region: "210100",
         body: "51210100MJ0HN0001",
@@ -167,7 +170,8 @@ const ORGS: &[Org] = &[
 ];
 
 /// A step of an application's life: who, when (Asia/Shanghai), and the comment.
-enum Step {
+#[derive(Clone, Copy)]
+pub(super) enum Step {
     Submit(&'static str, &'static str),
     Return(&'static str, &'static str, &'static str),
     Pass(&'static str, &'static str, &'static str),
@@ -176,32 +180,33 @@ enum Step {
     Reprice(&'static str, &'static str),
 }
 
-type Line = (u8, &'static str, &'static str, &'static str, &'static str);
-type Target = (u8, &'static str, &'static str, &'static str, &'static str, &'static str);
+pub(super) type Line = (u8, &'static str, &'static str, &'static str, &'static str);
+pub(super) type Target = (u8, &'static str, &'static str, &'static str, &'static str, &'static str);
 
-struct Application {
-    region: &'static str,
+#[derive(Clone, Copy)]
+pub(super) struct Application {
+    pub(super) region: &'static str,
     /// An index into `ORGS`, or the department for a procurement project.
-    org: Option<usize>,
-    department: Option<D>,
-    entered: &'static str,
-    name: &'static str,
-    project_type: &'static str,
-    industry: &'static str,
-    mode: &'static str,
-    starts_on: &'static str,
-    ends_on: &'static str,
-    target_group: &'static str,
-    planned: &'static str,
-    background: &'static str,
-    content: &'static str,
-    safeguards: &'static str,
-    lines: &'static [Line],
-    targets: &'static [Target],
-    milestones: &'static [(&'static str, &'static str)],
+    pub(super) org: Option<usize>,
+    pub(super) department: Option<D>,
+    pub(super) entered: &'static str,
+    pub(super) name: &'static str,
+    pub(super) project_type: &'static str,
+    pub(super) industry: &'static str,
+    pub(super) mode: &'static str,
+    pub(super) starts_on: &'static str,
+    pub(super) ends_on: &'static str,
+    pub(super) target_group: &'static str,
+    pub(super) planned: &'static str,
+    pub(super) background: &'static str,
+    pub(super) content: &'static str,
+    pub(super) safeguards: &'static str,
+    pub(super) lines: &'static [Line],
+    pub(super) targets: &'static [Target],
+    pub(super) milestones: &'static [(&'static str, &'static str)],
     /// Documents uploaded (every required one when the application is submitted).
-    documents: bool,
-    steps: &'static [Step],
+    pub(super) documents: bool,
+    pub(super) steps: &'static [Step],
 }
 
 const TRAINING_TARGETS: &[Target] = &[
@@ -218,7 +223,7 @@ const PUBLICITY_TARGETS: &[Target] = &[
     (1, "satisfaction.satisfaction", "受众满意度", "ge", "85", "%"),
 ];
 
-const APPLICATIONS: &[Application] = &[
+pub(super) const APPLICATIONS: &[Application] = &[
     Application {
         region: "210100",
         org: Some(4),
@@ -603,7 +608,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed_round(owner: &PgPool, story: &RoundStory) -> anyhow::Result<Round> {
+pub(super) async fn seed_round(owner: &PgPool, story: &RoundStory) -> anyhow::Result<Round> {
     let region = regions::store::find_by_code(owner, story.region).await?.context("演示地区")?;
     let keeper = account(owner, story.keeper).await?;
     let form = RoundForm {
@@ -613,7 +618,7 @@ async fn seed_round(owner: &PgPool, story: &RoundStory) -> anyhow::Result<Round>
         key_industry: story.industries.iter().map(|k| k.to_string()).collect(),
         target_groups: story.target_groups.into(),
         guide: story.guide.into(),
-        ..RoundForm::new_for(2027)
+        ..RoundForm::new_for(story.year)
     };
     let allowed: Vec<String> = story.industries.iter().map(|k| k.to_string()).collect();
     let (input, _) = form.parse(&allowed).map_err(|e| anyhow::anyhow!("演示批次无效：{e:?}"))?;
@@ -705,7 +710,7 @@ fn form_of(app: &Application, version: i32) -> ProjectForm {
     }
 }
 
-async fn seed_application(
+pub(super) async fn seed_application(
     owner: &PgPool,
     app: &Application,
     round: &Round,

@@ -26,13 +26,13 @@ use crate::workflow::By;
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
 /// A sheet of the demo: five scores in the round's order, recommendation, opinion.
-struct Story {
-    scores: [&'static str; 5],
-    recommendation: Recommendation,
-    opinion: &'static str,
+pub(super) struct Story {
+    pub(super) scores: [&'static str; 5],
+    pub(super) recommendation: Recommendation,
+    pub(super) opinion: &'static str,
 }
 
-const COMPLETE: [Story; 5] = [
+pub(super) const COMPLETE: [Story; 5] = [
     Story {
         scores: ["18", "17", "16", "21", "13"],
         recommendation: Recommendation::Approve,
@@ -85,7 +85,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         requests::subject_of(&mut *tx, RequestKind::Expert, zheng.0).await?.context("演示专家账号未关联专家库")?;
     let waiting: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT p.id, p.round_id FROM projects p JOIN regions r ON r.id = p.region_id
-         WHERE p.status = 'expert_review' AND r.code = '210100' ORDER BY p.id LIMIT 2",
+         WHERE p.status = 'expert_review' AND r.code = '210100' AND p.year = 2027 ORDER BY p.id LIMIT 2",
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -138,7 +138,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sheet(criteria: &[i64], story: &Story, submit: bool) -> anyhow::Result<SheetInput> {
+pub(super) fn sheet(criteria: &[i64], story: &Story, submit: bool) -> anyhow::Result<SheetInput> {
     let scores = criteria
         .iter()
         .zip(story.scores)
@@ -154,7 +154,12 @@ fn sheet(criteria: &[i64], story: &Story, submit: bool) -> anyhow::Result<SheetI
 }
 
 /// The expert account of pool entry `expert`, made and linked on first use.
-async fn member_account(tx: &mut PgConnection, region: RegionId, expert: i64, hash: &str) -> anyhow::Result<AccountId> {
+pub(super) async fn member_account(
+    tx: &mut PgConnection,
+    region: RegionId,
+    expert: i64,
+    hash: &str,
+) -> anyhow::Result<AccountId> {
     if let Some(linked) = sqlx::query_scalar!(
         "SELECT account_id FROM account_requests WHERE kind = 'expert' AND region_id = $1 AND subject_id = $2",
         region.0,

@@ -2,7 +2,9 @@
 //! decision, one is in its publicity (decided a few days ago at the requested amounts), one is
 //! filed with the province (decided, published and filed over the past weeks), each with its
 //! history; half the filed have their agreement signed and a first progress report (a third of
-//! each cost line spent). Written set-wise, as the steps would have left them.
+//! each cost line spent); of those signed, one in eight was completed and accepted and one in
+//! eight failed its first acceptance and is rectifying. Written set-wise, as the steps would have
+//! left them.
 
 use sqlx::PgPool;
 
@@ -68,7 +70,31 @@ pub async fn generate(owner: &PgPool) -> anyhow::Result<u64> {
              FROM scale_signed s JOIN projects p ON p.region_id = s.region_id AND p.id = s.id
              JOIN (VALUES ('filed', 'in_progress', 'sign', '', interval '20 days'),
                           ('in_progress', 'in_progress', 'report', '完成 35%（规模数据）', interval '5 days'))
-                  AS x(f, t, a, c, ago) ON true;",
+                  AS x(f, t, a, c, ago) ON true;
+         CREATE TEMPORARY TABLE scale_ended ON COMMIT DROP AS
+             SELECT s.id, s.region_id, (s.id / 2) % 8 AS fate FROM scale_signed s;
+         DELETE FROM scale_ended WHERE fate > 1;
+         INSERT INTO project_acceptances (region_id, project_id, attempt, summary, completed_on, submitted_by,
+                                          submitted_by_name, submitted_at, passed, average, rectification, rectify_by,
+                                          concluded_by, concluded_by_name, concluded_at)
+             SELECT p.region_id, p.id, 1, '按协议完成全部培训任务，资金按预算使用（规模数据）。', current_date - 4,
+                    p.created_by, '规模数据', now() - interval '4 days', e.fate = 0,
+                    CASE e.fate WHEN 0 THEN 86.40 ELSE 54.20 END,
+                    CASE e.fate WHEN 1 THEN '补齐培训签到表和影像资料（规模数据）。' ELSE '' END,
+                    CASE e.fate WHEN 1 THEN current_date + 60 END, p.created_by, '规模数据', now() - interval '1 day'
+             FROM scale_ended e JOIN projects p ON p.region_id = e.region_id AND p.id = e.id;
+         UPDATE projects p SET status = CASE e.fate WHEN 0 THEN 'accepted' ELSE 'rectifying' END, version = p.version + 1
+             FROM scale_ended e WHERE p.region_id = e.region_id AND p.id = e.id;
+         INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment,
+                                       account_id, account_name, occurred_at)
+             SELECT p.region_id, 'project', p.id, x.f, x.t, x.a, x.c, p.created_by, '规模数据', now() - x.ago
+             FROM scale_ended e JOIN projects p ON p.region_id = e.region_id AND p.id = e.id
+             JOIN (VALUES (0, 'in_progress', 'awaiting_acceptance', 'complete', '', interval '4 days'),
+                          (0, 'awaiting_acceptance', 'accepted', 'accept', '专家组平均分 86.40', interval '1 day'),
+                          (1, 'in_progress', 'awaiting_acceptance', 'complete', '', interval '4 days'),
+                          (1, 'awaiting_acceptance', 'rectifying', 'fail_acceptance',
+                           '专家组平均分 54.20。整改要求：补齐培训签到表和影像资料（规模数据）。', interval '1 day'))
+                  AS x(fate, f, t, a, c, ago) ON x.fate = e.fate;",
     )
     .execute(&mut *tx)
     .await?;

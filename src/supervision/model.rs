@@ -44,10 +44,10 @@ impl Concern {
                 format!("协议 {since} 签订后 {days} 日未报告进度")
             }
             Concern::FailedAcceptance { rectify_by: Some(by), overdue: true } => {
-                format!("验收不通过，整改期限 {by} 已过，尚未提交整改结果")
+                format!("整改期限 {by} 已过，尚未提交整改结果")
             }
             Concern::FailedAcceptance { rectify_by: Some(by), overdue: false } => {
-                format!("验收不通过，整改中，期限 {by}")
+                format!("整改中，整改期限 {by}")
             }
             Concern::FailedAcceptance { rectify_by: None, .. } => "复验不通过".to_string(),
         }
@@ -173,7 +173,7 @@ mod tests {
         );
         let late = concerns(&w, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
         assert_eq!(late, vec![Concern::FailedAcceptance { rectify_by: Some(d(12, 31)), overdue: true }]);
-        assert_eq!(late[0].describe(), "验收不通过，整改期限 2026-12-31 已过，尚未提交整改结果");
+        assert_eq!(late[0].describe(), "整改期限 2026-12-31 已过，尚未提交整改结果");
         let finally = Watched { status: ProjectStatus::AcceptanceFailed, ..under_way() };
         assert_eq!(concerns(&finally, d(10, 1)), vec![Concern::FailedAcceptance { rectify_by: None, overdue: false }]);
     }

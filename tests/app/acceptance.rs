@@ -182,7 +182,7 @@ async fn a_failed_acceptance_is_rectified_and_passes_the_second_time() {
 
     // The supervision list shows it (the city's and the province's).
     let list = city.get("/supervision?kind=验收不通过").await.text().await.unwrap();
-    assert!(list.contains("矿山企业一线班组长工伤预防培训") && list.contains("验收不通过，整改中"));
+    assert!(list.contains("矿山企业一线班组长工伤预防培训") && list.contains("整改中，整改期限"));
     let province = app.login_as(Role::ProvinceOfficer, "210000").await;
     assert!(province.get("/supervision").await.text().await.unwrap().contains("整改中"));
 

@@ -175,11 +175,13 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert_eq!(
         statuses,
         [
+            "accepted",
             "draft",
             "expert_review",
             "filed",
             "in_progress",
             "in_publicity",
+            "rectifying",
             "rejected",
             "returned",
             "reviewed",
