@@ -66,6 +66,14 @@ pub enum Permission {
     ScoreProjects,
     /// Province officers: file (备案) the projects the regions approved, or return them.
     FileProjects,
+    /// Province, city, agency and partner officers: a region's fee (the province every region's).
+    ViewFee,
+    /// City and agency officers (province officers for 省本级): the prior year's premium income.
+    EnterFeeIncome,
+    /// City officers (province officers for 省本级): draft, submit and adjust the budget.
+    KeepFeeBudgets,
+    /// Province officers: approve or return budgets, record raised rates.
+    ApproveFeeBudgets,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -102,6 +110,10 @@ impl Role {
             ReadApprovedProjects => matches!(self, CityOfficer | ProvinceOfficer | PartnerOfficer | AgencyOfficer),
             ScoreProjects => self == Expert,
             FileProjects => self == ProvinceOfficer,
+            ViewFee => matches!(self, ProvinceOfficer | CityOfficer | AgencyOfficer | PartnerOfficer),
+            EnterFeeIncome => matches!(self, ProvinceOfficer | CityOfficer | AgencyOfficer),
+            KeepFeeBudgets => matches!(self, ProvinceOfficer | CityOfficer),
+            ApproveFeeBudgets => self == ProvinceOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -290,6 +302,11 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/projects/{id}/acceptance/attachments/{file}/delete", Access::Requires(Permission::KeepProjects)),
     rule("GET", "/projects/{id}/termination", Access::Requires(Permission::KeepProjects)),
     rule("POST", "/projects/{id}/termination", Access::Requires(Permission::KeepProjects)),
+    rule("GET", "/fee", Access::Requires(Permission::ViewFee)),
+    rule("POST", "/fee/income", Access::Requires(Permission::EnterFeeIncome)),
+    rule("POST", "/fee/rate", Access::Requires(Permission::ApproveFeeBudgets)),
+    rule("POST", "/fee/budget", Access::Requires(Permission::KeepFeeBudgets)),
+    rule("POST", "/fee/budget/transition", Access::Requires(Permission::KeepFeeBudgets)),
     rule("GET", "/supervision", Access::Requires(Permission::ViewProjects)),
     rule("GET", "/supervision/export", Access::Requires(Permission::ViewProjects)),
     rule("GET", "/reviews", Access::Requires(Permission::ScoreProjects)),
@@ -410,6 +427,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "用人单位", href: "/employers", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "项目申报", href: "/projects", access: Access::Requires(Permission::ReadApprovedProjects) },
     MenuItem { label: "项目监管", href: "/supervision", access: Access::Requires(Permission::ViewProjects) },
+    MenuItem { label: "工伤预防费", href: "/fee", access: Access::Requires(Permission::ViewFee) },
     MenuItem { label: "申报批次", href: "/project-rounds", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报单位", href: "/applicants", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "专家库", href: "/experts", access: Access::Requires(Permission::KeepExperts) },
@@ -646,6 +664,7 @@ mod tests {
                 "用人单位",
                 "项目申报",
                 "项目监管",
+                "工伤预防费",
                 "申报批次",
                 "申报单位",
                 "专家库",

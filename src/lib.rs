@@ -109,6 +109,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(progress::routes())
         .merge(acceptance::routes())
         .merge(supervision::routes())
+        .merge(fee::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

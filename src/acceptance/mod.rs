@@ -550,6 +550,10 @@ async fn terminate(
     };
     match step::outcome(projects::take(&mut tx, &audit, id, actor.role, &step).await)? {
         Ok(done) => {
+            if matches!(done, Done::Now(_)) {
+                // What the project took of the fee and was not paid goes back to its budgets.
+                crate::fee::release(&mut tx, &project, &format!("项目终止：{reason}"), &by(&actor)).await?;
+            }
             tx.commit().await?;
             Ok(match done {
                 Done::Now(url) => flash::redirect_with(&url, Flash::ProjectTerminated),

@@ -191,13 +191,7 @@ async fn decide(
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let result = match &decision {
         Decision::Approve(a) => {
-            let year = approval.project.year;
-            if let Err(message) = crate::fee::check_approval(&mut tx, approval.project.region.id, year, a.total).await?
-            {
-                tx.rollback().await?;
-                let feedback = Feedback { decision: Some(form), problem: Some(message), ..Feedback::default() };
-                return render(ApprovalPage::new(&chrome, approval, offers, feedback));
-            }
+            // The fee's budget check runs inside the step, once the project is locked.
             let step = Step {
                 by,
                 token: &token,
@@ -346,6 +340,10 @@ async fn answer(
     let result = crate::projects::store::take_locked(&mut tx, &audit, &project, actor.role, &step).await;
     match refused(result)? {
         Ok(done) => {
+            if matches!(done, Done::Now(_)) {
+                let by = By { account: actor.account_id, name: &actor.display_name };
+                crate::fee::release(&mut tx, &project, "异议成立，撤销立项", &by).await?;
+            }
             tx.commit().await?;
             Ok(redirect(done, Flash::ApprovalReversed))
         }
@@ -426,6 +424,11 @@ async fn file(
     });
     match refused(result)? {
         Ok(done) => {
+            if action == ProjectAction::ReturnFiling && matches!(done, Done::Now(_)) {
+                let project = crate::projects::store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
+                let by = By { account: actor.account_id, name: &actor.display_name };
+                crate::fee::release(&mut tx, &project, "省级退回重新审定", &by).await?;
+            }
             tx.commit().await?;
             let flash = if action == ProjectAction::File { Flash::ProjectFiled } else { Flash::FilingReturned };
             Ok(redirect(done, flash))

@@ -29,8 +29,8 @@ pub async fn objections_of(
     .await
 }
 
-/// 同意立项: the approved amounts (checked against the fee's budget by the caller), the meeting,
-/// the publicity's dates, and the move to 公示中, together.
+/// 同意立项: the approved amounts (taken from the fee's budgets), the meeting, the publicity's
+/// dates, and the move to 公示中, together.
 pub async fn approve(
     tx: &mut PgConnection,
     ctx: &AuditContext,
@@ -43,6 +43,10 @@ pub async fn approve(
         Ok(decided) => decided,
         Err(done) => return Ok(done),
     };
+    // Each year's approved amount taken from that year's budget (the fee), or the reason why not.
+    if let Err(message) = crate::fee::check_approval(tx, &project, &approval.years, &step.by).await? {
+        return Err(TransitionError::Incomplete(vec![message.into()]));
+    }
     let region = project.region.id.0;
     sqlx::query!("DELETE FROM project_approved_years WHERE region_id = $1 AND project_id = $2", region, id.0)
         .execute(&mut *tx)

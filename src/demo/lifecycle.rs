@@ -478,7 +478,13 @@ async fn approve(owner: &PgPool, cast: &Cast, id: ProjectId, on: NaiveDate) -> a
     crate::approvals::store::approve(&mut tx, &demo_context(), id, Role::CityOfficer, &approval, &step)
         .await
         .map_err(failed)?;
-    backdate(&mut tx, id, ProjectAction::Approve.as_str(), at(&format!("{on} 15:00"))?).await?;
+    let when = at(&format!("{on} 15:00"))?;
+    backdate(&mut tx, id, ProjectAction::Approve.as_str(), when).await?;
+    sqlx::query("UPDATE fee_entries SET created_at = $2 WHERE project_id = $1")
+        .bind(id.0)
+        .bind(when)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

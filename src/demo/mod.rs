@@ -6,6 +6,7 @@
 pub(crate) mod approvals;
 pub(crate) mod employers;
 pub(crate) mod experts;
+mod fee;
 mod lifecycle;
 pub(crate) mod meetings;
 pub(crate) mod plans;
@@ -104,6 +105,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("employers") {
         employers::seed(owner).await?;
+    }
+    if !done.contains("fee") {
+        fee::seed(owner).await?;
     }
     if !done.contains("projects") {
         projects::seed(owner).await?;

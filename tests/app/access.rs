@@ -131,6 +131,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             .await
             .status()
             .as_u16(),
+        // The fee's forms, empty but for the region the path's query names and a submission.
+        "POST" if probe.pattern.starts_with("/fee/") => {
+            let token = prevention::web::once::new_token();
+            let region = probe.path.split_once("region=").map_or("", |(_, r)| r);
+            let path = probe.path.split('?').next().unwrap_or_default();
+            let fields = [("form_token", token.as_str()), ("region", region), ("year", "2026"), ("action", "submit")];
+            user.post_form(path, &fields).await.status().as_u16()
+        }
         "POST"
             if probe.pattern.starts_with("/projects/{id}/acceptance")
                 || probe.pattern == "/projects/{id}/termination" =>
@@ -1573,6 +1581,51 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/projects/{id}/termination",
                 path: format!("/projects/{dl_project}/termination"),
                 expect: city_other,
+            },
+            // The fee: read by province, city, agency and partner officers (each their region's);
+            // the income by city and agency officers (the province's for 省本级); budgets kept by
+            // city officers (省本级's by province officers), approved and raised rates by the province.
+            Probe {
+                method: "GET",
+                pattern: "/fee",
+                path: "/fee".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/income",
+                path: "/fee/income".into(),
+                expect: [200, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/income",
+                path: "/fee/income?region=210200".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/rate",
+                path: "/fee/rate?region=210200".into(),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/budget",
+                path: "/fee/budget".into(),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/budget",
+                path: "/fee/budget?region=210200".into(),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/fee/budget/transition",
+                path: "/fee/budget/transition?region=210200".into(),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
             },
             // Supervision: the officers who view projects (each their own scope's).
             Probe { method: "GET", pattern: "/supervision", path: "/supervision".into(), expect: projects_view },

@@ -24,6 +24,8 @@ async fn reviewed(app: &TestApp, city: &TestUser, body: &str) -> (ProjectId, PgP
     fill(&app.db, id, today + Duration::days(30)).await;
     let pool = app.db.superuser_pool().await;
     sqlx::query("UPDATE projects SET status = 'reviewed' WHERE id = $1").bind(id.0).execute(&pool).await.unwrap();
+    // The year's approved budget the decision takes from.
+    crate::support::fee::approved_budget(&app.db, "210100", 2026, "1000000", "1000000").await;
     (id, pool)
 }
 

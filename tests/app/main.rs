@@ -21,6 +21,7 @@ mod departments;
 mod employers;
 mod experts;
 mod export;
+mod fee;
 mod http;
 mod identity;
 mod imports;

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod departments;
 pub mod employers;
 pub mod experts;
+pub mod fee;
 pub mod meetings;
 pub mod plans;
 pub mod projects;

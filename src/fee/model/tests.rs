@@ -1,0 +1,161 @@
+use std::str::FromStr;
+
+use rand::rngs::ChaCha20Rng;
+use rand::{Rng, SeedableRng};
+
+use super::*;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// The cap by integer arithmetic alone: income in fen × rate as a fraction (numerator over
+/// 10^5), rounded half up to the fen.
+fn cap_in_fen(income_fen: i128, rate_parts: i128) -> i128 {
+    let scaled = income_fen * rate_parts; // fen × 10^5
+    (scaled + 50_000) / 100_000
+}
+
+#[test]
+fn the_cap_is_income_times_rate_rounded_half_up_to_the_fen_for_random_figures() {
+    let mut rng = ChaCha20Rng::from_seed([7; 32]);
+    for _ in 0..20_000 {
+        // Incomes up to 100 亿 yuan in fen; rates from 3% to 20% in steps of 0.001%.
+        let income_fen: i128 = i128::from(1 + rng.next_u64() % 1_000_000_000_000);
+        let rate_parts: i128 = i128::from(3_000 + rng.next_u64() % 17_001);
+        let income = Decimal::from_i128_with_scale(income_fen, 2);
+        let rate = Decimal::from_i128_with_scale(rate_parts, 5);
+        let got = cap(income, rate);
+        assert_eq!(got, Decimal::from_i128_with_scale(cap_in_fen(income_fen, rate_parts), 2), "{income} × {rate}");
+        assert!(got.scale() <= 2);
+        // Never more than half a fen from the exact product.
+        assert!((got - income * rate).abs() <= d("0.005"));
+    }
+}
+
+#[test]
+fn the_cap_at_its_rounding_boundary() {
+    // 1,234,567.50 × 3% = 37,037.025 → 37,037.03 (half up), never 37,037.02.
+    assert_eq!(cap(d("1234567.50"), default_rate()), d("37037.03"));
+    assert_eq!(cap(d("1234567.49"), default_rate()), d("37037.02"));
+    assert_eq!(percent(default_rate()), "3%");
+    assert_eq!(percent(d("0.035")), "3.5%");
+}
+
+#[test]
+fn a_budget_above_the_cap_names_every_figure() {
+    let message = above_cap(d("100000000"), default_rate(), d("3000000.01")).unwrap();
+    assert_eq!(
+        message,
+        "预算 3,000,000.01 元超过提取上限：上年度工伤保险基金征缴收入 100,000,000.00 元 × 3% = 3,000,000.00 元，超出 0.01 元。"
+    );
+    assert_eq!(above_cap(d("100000000"), default_rate(), d("3000000")), None);
+}
+
+fn context(income: Option<&str>) -> BudgetContext {
+    BudgetContext {
+        income: income.map(d),
+        rate: default_rate(),
+        publicity_used: d("200000"),
+        training_used: d("500000"),
+    }
+}
+
+fn form(publicity: &str, training: &str) -> BudgetForm {
+    BudgetForm { publicity: publicity.into(), training: training.into(), note: String::new(), version: "0".into() }
+}
+
+#[test]
+fn a_budget_stays_under_the_cap_and_above_what_it_already_holds() {
+    let c = context(Some("100000000"));
+    assert_eq!(
+        form("1,000,000", "2,000,000").parse(&c),
+        Ok(BudgetInput { publicity: d("1000000"), training: d("2000000"), note: String::new() })
+    );
+    let errors = form("1,000,000", "2,000,000.01").parse(&c).unwrap_err();
+    assert!(errors.get("publicity").unwrap().contains("超出 0.01 元"));
+    let errors = form("150,000", "2,000,000").parse(&c).unwrap_err();
+    assert_eq!(errors.get("publicity"), Some("宣传预算不能低于已安排和承诺的 200,000.00 元。"));
+    let errors = form("1", "2").parse(&context(None)).unwrap_err();
+    assert!(errors.get("publicity").unwrap().starts_with("请先录入上年度"));
+    assert!(form("abc", "1").parse(&c).unwrap_err().get("publicity").unwrap().starts_with("宣传："));
+}
+
+#[test]
+fn a_decision_allocates_commits_or_is_refused_with_the_figures() {
+    let used = Used { allocated: d("700000"), committed: d("100000"), released: d("50000") };
+    assert_eq!(used.taken(), d("750000"));
+    let approved = YearBudget::Approved(d("1000000"));
+    assert_eq!(take(2026, 2026, Category::Training, d("250000"), approved, used), Take::Allocate);
+    let Take::Refuse(message) = take(2026, 2026, Category::Training, d("250000.01"), approved, used) else {
+        panic!("refused")
+    };
+    assert_eq!(
+        message,
+        "2026年度工伤预防费培训预算 1,000,000.00 元，已安排和承诺 750,000.00 元，剩余 250,000.00 元，不足本项目核定的 250,000.01 元。"
+    );
+    assert_eq!(take(2027, 2026, Category::Training, d("1"), YearBudget::None, Used::default()), Take::Commit);
+    assert!(
+        matches!(take(2026, 2026, Category::Training, d("1"), YearBudget::None, Used::default()), Take::Refuse(m) if m.contains("尚未编制"))
+    );
+    let pending = YearBudget::Pending(BudgetStatus::Submitted);
+    assert!(
+        matches!(take(2026, 2026, Category::Publicity, d("1"), pending, Used::default()), Take::Refuse(m) if m.contains("待批准"))
+    );
+    assert_eq!(take(2027, 2026, Category::Publicity, d("1"), pending, Used::default()), Take::Commit, "a later year");
+}
+
+#[test]
+fn budgets_by_role_and_state() {
+    use crate::org::{AccountId, Role};
+    use crate::workflow::{PastStep, Refusal, decide};
+    let (city, province) = (AccountId(1), AccountId(2));
+    let t = |status, action, role, by, comment| decide(BUDGET_TRANSITIONS, status, action, role, by, comment, &[]);
+    assert_eq!(t(BudgetStatus::Draft, BudgetAction::Submit, Role::CityOfficer, city, ""), Ok(BudgetStatus::Submitted));
+    assert_eq!(
+        t(BudgetStatus::Returned, BudgetAction::Submit, Role::CityOfficer, city, ""),
+        Ok(BudgetStatus::Submitted)
+    );
+    assert_eq!(t(BudgetStatus::Submitted, BudgetAction::Approve, Role::CityOfficer, city, ""), Err(Refusal::Role));
+    assert_eq!(
+        t(BudgetStatus::Submitted, BudgetAction::Approve, Role::ProvinceOfficer, province, ""),
+        Ok(BudgetStatus::Approved)
+    );
+    assert_eq!(
+        t(BudgetStatus::Submitted, BudgetAction::Return, Role::ProvinceOfficer, province, ""),
+        Err(Refusal::CommentRequired)
+    );
+    assert_eq!(
+        t(BudgetStatus::Approved, BudgetAction::Adjust, Role::CityOfficer, city, "追加培训"),
+        Ok(BudgetStatus::Submitted)
+    );
+    assert_eq!(t(BudgetStatus::Draft, BudgetAction::Approve, Role::ProvinceOfficer, province, ""), Err(Refusal::State));
+    for role in [Role::PartnerOfficer, Role::AgencyOfficer, Role::Expert, Role::Auditor] {
+        assert_eq!(t(BudgetStatus::Draft, BudgetAction::Submit, role, city, ""), Err(Refusal::Role));
+    }
+    // Province officers keep 省本级's budget, but never approve their own submission.
+    let own = [PastStep { action: BudgetAction::Submit, by: province }];
+    assert_eq!(
+        decide(
+            BUDGET_TRANSITIONS,
+            BudgetStatus::Submitted,
+            BudgetAction::Approve,
+            Role::ProvinceOfficer,
+            province,
+            "",
+            &own
+        ),
+        Err(Refusal::SameActor)
+    );
+    assert_eq!(approval_problem(d("100"), d("200"), (d("100"), d("200"))), None);
+    assert_eq!(
+        approval_problem(d("99.99"), d("200"), (d("100"), d("0"))),
+        Some("宣传预算 99.99 元低于已安排和承诺的 100.00 元，不能批准。".into())
+    );
+}
+
+#[test]
+fn a_project_takes_from_its_type_s_category() {
+    assert_eq!(Category::of(ProjectType::Training), Category::Training);
+    assert_eq!(Category::of(ProjectType::Publicity), Category::Publicity);
+}
