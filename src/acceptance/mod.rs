@@ -83,6 +83,7 @@ async fn read(tx: &mut PgConnection, actor: &Actor, id: ProjectId, lock: bool, n
             | ProjectStatus::Accepted
             | ProjectStatus::AcceptanceFailed
             | ProjectStatus::Terminated
+            | ProjectStatus::Settled
     );
     if !reached {
         return Err(AppError::Refused(

@@ -1,7 +1,8 @@
 //! Demo whole life: 沈阳's 2026 round (opened in February) and four of its projects carried on
 //! through the shared steps, each dated back to when it happened: scored by a drawn panel,
 //! decided, publicised, filed by the province, then
-//! - 危险化学品: signed, reported on, completed and accepted (已验收);
+//! - 危险化学品: signed, reported on, completed, accepted, paid in three stages by the agency and
+//!   settled (已结算归档, what it held beyond the payments released);
 //! - 机械伤害: signed, completed, failed its acceptance and rectifying by January (整改中);
 //! - 矿山: signed and under way, its last report in August and a milestone overdue (on the
 //!   supervision list);
@@ -24,6 +25,7 @@ use crate::approvals::model::Approval;
 use crate::attachments::{AttachmentKind, samples, upload::Received};
 use crate::auth::password;
 use crate::db::{self, DbActor, Scope};
+use crate::fee::model::{PaymentInput, PaymentStage};
 use crate::org::{AccountId, Role};
 use crate::progress::model::{NewReport, Spent};
 use crate::projects::model::{Achieved, PanelStage, Project, ProjectAction, ProjectId};
@@ -271,6 +273,9 @@ async fn live(owner: &PgPool, id: ProjectId, life: &Life) -> anyhow::Result<()> 
     take(owner, id, &cast.province, Role::ProvinceOfficer, ProjectAction::File, "", filed).await?;
     let signed = filed + chrono::Duration::days(7);
     agreement(owner, &cast, id, signed, life.end != End::AgreementEntered).await?;
+    if life.end != End::AgreementEntered {
+        pay(owner, id, signed + chrono::Duration::days(10), 30, PaymentStage::Advance).await?;
+    }
     match life.end {
         End::AgreementEntered => return Ok(()),
         End::UnderWay => {
@@ -282,12 +287,65 @@ async fn live(owner: &PgPool, id: ProjectId, life: &Life) -> anyhow::Result<()> 
             report(owner, &cast, id, "2026-06-30", 40, 0, "前三期培训已完成，参训 420 人次。").await?;
             report(owner, &cast, id, "2026-08-31", 75, 1, "前 6 期培训完成，开展效果问卷。").await?;
             report(owner, &cast, id, "2026-10-15", 100, 2, "全部培训完成，正在整理档案资料。").await?;
+            pay(owner, id, day("2026-09-10")?, 40, PaymentStage::Interim).await?;
         }
     }
     let passed = life.end == End::Accepted;
     complete(owner, &cast, id, day(if passed { "2026-10-20" } else { "2026-10-22" })?, passed).await?;
     let stories = if passed { &PASSING } else { &FAILING };
-    accept(owner, &cast, id, day(if passed { "2026-10-26" } else { "2026-10-28" })?, stories).await
+    accept(owner, &cast, id, day(if passed { "2026-10-26" } else { "2026-10-28" })?, stories).await?;
+    if passed {
+        // The final payment a little below the rest: settled, the difference released.
+        pay(owner, id, day("2026-11-18")?, 25, PaymentStage::Final).await?;
+    }
+    Ok(())
+}
+
+/// The agency's payment of `percent` of what the project holds, on `on` (voucher numbered by
+/// project and stage); the final one settles the project and releases the rest, as the page does.
+async fn pay(owner: &PgPool, id: ProjectId, on: NaiveDate, percent: i64, stage: PaymentStage) -> anyhow::Result<()> {
+    let agency = account(owner, "demo_sy_agency").await?;
+    let by = By { account: agency.0, name: &agency.1 };
+    let mut tx = db::begin(owner, PROVINCE).await?;
+    let project = crate::projects::store::find(&mut tx, id, true).await?.context("演示项目")?;
+    let held: Decimal = crate::fee::store::held_by(&mut tx, project.region.id, id).await?.iter().map(|h| h.3).sum();
+    let input = PaymentInput {
+        paid_on: on,
+        amount: (held * Decimal::from(percent) / Decimal::from(100)).round_dp(2),
+        voucher: format!("沈经拨〔2026〕{}号", id.0 * 10 + stage as i64),
+        stage,
+    };
+    crate::fee::store::record_payment(&mut tx, &demo_context(), project.region.id, id, &input, &by).await?;
+    let when = at(&format!("{on} 14:00"))?;
+    sqlx::query("UPDATE fee_payments SET recorded_at = $2 WHERE project_id = $1 AND stage = $3")
+        .bind(id.0)
+        .bind(when)
+        .bind(stage.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if stage == PaymentStage::Final {
+        let token = token()?;
+        let comment = format!("尾款 {} 元", crate::values::Money::from_yuan(input.amount)?.show_yuan());
+        let step = Step {
+            by: by.clone(),
+            token: &token,
+            action: ProjectAction::Settle,
+            comment: &comment,
+            url: String::new(),
+        };
+        crate::projects::store::take_locked(&mut tx, &demo_context(), &project, Role::AgencyOfficer, &step)
+            .await
+            .map_err(failed)?;
+        backdate(&mut tx, id, ProjectAction::Settle.as_str(), when).await?;
+        crate::fee::release(&mut tx, &project, "结算：核定安排未拨付部分", &by).await?;
+        sqlx::query("UPDATE fee_entries SET created_at = $2 WHERE project_id = $1 AND kind = 'release'")
+            .bind(id.0)
+            .bind(when)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Dates the latest history entry of `action` on `id` back to `when` (and the project's time).

@@ -7,6 +7,8 @@
 //! The rules are in `model.rs`, the SQL in `store.rs`, the page in `views.rs`.
 
 pub mod model;
+pub mod overview;
+pub mod payments;
 pub mod store;
 pub mod views;
 
@@ -83,21 +85,20 @@ pub async fn check_approval(
     Ok(Ok(()))
 }
 
-/// Gives back what `project` still holds of every budget year (what was taken and not paid),
-/// as release entries noting `why`: its approval reversed in publicity, its filing returned, or
-/// the project terminated. Payments, when they come, are never released.
+/// Gives back what `project` holds of every budget year and was not paid (payments covering
+/// the earliest years first), as release entries noting `why`: its approval reversed in
+/// publicity, its filing returned, the project terminated or settled below its allocation.
 pub async fn release(tx: &mut PgConnection, project: &Project, why: &str, by: &By<'_>) -> Result<(), sqlx::Error> {
-    for (budget_year, project_year, category, held) in store::held_by(tx, project.region.id, project.id).await? {
-        if held <= Decimal::ZERO {
-            continue;
-        }
+    let holdings = store::held_by(tx, project.region.id, project.id).await?;
+    let paid: Decimal = store::payments_of(tx, project.region.id, project.id).await?.iter().map(|p| p.amount).sum();
+    for (budget_year, project_year, category, amount) in model::unpaid(&holdings, paid) {
         let entry = NewEntry {
             project: project.id,
             budget_year,
             project_year,
             category,
             kind: EntryKind::Release,
-            amount: held,
+            amount,
             note: why,
         };
         store::record_entry(tx, project.region.id, &entry, by).await?;
@@ -112,6 +113,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fee/rate", post(save_rate))
         .route("/fee/budget", post(save_budget))
         .route("/fee/budget/transition", post(transition))
+        .merge(payments::routes())
+        .merge(overview::routes())
 }
 
 #[derive(Debug, Default, Deserialize)]

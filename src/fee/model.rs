@@ -297,3 +297,157 @@ impl BudgetForm {
 
 #[cfg(test)]
 mod tests;
+
+labelled_enum! {
+    /// 拨付阶段.
+    pub enum PaymentStage {
+        Advance => ("advance", "预付"),
+        Interim => ("interim", "中期"),
+        Final => ("final", "尾款"),
+    }
+}
+
+/// The payment form: the day, the amount in 元, the voucher number and the stage.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    pub paid_on: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub voucher: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub form_token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentInput {
+    pub paid_on: chrono::NaiveDate,
+    pub amount: Decimal,
+    pub voucher: String,
+    pub stage: PaymentStage,
+}
+
+/// What a payment is checked against: the project's status, what it holds of the budgets,
+/// what was paid before, whether the final payment was made, and today.
+pub struct PaymentContext {
+    pub status: crate::projects::model::ProjectStatus,
+    pub held: Decimal,
+    pub paid: Decimal,
+    pub settled: bool,
+    pub today: chrono::NaiveDate,
+}
+
+impl PaymentForm {
+    /// A payment never takes the total paid beyond what the project holds; advances and interim
+    /// payments while it is under way (signed, not ended), the final one only after its
+    /// acceptance passed, once.
+    pub fn parse(&self, c: &PaymentContext) -> Result<PaymentInput, FieldErrors> {
+        use crate::projects::model::ProjectStatus as S;
+        let mut errors = FieldErrors::default();
+        let paid_on = chrono::NaiveDate::parse_from_str(self.paid_on.trim(), "%Y-%m-%d").ok();
+        match paid_on {
+            None => errors.add("paid_on", "请填写拨付日期（如 2026-12-01）。"),
+            Some(d) if d > c.today => errors.add("paid_on", "拨付日期不能晚于今天。"),
+            _ => {}
+        }
+        let voucher = self.voucher.trim().to_string();
+        if voucher.is_empty() || voucher.chars().count() > 50 {
+            errors.add("voucher", "请填写凭证号，不超过 50 个字符。");
+        }
+        let stage = PaymentStage::parse(self.stage.trim());
+        match stage {
+            None => errors.add("stage", "请选择拨付阶段：预付、中期或尾款。"),
+            Some(_) if c.settled => errors.add("stage", "项目已结算，不能再拨付。"),
+            Some(PaymentStage::Final) if c.status != S::Accepted => {
+                errors.add_owned("stage", format!("项目{}，验收通过后才能拨付尾款。", c.status.label()))
+            }
+            Some(PaymentStage::Advance | PaymentStage::Interim)
+                if !matches!(
+                    c.status,
+                    S::InProgress | S::AwaitingAcceptance | S::Rectifying | S::AwaitingReacceptance | S::Accepted
+                ) =>
+            {
+                errors.add_owned("stage", format!("项目{}，不能拨付。", c.status.label()))
+            }
+            _ => {}
+        }
+        let m = |d: Decimal| Money::from_yuan(d).map(Money::show_yuan).unwrap_or_default();
+        let amount = match Money::parse_yuan(&self.amount) {
+            Ok(a) if a.yuan() <= Decimal::ZERO => {
+                errors.add("amount", "拨付金额应大于 0。");
+                None
+            }
+            Ok(a) if c.paid + a.yuan() > c.held => {
+                errors.add_owned(
+                    "amount",
+                    format!(
+                        "已拨付 {} 元，本次 {} 元，合计将超过安排的 {} 元（最多还可拨付 {} 元）。",
+                        m(c.paid),
+                        m(a.yuan()),
+                        m(c.held),
+                        m(c.held - c.paid)
+                    ),
+                );
+                None
+            }
+            Ok(a) => Some(a.yuan()),
+            Err(e) => {
+                errors.add_owned("amount", e.to_string());
+                None
+            }
+        };
+        match (paid_on, amount, stage) {
+            (Some(paid_on), Some(amount), Some(stage)) if errors.is_empty() => {
+                Ok(PaymentInput { paid_on, amount, voucher, stage })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What of each holding (budget year, project year, category, held; earliest first) goes back
+/// to its budget when `paid` in all was paid: payments cover the earliest holdings first.
+pub fn unpaid(holdings: &[(i16, i16, Category, Decimal)], paid: Decimal) -> Vec<(i16, i16, Category, Decimal)> {
+    let mut left = paid;
+    let mut out = Vec::new();
+    for (budget_year, project_year, category, held) in holdings {
+        if *held <= Decimal::ZERO {
+            continue;
+        }
+        let covered = left.min(*held);
+        left -= covered;
+        if *held > covered {
+            out.push((*budget_year, *project_year, *category, *held - covered));
+        }
+    }
+    out
+}
+
+/// A budget year's execution figures, as the tables show them (元; rate in percent).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figures {
+    pub cap: Option<Decimal>,
+    /// The approved budget (none until approved).
+    pub budget: Option<Decimal>,
+    pub taken: Decimal,
+    pub remaining: Option<Decimal>,
+    /// Paid ÷ budget, in percent with one decimal (rounded half up).
+    pub execution: Option<Decimal>,
+}
+
+/// The figures of a budget year from its income, rate, approved budget, ledger and payments.
+pub fn figures(income: Option<Decimal>, rate: Decimal, budget: Option<Decimal>, used: Used, paid: Decimal) -> Figures {
+    let taken = used.taken();
+    Figures {
+        cap: income.map(|i| cap(i, rate)),
+        budget,
+        taken,
+        remaining: budget.map(|b| b - taken),
+        execution: budget
+            .filter(|b| *b > Decimal::ZERO)
+            .map(|b| (paid * Decimal::from(100) / b).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)),
+    }
+}

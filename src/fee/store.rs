@@ -390,3 +390,118 @@ pub async fn entries_of(
     .fetch_all(tx)
     .await
 }
+
+/// A payment as recorded.
+#[derive(Clone, Debug)]
+pub struct Payment {
+    pub id: i64,
+    pub paid_on: NaiveDate,
+    pub amount: Decimal,
+    pub voucher: String,
+    pub stage: super::model::PaymentStage,
+    pub recorded_by_name: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The payments of `project`, the earliest first.
+pub async fn payments_of(
+    tx: &mut PgConnection,
+    region: RegionId,
+    project: ProjectId,
+) -> Result<Vec<Payment>, sqlx::Error> {
+    sqlx::query_as!(
+        Payment,
+        r#"SELECT id, paid_on, amount, voucher, stage AS "stage: super::model::PaymentStage", recorded_by_name, recorded_at
+           FROM fee_payments WHERE region_id = $1 AND project_id = $2 ORDER BY paid_on, id"#,
+        region.0,
+        project.0
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// Records a payment, audited. A voucher the region used before is refused as a duplicate.
+pub async fn record_payment(
+    tx: &mut PgConnection,
+    ctx: &AuditContext,
+    region: RegionId,
+    project: ProjectId,
+    p: &super::model::PaymentInput,
+    by: &By<'_>,
+) -> Result<i64, WriteError> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO fee_payments (region_id, project_id, paid_on, amount, voucher, stage, recorded_by, recorded_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        region.0,
+        project.0,
+        p.paid_on,
+        p.amount,
+        p.voucher,
+        p.stage.as_str(),
+        by.account.0,
+        by.name
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let detail = format!("{}：{} 元，凭证 {}，{}", p.stage.label(), p.amount, p.voucher, p.paid_on);
+    audit::record(tx, ctx, Event::new(Action::FeePayment).object(crate::projects::model::KIND, project).detail(detail))
+        .await?;
+    Ok(id)
+}
+
+/// A region's budget year in figures: what the execution table and trend show.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub region_id: RegionId,
+    pub region_code: String,
+    pub region_name: String,
+    pub budget_year: i16,
+    pub income: Option<Decimal>,
+    pub rate: Decimal,
+    pub status: Option<BudgetStatus>,
+    pub publicity: Option<Decimal>,
+    pub training: Option<Decimal>,
+    pub allocated: Decimal,
+    pub committed: Decimal,
+    pub released: Decimal,
+    /// Paid in the calendar year.
+    pub paid: Decimal,
+}
+
+/// The figures of every region in scope (or `region`) for each budget year from `first` to
+/// `last`, by region code then year, in one statement.
+pub async fn execution(
+    tx: &mut PgConnection,
+    (first, last): (i16, i16),
+    region: Option<RegionId>,
+) -> Result<Vec<Execution>, sqlx::Error> {
+    sqlx::query_as!(
+        Execution,
+        r#"SELECT r.id AS "region_id!: RegionId", r.code AS "region_code!", r.name AS "region_name!",
+                  y.y::smallint AS "budget_year!",
+                  i.amount AS "income?", coalesce(rt.rate, 0.03) AS "rate!",
+                  b.status AS "status?: BudgetStatus", b.publicity AS "publicity?", b.training AS "training?",
+                  coalesce(e.allocated, 0) AS "allocated!", coalesce(e.committed, 0) AS "committed!",
+                  coalesce(e.released, 0) AS "released!", coalesce(p.paid, 0) AS "paid!"
+           FROM regions r
+           CROSS JOIN generate_series($1::int, $2::int) AS y(y)
+           LEFT JOIN fee_incomes i ON i.region_id = r.id AND i.year = y.y - 1
+           LEFT JOIN fee_rates rt ON rt.region_id = r.id AND rt.budget_year = y.y
+           LEFT JOIN fee_budgets b ON b.region_id = r.id AND b.budget_year = y.y
+           LEFT JOIN (SELECT region_id, budget_year,
+                             sum(amount) FILTER (WHERE kind = 'allocation') AS allocated,
+                             sum(amount) FILTER (WHERE kind = 'commitment') AS committed,
+                             sum(amount) FILTER (WHERE kind = 'release') AS released
+                      FROM fee_entries GROUP BY region_id, budget_year) e
+                  ON e.region_id = r.id AND e.budget_year = y.y
+           LEFT JOIN (SELECT region_id, extract(year FROM paid_on)::int AS y, sum(amount) AS paid
+                      FROM fee_payments GROUP BY 1, 2) p ON p.region_id = r.id AND p.y = y.y
+           WHERE ($3::bigint IS NULL OR r.id = $3)
+           ORDER BY r.code, y.y"#,
+        i32::from(first),
+        i32::from(last),
+        region.map(|r| r.0)
+    )
+    .fetch_all(tx)
+    .await
+}

@@ -630,6 +630,7 @@ fn flash_of(action: ProjectAction) -> Flash {
         ProjectAction::FailAcceptance => Flash::AcceptanceFailed,
         ProjectAction::SubmitRectification => Flash::RectificationSubmitted,
         ProjectAction::Terminate => Flash::ProjectTerminated,
+        ProjectAction::Settle => Flash::ProjectSettled,
     }
 }
 

@@ -44,6 +44,7 @@ labelled_enum! {
         Accepted => ("accepted", "已验收"),
         AcceptanceFailed => ("acceptance_failed", "复验不通过"),
         Terminated => ("terminated", "已终止"),
+        Settled => ("settled", "已结算归档"),
     }
 }
 
@@ -65,6 +66,7 @@ labelled_enum! {
         FailAcceptance => ("fail_acceptance", "验收不通过"),
         SubmitRectification => ("submit_rectification", "提交整改结果"),
         Terminate => ("terminate", "终止项目"),
+        Settle => ("settle", "尾款拨付，结算归档"),
     }
 }
 
@@ -108,7 +110,8 @@ impl PanelStage {
             | S::AwaitingReacceptance
             | S::Accepted
             | S::AcceptanceFailed
-            | S::Terminated => PanelStage::ALL.to_vec(),
+            | S::Terminated
+            | S::Settled => PanelStage::ALL.to_vec(),
             _ => vec![PanelStage::Review],
         }
     }
@@ -205,8 +208,10 @@ pub const PROVINCE_TRANSITIONS: &[Transition<ProjectStatus, ProjectAction>] =
 
 /// Who files a region's approved projects: the province.
 const FILERS: &[Role] = &[Role::ProvinceOfficer];
+/// Who pays the fee to projects: the region's social insurance agency (经办机构).
+const PAYERS: &[Role] = &[Role::AgencyOfficer];
 
-const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 18] {
+const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, ProjectAction>; 19] {
     [
         Transition {
             from: &[S::Draft, S::Returned],
@@ -362,6 +367,15 @@ const fn transitions_for(roles: &'static [Role]) -> [Transition<ProjectStatus, P
             comment_required: true,
             not_by_whoever_took: None,
         },
+        // 结算: the agency's final payment after the acceptance passed settles and archives it.
+        Transition {
+            from: &[S::Accepted],
+            action: A::Settle,
+            to: S::Settled,
+            roles: PAYERS,
+            comment_required: false,
+            not_by_whoever_took: None,
+        },
     ]
 }
 
@@ -399,6 +413,7 @@ impl ProjectStatus {
                 | S::Accepted
                 | S::AcceptanceFailed
                 | S::Terminated
+                | S::Settled
         )
     }
 
@@ -419,6 +434,7 @@ impl ProjectStatus {
                 | S::Accepted
                 | S::AcceptanceFailed
                 | S::Terminated
+                | S::Settled
         )
     }
 

@@ -669,7 +669,8 @@ fn mark(status: ProjectStatus) -> &'static str {
         | ProjectStatus::AwaitingReacceptance
         | ProjectStatus::Accepted
         | ProjectStatus::AcceptanceFailed
-        | ProjectStatus::Terminated => "",
+        | ProjectStatus::Terminated
+        | ProjectStatus::Settled => "",
     }
 }
 

@@ -12,6 +12,7 @@ mod approvals;
 mod audit;
 mod employers;
 mod experts;
+mod fee;
 mod meetings;
 mod panels;
 mod plans;
@@ -72,6 +73,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     .await?;
     timed(say, "评审专家组（随机抽取记录、评分表）", panels::generate(owner, &mut rng)).await?;
     timed(say, "立项审定、公示、备案、协议和进度", approvals::generate(owner)).await?;
+    timed(say, "工伤预防费（征缴收入、预算、安排、拨付）", fee::generate(owner)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -84,6 +84,8 @@ labelled_enum! {
         FeeRateSaved => ("fee_rate_saved", "提取比例已记录。"),
         FeeBudgetSaved => ("fee_budget_saved", "预算已保存。"),
         FeeBudgetMoved => ("fee_budget_moved", "预算已办理。"),
+        PaymentRecorded => ("payment_recorded", "拨付已记录。"),
+        ProjectSettled => ("project_settled", "尾款已拨付，项目已结算归档。"),
         AccountRequested => ("account_requested", "已提出开通账号申请，等待系统管理员开通。"),
         AttachmentAdded => ("attachment_added", "附件已上传。"),
         AttachmentRemoved => ("attachment_removed", "附件已删除。"),

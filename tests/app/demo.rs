@@ -363,7 +363,7 @@ async fn the_demo_carries_projects_through_their_whole_life() {
     .await
     .unwrap();
     let statuses: Vec<&str> = lives.iter().map(|(_, _, s)| s.as_str()).collect();
-    assert_eq!(statuses, ["accepted", "rectifying", "in_progress", "filed"]);
+    assert_eq!(statuses, ["settled", "rectifying", "in_progress", "filed"]);
     let officer = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
     // The accepted one: its acceptance, its whole life on the timeline, steps on their days.
     let accepted = lives[0].0;
@@ -392,6 +392,16 @@ async fn the_demo_carries_projects_through_their_whole_life() {
     let agreement = officer.get(&format!("/projects/{}/agreement", lives[3].0)).await.text().await.unwrap();
     assert!(agreement.contains("沈人社预协〔2026〕") && agreement.contains("办理签订"));
     // The demo's partner department reads them; the experts who accepted see their panels.
+    // Paid in three stages and settled, the rest released; the fee's page shows it.
+    let stages: Vec<String> =
+        sqlx::query_scalar("SELECT stage FROM fee_payments WHERE project_id = $1 ORDER BY paid_on")
+            .bind(accepted)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stages, ["advance", "interim", "final"]);
+    let fee = officer.get("/fee?year=2026").await.text().await.unwrap();
+    assert!(fee.contains("释放") && fee.contains("结算：核定安排未拨付部分"), "{fee}");
     let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
     assert_eq!(partner.get(&format!("/projects/{accepted}/acceptance")).await.status(), reqwest::StatusCode::OK);
 }

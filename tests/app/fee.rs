@@ -314,3 +314,123 @@ async fn fifty_concurrent_decisions_never_take_more_than_the_budget_holds() {
         );
     }
 }
+
+async fn pay(user: &TestUser, id: ProjectId, stage: &str, amount: &str, voucher: &str) -> reqwest::Response {
+    let (t, today) = (token(), time::today().to_string());
+    let fields = [
+        ("form_token", t.as_str()),
+        ("paid_on", today.as_str()),
+        ("amount", amount),
+        ("voucher", voucher),
+        ("stage", stage),
+    ];
+    user.post_form(&format!("/projects/{id}/payments"), &fields).await
+}
+
+async fn set_status(pool: &PgPool, id: ProjectId, status: &str) {
+    sqlx::query("UPDATE projects SET status = $2 WHERE id = $1").bind(id.0).bind(status).execute(pool).await.unwrap();
+}
+
+#[tokio::test]
+async fn payments_stay_within_the_allocation_and_the_final_one_settles_the_project() {
+    let app = TestApp::spawn().await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let agency = app.login_as(Role::AgencyOfficer, "210100").await;
+    let (id, pool) = reviewed(&app, &city, "51210100MJ0FEED04").await;
+    crate::support::fee::approved_budget(&app.db, "210100", 2026, "500000", "500000").await;
+    assert_eq!(decide(&city, id, "60000").await.status(), StatusCode::SEE_OTHER);
+    let page = format!("/projects/{id}/payments");
+    assert_eq!(agency.get(&page).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "not before the agreement");
+    set_status(&pool, id, "in_progress").await;
+
+    assert_eq!(pay(&agency, id, "advance", "30,000", "沈经拨〔2026〕101号").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(pay(&city, id, "interim", "1", "X1").await.status(), StatusCode::FORBIDDEN, "the agency pays");
+    let body = pay(&agency, id, "interim", "40,000", "沈经拨〔2026〕102号").await.text().await.unwrap();
+    assert!(
+        body.contains(
+            "已拨付 30,000.00 元，本次 40,000.00 元，合计将超过安排的 60,000.00 元（最多还可拨付 30,000.00 元）。"
+        ),
+        "{body}"
+    );
+    let body = pay(&agency, id, "interim", "10,000", "沈经拨〔2026〕101号").await.text().await.unwrap();
+    assert!(body.contains("本地区已有相同凭证号的拨付记录"));
+    let body = pay(&agency, id, "final", "10,000", "沈经拨〔2026〕103号").await.text().await.unwrap();
+    assert!(body.contains("验收通过后才能拨付尾款"));
+
+    // Accepted: the final payment settles it and gives back what was not paid.
+    set_status(&pool, id, "accepted").await;
+    assert_eq!(pay(&agency, id, "final", "20,000", "沈经拨〔2026〕104号").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&pool, id).await, "settled");
+    let entries: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, amount::text FROM fee_entries WHERE project_id = $1 ORDER BY id")
+            .bind(id.0)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(entries, [("allocation".into(), "60000.00".into()), ("release".into(), "10000.00".into())]);
+    let body = pay(&agency, id, "interim", "1", "沈经拨〔2026〕105号").await.text().await.unwrap();
+    assert!(!body.contains("记录拨付</button>"), "settled: no more payments");
+    let payment: i64 =
+        sqlx::query_scalar("SELECT id FROM fee_payments WHERE stage = 'final'").fetch_one(&pool).await.unwrap();
+    let print = city.get(&format!("{page}/{payment}/print")).await.text().await.unwrap();
+    assert!(
+        print.contains("贰万元整") && print.contains("沈经拨〔2026〕104号") && print.contains("50,000.00"),
+        "{print}"
+    );
+
+    // Partners read; other cities do not find it; experts nothing.
+    let partner = app.login_as(Role::PartnerOfficer, "210100").await;
+    assert_eq!(partner.get(&page).await.status(), StatusCode::OK);
+    let dalian = app.login_as(Role::AgencyOfficer, "210200").await;
+    assert_eq!(dalian.get(&page).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(pay(&dalian, id, "advance", "1", "X2").await.status(), StatusCode::NOT_FOUND);
+
+    // The execution table, its chart's figures, the trend, and both as Excel.
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    let body = province.get("/fee/overview?year=2026").await.text().await.unwrap();
+    assert!(body.contains("沈阳市") && body.contains("大连市") && body.contains("execution-data"), "{body}");
+    // Budget 100 万元, 5.00 万元 paid this year: 5.0%.
+    assert!(body.contains("5.0%"), "{body}");
+    let own = city.get("/fee/overview?year=2026").await.text().await.unwrap();
+    assert!(own.contains("沈阳市") && !own.contains("大连市"), "a city sees its own row");
+    assert!(province.get("/fee/trend?region=210100").await.text().await.unwrap().contains("2026"));
+    for path in ["/fee/overview/export?year=2026", "/fee/trend/export?region=210100"] {
+        let res = province.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res.bytes().await.unwrap().starts_with(b"PK"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_returned_filing_and_a_termination_release_what_was_not_paid() {
+    let app = TestApp::spawn().await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let agency = app.login_as(Role::AgencyOfficer, "210100").await;
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    crate::support::fee::approved_budget(&app.db, "210100", 2026, "500000", "500000").await;
+    // Returned by the province: everything goes back.
+    let (returned, pool) = reviewed(&app, &city, "51210100MJ0FEEE05").await;
+    assert_eq!(decide(&city, returned, "60000").await.status(), StatusCode::SEE_OTHER);
+    set_status(&pool, returned, "awaiting_filing").await;
+    let t = token();
+    let fields = [("form_token", t.as_str()), ("action", "return_filing"), ("comment", "核定金额依据不足")];
+    let res = province.post_form(&format!("/projects/{returned}/approval/filing"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ledger(&pool, returned).await.last().cloned(), Some(("release".to_string(), "60000.00".to_string())));
+    // Terminated after an advance: the rest goes back.
+    let (ended, _) = reviewed(&app, &city, "51210100MJ0FEEF06").await;
+    assert_eq!(decide(&city, ended, "60000").await.status(), StatusCode::SEE_OTHER);
+    set_status(&pool, ended, "in_progress").await;
+    assert_eq!(pay(&agency, ended, "advance", "10,000", "沈经拨〔2026〕201号").await.status(), StatusCode::SEE_OTHER);
+    let t = token();
+    let fields = [("form_token", t.as_str()), ("reason", "承担单位注销")];
+    assert_eq!(
+        city.post_form(&format!("/projects/{ended}/termination"), &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(ledger(&pool, ended).await.last().cloned(), Some(("release".to_string(), "50000.00".to_string())));
+}
+
+async fn status_of(pool: &PgPool, id: ProjectId) -> String {
+    sqlx::query_scalar("SELECT status FROM projects WHERE id = $1").bind(id.0).fetch_one(pool).await.unwrap()
+}

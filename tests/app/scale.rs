@@ -175,7 +175,6 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert_eq!(
         statuses,
         [
-            "accepted",
             "draft",
             "expert_review",
             "filed",
@@ -185,6 +184,7 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
             "rejected",
             "returned",
             "reviewed",
+            "settled",
             "submitted"
         ]
     );

@@ -159,3 +159,70 @@ fn a_project_takes_from_its_type_s_category() {
     assert_eq!(Category::of(ProjectType::Training), Category::Training);
     assert_eq!(Category::of(ProjectType::Publicity), Category::Publicity);
 }
+
+fn payment(stage: &str, amount: &str) -> PaymentForm {
+    PaymentForm {
+        paid_on: "2026-11-20".into(),
+        amount: amount.into(),
+        voucher: "沈经拨〔2026〕101号".into(),
+        stage: stage.into(),
+        form_token: String::new(),
+    }
+}
+
+fn paying(status: crate::projects::model::ProjectStatus, paid: &str) -> PaymentContext {
+    PaymentContext {
+        status,
+        held: d("100000"),
+        paid: d(paid),
+        settled: false,
+        today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+    }
+}
+
+use chrono::NaiveDate;
+
+#[test]
+fn payments_never_exceed_the_allocation_and_the_final_one_waits_for_the_acceptance() {
+    use crate::projects::model::ProjectStatus as S;
+    let ok = payment("advance", "30,000").parse(&paying(S::InProgress, "0")).unwrap();
+    assert_eq!((ok.amount, ok.stage), (d("30000"), PaymentStage::Advance));
+    let errors = payment("interim", "70,000.01").parse(&paying(S::InProgress, "30000")).unwrap_err();
+    assert_eq!(
+        errors.get("amount"),
+        Some("已拨付 30,000.00 元，本次 70,000.01 元，合计将超过安排的 100,000.00 元（最多还可拨付 70,000.00 元）。")
+    );
+    assert!(payment("interim", "70,000").parse(&paying(S::InProgress, "30000")).is_ok(), "up to the allocation");
+    let errors = payment("final", "10,000").parse(&paying(S::AwaitingAcceptance, "60000")).unwrap_err();
+    assert_eq!(errors.get("stage"), Some("项目已结项待验收，验收通过后才能拨付尾款。"));
+    assert!(payment("final", "10,000").parse(&paying(S::Accepted, "60000")).is_ok());
+    let errors = payment("advance", "1").parse(&paying(S::Terminated, "0")).unwrap_err();
+    assert_eq!(errors.get("stage"), Some("项目已终止，不能拨付。"));
+    let mut settled = paying(S::Settled, "100000");
+    settled.settled = true;
+    assert_eq!(payment("final", "1").parse(&settled).unwrap_err().get("stage"), Some("项目已结算，不能再拨付。"));
+    let mut late = payment("advance", "1");
+    late.paid_on = "2026-12-01".into();
+    assert_eq!(late.parse(&paying(S::InProgress, "0")).unwrap_err().get("paid_on"), Some("拨付日期不能晚于今天。"));
+}
+
+#[test]
+fn what_was_not_paid_goes_back_to_its_budgets_the_latest_first() {
+    let holdings = [(2026, 1, Category::Training, d("60000")), (2027, 2, Category::Training, d("40000"))];
+    // 70,000 paid: the first year's 60,000 and 10,000 of the second's; 30,000 of 2027 goes back.
+    assert_eq!(unpaid(&holdings, d("70000")), vec![(2027, 2, Category::Training, d("30000"))]);
+    assert_eq!(unpaid(&holdings, d("0")), holdings.to_vec(), "nothing paid: everything back");
+    assert!(unpaid(&holdings, d("100000")).is_empty(), "all paid: nothing back");
+}
+
+#[test]
+fn a_year_s_figures_add_up() {
+    let used = Used { allocated: d("700000"), committed: d("100000"), released: d("50000") };
+    let f = figures(Some(d("100000000")), default_rate(), Some(d("2000000")), used, d("333333.33"));
+    assert_eq!(f.cap, Some(d("3000000.00")));
+    assert_eq!(f.remaining, Some(d("1250000")));
+    // 333,333.33 ÷ 2,000,000 = 16.6666…% → 16.7%.
+    assert_eq!(f.execution, Some(d("16.7")));
+    let none = figures(None, default_rate(), None, Used::default(), Decimal::ZERO);
+    assert_eq!((none.cap, none.remaining, none.execution), (None, None, None));
+}

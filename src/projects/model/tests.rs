@@ -65,9 +65,22 @@ fn every_transition_allowed_and_refused_by_role_and_state() {
     assert_eq!(decide(PROVINCE_TRANSITIONS, S::Draft, A::Submit, Role::CityOfficer, me, "", &[]), Err(Refusal::Role));
     for role in [Role::PartnerOfficer, Role::AgencyOfficer, Role::SysAdmin, Role::SecurityAdmin, Role::Auditor] {
         for action in ProjectAction::ALL {
+            // The agency's one step: the final payment settles an accepted project.
+            if role == Role::AgencyOfficer && *action == A::Settle {
+                continue;
+            }
             for status in ProjectStatus::ALL {
                 assert_eq!(decide(CITY_TRANSITIONS, *status, *action, role, me, "x", &[]), Err(Refusal::Role));
             }
+        }
+    }
+    for table in [CITY_TRANSITIONS, PROVINCE_TRANSITIONS] {
+        assert_eq!(decide(table, S::Accepted, A::Settle, Role::AgencyOfficer, me, "", &[]), Ok(S::Settled));
+        for status in [S::InProgress, S::AwaitingAcceptance, S::Rectifying, S::AcceptanceFailed, S::Settled] {
+            assert_eq!(decide(table, status, A::Settle, Role::AgencyOfficer, me, "", &[]), Err(Refusal::State));
+        }
+        for role in [Role::CityOfficer, Role::ProvinceOfficer, Role::PartnerOfficer, Role::Expert] {
+            assert_eq!(decide(table, S::Accepted, A::Settle, role, me, "", &[]), Err(Refusal::Role));
         }
     }
 }
