@@ -77,16 +77,6 @@ pub struct Round {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Round {
-    /// The criteria a sheet of `stage` is scored on.
-    pub fn criteria_for(&self, stage: crate::projects::model::PanelStage) -> &[Criterion] {
-        match stage {
-            crate::projects::model::PanelStage::Review => &self.criteria,
-            _ => &self.acceptance_criteria,
-        }
-    }
-}
-
 /// The panel a new round draws: 工伤预防 2, 安全生产 1, 职业卫生 1, 财务 1.
 pub fn default_mix() -> Vec<Need> {
     vec![

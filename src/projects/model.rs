@@ -116,6 +116,15 @@ impl PanelStage {
         }
     }
 
+    /// The criteria a sheet of this stage is scored on: the round's review criteria, or its
+    /// acceptance criteria.
+    pub fn criteria(self, round: &Round) -> &[crate::project_rounds::model::Criterion] {
+        match self {
+            PanelStage::Review => &round.criteria,
+            PanelStage::Acceptance | PanelStage::Reacceptance => &round.acceptance_criteria,
+        }
+    }
+
     pub fn for_attempt(attempt: i16) -> PanelStage {
         if attempt >= 2 { PanelStage::Reacceptance } else { PanelStage::Acceptance }
     }
@@ -1327,6 +1336,15 @@ impl DrawRecord {
         let Ok(seed) = <[u8; 32]>::try_from(self.seed.as_slice()) else { return false };
         draw::draw(seed, &self.candidates, &self.mix).is_ok_and(|picks| picks == self.picks)
     }
+}
+
+/// A panel as its page shows it: the project, the stage, its round's mix, its members and draws.
+pub struct Panel {
+    pub project: Project,
+    pub stage: PanelStage,
+    pub mix: Vec<Need>,
+    pub members: Vec<Member>,
+    pub draws: Vec<DrawRecord>,
 }
 
 /// A member of the panel, with the draw that put them there and the one that replaced them.

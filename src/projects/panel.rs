@@ -13,7 +13,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use sqlx::PgConnection;
 
-use super::model::{DrawRecord, Member, PanelStage, Project, ProjectId, may_write};
+use super::model::{Panel, PanelStage, Project, ProjectId, may_write};
 use super::store::{self, NewDraw};
 use super::views::PanelPage;
 use crate::audit::AuditContext;
@@ -30,18 +30,9 @@ use crate::web::once::{self, Claim, FormToken};
 use crate::web::render;
 use crate::workflow::By;
 
-/// A panel as its page shows it: the project, the stage, its round's mix, its members and draws.
-pub struct Loaded {
-    pub project: Project,
-    pub stage: PanelStage,
-    pub mix: Vec<Need>,
-    pub members: Vec<Member>,
-    pub draws: Vec<DrawRecord>,
-}
-
 /// The project's panel of `stage` (by default the one it is drawn for now, else the review's),
 /// in the actor's scope.
-async fn load(state: &AppState, actor: &Actor, id: ProjectId, stage: Option<PanelStage>) -> Result<Loaded, AppError> {
+async fn load(state: &AppState, actor: &Actor, id: ProjectId, stage: Option<PanelStage>) -> Result<Panel, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let project = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
     let stage = stage.or(PanelStage::of(project.status)).unwrap_or(PanelStage::Review);
@@ -49,7 +40,7 @@ async fn load(state: &AppState, actor: &Actor, id: ProjectId, stage: Option<Pane
     let members = store::members_of(&mut tx, project.region.id, id, stage).await?;
     let draws = store::draws_of(&mut tx, project.region.id, id, stage).await?;
     tx.commit().await?;
-    Ok(Loaded { project, stage, mix: round.panel_mix, members, draws })
+    Ok(Panel { project, stage, mix: round.panel_mix, members, draws })
 }
 
 #[derive(Deserialize)]

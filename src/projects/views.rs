@@ -5,10 +5,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{
-    Comparison as Compare, ImplementationMode, Level2, Member, PanelStage, Project, ProjectAction, ProjectForm,
+    Comparison as Compare, ImplementationMode, Level2, Member, Panel, PanelStage, Project, ProjectAction, ProjectForm,
     ProjectStatus, ProjectType, RowTable, may_edit, may_write, submission_problems, transitions,
 };
-use super::panel::Loaded;
 use super::store::{ProjectLine, Sort};
 use crate::applicants::model::Applicant;
 use crate::attachments::{self, Attachment, KindGroup};
@@ -851,8 +850,8 @@ pub struct PanelPage {
 }
 
 impl PanelPage {
-    pub fn new(chrome: &Chrome, actor: &Actor, loaded: Loaded, message: Option<String>) -> PanelPage {
-        let Loaded { project, stage, mix, members, draws } = loaded;
+    pub fn new(chrome: &Chrome, actor: &Actor, loaded: Panel, message: Option<String>) -> PanelPage {
+        let Panel { project, stage, mix, members, draws } = loaded;
         let name = |id: &i64| {
             draws.iter().find_map(|d| d.names.get(&id.to_string()).cloned()).unwrap_or_else(|| id.to_string())
         };

@@ -144,7 +144,7 @@ async fn save(
     if let Some(message) = refusal(&page) {
         return Err(AppError::Refused(message.into()));
     }
-    let (input, version) = match form.parse(page.round.criteria_for(key.stage)) {
+    let (input, version) = match form.parse(key.stage.criteria(&page.round)) {
         Ok(parsed) => parsed,
         Err(errors) => {
             tx.rollback().await?;

@@ -169,7 +169,7 @@ pub struct Assigned {
 
 impl ReviewPage {
     pub fn new(chrome: &Chrome, a: Assigned, form: Option<SheetForm>, errors: SheetErrors) -> ReviewPage {
-        let criteria = a.round.criteria_for(a.stage);
+        let criteria = a.stage.criteria(&a.round);
         let own = a.sheets.iter().find(|s| Some(s.expert_id) == a.me);
         let state = state_of(own);
         let may_score = PanelStage::of(a.project.status) == Some(a.stage) && state != SheetState::Submitted;
@@ -370,7 +370,7 @@ pub struct PrintSheetPage {
 
 impl PrintSheetPage {
     pub fn new(project: Project, round: &Round, stage: PanelStage, sheet: &Sheet) -> PrintSheetPage {
-        let criteria = round.criteria_for(stage);
+        let criteria = stage.criteria(round);
         let view = SheetView::of(String::new(), criteria, sheet);
         PrintSheetPage {
             doc: PrintDoc {
