@@ -2,7 +2,8 @@
 //! acceptance panel drawn and scoring on the acceptance criteria (a hand-computed failure), the
 //! conclusion with what to rectify and by when, the rectification and the second acceptance
 //! (passed), the whole-life timeline; termination with reasons; partner departments reading an
-//! approved project; other cities and roles refused.
+//! approved project; other cities and roles refused. The supervision list is tested in
+//! `supervision.rs` on projects made the same way.
 
 use chrono::Duration;
 use prevention::org::Role;
@@ -18,7 +19,7 @@ use crate::support::{TestApp, TestUser};
 
 /// A 沈阳 project under way: started 100 days ago, approved at its requested amount, its
 /// agreement signed 90 days ago.
-async fn under_way(app: &TestApp, city: &TestUser, code: &str) -> (ProjectId, PgPool) {
+pub(crate) async fn under_way(app: &TestApp, city: &TestUser, code: &str) -> (ProjectId, PgPool) {
     let by = id_of(&app.db.app_pool().await, &city.username).await;
     let today = time::today();
     let r = round(&app.db, "210100", today, today + Duration::days(9), by).await;
@@ -266,67 +267,4 @@ async fn a_running_project_is_terminated_with_its_reasons_and_drafts_stay_unseen
     sqlx::query("UPDATE projects SET status = 'draft' WHERE id = $1").bind(id.0).execute(&pool).await.unwrap();
     assert_eq!(agency.get(&format!("/projects/{id}")).await.status(), StatusCode::NOT_FOUND, "a draft: unseen");
     assert!(!agency.get("/projects").await.text().await.unwrap().contains("矿山企业一线班组长工伤预防培训"));
-}
-
-#[tokio::test]
-async fn the_supervision_list_at_its_boundaries() {
-    let app = TestApp::spawn().await;
-    let city = app.login_as(Role::CityOfficer, "210100").await;
-    let (quiet, pool) = under_way(&app, &city, "51210100MJ0CCCC13").await;
-    let (reported, _) = under_way(&app, &city, "51210100MJ0DDDD14").await;
-    let name = |id: ProjectId, n: &str| {
-        let pool = pool.clone();
-        let n = n.to_string();
-        async move {
-            sqlx::query("UPDATE projects SET name = $2 WHERE id = $1").bind(id.0).bind(n).execute(&pool).await.unwrap();
-        }
-    };
-    name(quiet, "甲项目（协议签订后 60 日未报告）").await;
-    name(reported, "乙项目（59 日前报告）").await;
-    // The milestones are due in the future: only the reports' days count here.
-    sqlx::query("UPDATE project_milestones SET due_on = current_date + 10 WHERE project_id = ANY($1)")
-        .bind(vec![quiet.0, reported.0])
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE project_agreements SET signed_on = current_date - 60 WHERE project_id = $1")
-        .bind(quiet.0)
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO project_progress (region_id, project_id, reported_on, percent, trained, sessions, spent, created_by,
-                                       created_by_name)
-         SELECT region_id, id, current_date - 59, 30, 100, 2, 1000, created_by, '王芳' FROM projects WHERE id = $1",
-    )
-    .bind(reported.0)
-    .execute(&pool)
-    .await
-    .unwrap();
-    let list = city.get("/supervision").await.text().await.unwrap();
-    assert!(list.contains("甲项目") && list.contains("后 60 日未报告进度"), "the 60th day lists it");
-    assert!(!list.contains("乙项目"), "the 59th day does not");
-    // A day later the other is listed too; a milestone due yesterday and not done as well.
-    sqlx::query("UPDATE project_progress SET reported_on = current_date - 60 WHERE project_id = $1")
-        .bind(reported.0)
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE project_milestones SET due_on = current_date - 1 WHERE project_id = $1")
-        .bind(reported.0)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let list = city.get("/supervision?kind=进度节点逾期").await.text().await.unwrap();
-    assert!(list.contains("乙项目") && list.contains("已逾期 1 日") && !list.contains("甲项目"));
-    // Another city's list does not show them; the province's does, and exports them.
-    let dalian = app.login_as(Role::CityOfficer, "210200").await;
-    assert!(!dalian.get("/supervision").await.text().await.unwrap().contains("甲项目"));
-    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
-    let all = province.get("/supervision?region=210100").await.text().await.unwrap();
-    assert!(all.contains("甲项目") && all.contains("乙项目"));
-    let export = province.get("/supervision/export").await;
-    assert_eq!(export.status(), StatusCode::OK);
-    assert!(export.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
-    assert!(export.bytes().await.unwrap().starts_with(b"PK"));
 }

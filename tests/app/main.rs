@@ -43,3 +43,4 @@ mod scale;
 mod second_factor;
 mod security;
 mod statements;
+mod supervision;
