@@ -53,6 +53,7 @@ labelled_enum! {
         ExportPlans => ("export.plans", "导出实施方案报备情况"),
         ExportSupervision => ("export.supervision", "导出项目监管清单"),
         ExportFee => ("export.fee", "导出工伤预防费执行情况"),
+        ExportFeeRecords => ("export.fee_records", "导出工伤预防费资金明细"),
         RosterCreate => ("roster.create", "建立领导小组名单"),
         RosterMemberAdd => ("roster.member_add", "新增领导小组组成人员"),
         RosterMemberUpdate => ("roster.member_update", "更正领导小组组成人员"),

@@ -10,7 +10,10 @@ use sqlx::PgPool;
 
 use super::plans::{account, shanghai};
 use crate::db::{self, DbActor, Scope};
-use crate::fee::model::{cap, default_rate};
+use crate::fee::model::{BudgetContext, BudgetInput, budget_snapshot, cap, default_rate};
+use crate::fee::store::BUDGET;
+use crate::org::{AccountId, RegionId};
+use crate::workflow::versions::{self, Snapshot};
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };
 
@@ -32,6 +35,66 @@ const INCOMES: &[(&str, i64, i64, Option<&str>)] = &[
     ("211300", 102_640_000, 106_190_000, None),
     ("211400", 118_910_000, 122_380_000, None),
 ];
+
+/// The region and budget year whose approved budget was adjusted (training raised by the amount)
+/// and approved again, so the demo has two versions to compare.
+const ADJUSTED: (&str, i16, Decimal) = ("210100", 2026, Decimal::from_parts(200_000, 0, 0, false, 0));
+
+type Account = (AccountId, String);
+
+/// Freezes a version of a demo budget as submitted at `at`.
+async fn freeze_at(
+    tx: &mut sqlx::PgConnection,
+    region: i64,
+    id: i64,
+    frozen: &Snapshot,
+    by: &Account,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let no = versions::freeze(tx, RegionId(region), BUDGET, id, frozen, by.0, &by.1).await?;
+    sqlx::query(
+        "UPDATE record_versions SET frozen_at = $4 WHERE record_kind = $1 AND record_id = $2 AND version_no = $3",
+    )
+    .bind(BUDGET)
+    .bind(id)
+    .bind(no)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The adjustment of an approved demo budget: submitted with its reasons in June, approved a
+/// week later, its amounts frozen as the second version.
+async fn adjust(
+    tx: &mut sqlx::PgConnection,
+    region: i64,
+    id: i64,
+    keeper: &Account,
+    province: &Account,
+    (year, context, input): (i16, &BudgetContext, BudgetInput),
+) -> anyhow::Result<()> {
+    let submitted = shanghai(&format!("{year}-06-18 10:00"))?;
+    let approved = shanghai(&format!("{year}-06-25 16:00"))?;
+    freeze_at(tx, region, id, &budget_snapshot(year, &input, context), keeper, submitted).await?;
+    sqlx::query(
+        "INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment,
+                                       account_id, account_name, occurred_at)
+         VALUES ($1, 'fee_budget', $2, 'approved', 'submitted', 'adjust', '追加新就业形态劳动者工伤预防培训。', $3, $4, $5),
+                ($1, 'fee_budget', $2, 'submitted', 'approved', 'approve', '', $6, $7, $8)",
+    )
+    .bind(region)
+    .bind(id)
+    .bind(keeper.0.0)
+    .bind(&keeper.1)
+    .bind(submitted)
+    .bind(province.0.0)
+    .bind(&province.1)
+    .bind(approved)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
 
 pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     let province = account(owner, "demo_province").await?;
@@ -86,20 +149,34 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             let training = total - publicity;
             let submitted = shanghai(&format!("{}-11-20 10:00", budget_year - 1))?;
             let approved = shanghai(&format!("{}-12-10 15:30", budget_year - 1))?;
+            let adjusted = *code == ADJUSTED.0 && budget_year == ADJUSTED.1;
+            let note = format!("根据{}年度预算执行情况和项目申报情况编制。", budget_year - 1);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO fee_budgets (region_id, budget_year, status, publicity, training, note, created_by, version,
                                           updated_at)
-                 VALUES ($1, $2, 'approved', $3, $4, $5, $6, 3, $7) RETURNING id",
+                 VALUES ($1, $2, 'approved', $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(region)
             .bind(budget_year)
             .bind(publicity)
             .bind(training)
-            .bind(format!("根据{}年度预算执行情况和项目申报情况编制。", budget_year - 1))
+            .bind(&note)
             .bind(keeper.0.0)
+            .bind(if adjusted { 5 } else { 3 })
             .bind(approved)
             .fetch_one(&mut *tx)
             .await?;
+            let context = BudgetContext {
+                income: Some(Decimal::from(income)),
+                rate: the_rate,
+                publicity_used: Decimal::ZERO,
+                training_used: Decimal::ZERO,
+            };
+            // The adjusted budget was first approved with less for training.
+            let first_training = if adjusted { training - ADJUSTED.2 } else { training };
+            let first = BudgetInput { publicity, training: first_training, note: note.clone() };
+            let frozen = budget_snapshot(budget_year, &first, &context);
+            freeze_at(&mut tx, region, id, &frozen, &keeper, submitted).await?;
             sqlx::query(
                 "INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment,
                                                account_id, account_name, occurred_at)
@@ -116,6 +193,17 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             .bind(approved)
             .execute(&mut *tx)
             .await?;
+            if adjusted {
+                adjust(
+                    &mut tx,
+                    region,
+                    id,
+                    &keeper,
+                    &province,
+                    (budget_year, &context, BudgetInput { publicity, training, note }),
+                )
+                .await?;
+            }
         }
     }
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'fee')").execute(&mut *tx).await?;

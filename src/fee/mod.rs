@@ -9,12 +9,13 @@
 pub mod model;
 pub mod overview;
 pub mod payments;
+pub mod records;
 pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Datelike;
@@ -38,11 +39,13 @@ use crate::state::AppState;
 use crate::values::{Money, Version, time};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
-use crate::web::layout::Chrome;
+use crate::web::layout::{Chrome, Crumb};
 use crate::web::once::{self, Claim, FormToken};
+use crate::web::pagination::lenient_u32;
 use crate::web::render;
+use crate::workflow::compare::ComparePage;
 use crate::workflow::step::{self, Taken};
-use crate::workflow::{self, By, Done, history};
+use crate::workflow::{self, By, Done, history, versions};
 
 /// Takes each approved year's amount of `project` from its budget year, in the category of the
 /// project's type, with the budget rows locked: an allocation from an approved budget with
@@ -113,8 +116,11 @@ pub fn routes() -> Router<AppState> {
         .route("/fee/rate", post(save_rate))
         .route("/fee/budget", post(save_budget))
         .route("/fee/budget/transition", post(transition))
+        .route("/fee/budgets/{id}", get(budget_page))
+        .route("/fee/budgets/{id}/compare", get(compare))
         .merge(payments::routes())
         .merge(overview::routes())
+        .merge(records::routes())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,7 +164,11 @@ async fn read(tx: &mut PgConnection, region: Region, year: i16) -> Result<Year, 
         }
         None => Vec::new(),
     };
-    Ok(Year { region, year, income, rate, budget, used, entries, timeline })
+    let versions = match &budget {
+        Some(b) => versions::list(tx, BUDGET, b.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Year { region, year, income, rate, budget, used, entries, timeline, versions })
 }
 
 async fn load(state: &AppState, actor: &Actor, region: Region, year: i16) -> Result<Year, AppError> {
@@ -369,6 +379,29 @@ fn context_of(year: &Year) -> BudgetContext {
     }
 }
 
+/// Freezes `budget` as it is now submitted (for approval or as an adjustment) with the figures
+/// it is weighed against, so every version stays comparable with the others.
+async fn freeze(
+    tx: &mut PgConnection,
+    budget: &store::Budget,
+    input: &model::BudgetInput,
+    by: &By<'_>,
+) -> Result<(), sqlx::Error> {
+    let (region, year) = (budget.region, budget.budget_year);
+    let income = store::income_of(tx, region, year - 1).await?;
+    let rate = store::rate_of(tx, region, year).await?;
+    let used = store::used_of(tx, region, year).await?;
+    let context = BudgetContext {
+        income: income.map(|i| i.amount),
+        rate: rate.map_or_else(model::default_rate, |r| r.rate),
+        publicity_used: used_in(&used, Category::Publicity).taken(),
+        training_used: used_in(&used, Category::Training).taken(),
+    };
+    let snapshot = model::budget_snapshot(year, input, &context);
+    versions::freeze(tx, region, BUDGET, budget.id, &snapshot, by.account, by.name).await?;
+    Ok(())
+}
+
 /// 保存预算: the region's keepers, while the budget is a draft, returned, or approved (an
 /// adjustment, submitted with its amounts).
 async fn save_budget(
@@ -430,6 +463,7 @@ async fn save_budget(
                 return Ok(flash::redirect(&url));
             }
             store::update_budget(&mut tx, &audit, &b, version, &input).await?;
+            freeze(&mut tx, &b, &input, &by).await?;
             let to = workflow::decide(
                 BUDGET_TRANSITIONS,
                 b.status,
@@ -528,6 +562,11 @@ async fn transition(
     };
     store::set_status(&mut tx, &budget, to).await?;
     let by = By { account: actor.account_id, name: &actor.display_name };
+    if action == BudgetAction::Submit {
+        let input =
+            model::BudgetInput { publicity: budget.publicity, training: budget.training, note: budget.note.clone() };
+        freeze(&mut tx, &budget, &input, &by).await?;
+    }
     let taken = Taken { region: region.id, kind: BUDGET, id: owner.id, from: budget.status, to, action, comment };
     let url = format!("/fee?region={}&year={year}", region.code);
     let done = step::record(&mut tx, &audit, &by, &token, &taken, Action::FeeBudgetTransition, url).await?;
@@ -536,4 +575,51 @@ async fn transition(
         Done::Now(url) => flash::redirect_with(&url, Flash::FeeBudgetMoved),
         Done::Before(url) => flash::redirect(&url),
     })
+}
+
+/// A budget's own address: its budget year on the fee page.
+async fn budget_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Ref(reference): Ref,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let (region, year) = store::budget_place(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let region = reference.regions.iter().find(|r| r.id == region).ok_or(AppError::NotFound)?;
+    Ok(axum::response::Redirect::to(&format!("/fee?region={}&year={year}#budget", region.code)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CompareQuery {
+    #[serde(default, deserialize_with = "lenient_u32")]
+    pub a: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    pub b: Option<u32>,
+}
+
+/// Two frozen versions of a budget side by side (by default the last two).
+async fn compare(
+    State(state): State<AppState>,
+    actor: Actor,
+    Ref(reference): Ref,
+    chrome: Chrome,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let (region, year) = store::budget_place(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let (a, b) = (q.a.and_then(|v| i32::try_from(v).ok()), q.b.and_then(|v| i32::try_from(v).ok()));
+    let pair = versions::pair(&mut tx, region, BUDGET, id, a, b).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let region = reference.regions.iter().find(|r| r.id == region).ok_or(AppError::NotFound)?;
+    let comparison = versions::compare(&pair.before, &pair.after);
+    let back = format!("/fee?region={}&year={year}", region.code);
+    let crumbs = vec![
+        Crumb::link("工伤预防费", back),
+        Crumb::link(format!("{}{year}年度预算", region.name), format!("/fee/budgets/{id}")),
+    ];
+    let base = format!("/fee/budgets/{id}");
+    render(ComparePage::new(&chrome, crumbs, base, "返回预算", &pair.versions, (pair.a, pair.b), comparison))
 }

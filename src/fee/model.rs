@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::projects::model::ProjectType;
 use crate::values::Money;
 use crate::web::form::FieldErrors;
+use crate::workflow::versions::{Row, Snapshot};
 
 labelled_enum! {
     /// 宣传 or 培训: the fee's only two uses, a project's by its type.
@@ -293,6 +294,35 @@ impl BudgetForm {
             _ => Err(errors),
         }
     }
+}
+
+/// The snapshot format of a budget's frozen versions.
+pub const BUDGET_SCHEMA: u32 = 1;
+
+/// A budget as submitted (for approval or as an adjustment), frozen with the figures it was
+/// weighed against: the income, rate and cap, and what the ledger already held per use.
+pub fn budget_snapshot(year: i16, input: &BudgetInput, c: &BudgetContext) -> Snapshot {
+    let yuan = |d: Decimal| Money::from_yuan(d).map(Money::show_yuan).unwrap_or_else(|_| d.to_string());
+    let row = |key: &str, label: &str, budget: Decimal, used: Decimal| Row {
+        key: key.into(),
+        cells: vec![label.into(), yuan(budget), yuan(used)],
+    };
+    Snapshot::new(BUDGET_SCHEMA)
+        .field("year", "预算年度", year)
+        .field("income", "上年度征缴收入（元）", c.income.map(yuan).unwrap_or_else(|| "尚未录入".into()))
+        .field("rate", "提取比例", percent(c.rate))
+        .field("cap", "提取上限（元）", c.income.map(|i| yuan(cap(i, c.rate))).unwrap_or_else(|| "—".into()))
+        .field("total", "预算合计（元）", yuan(input.total()))
+        .field("note", "编制说明", &input.note)
+        .table(
+            "split",
+            "预算分配",
+            &["用途", "预算（元）", "已安排和承诺（元）"],
+            vec![
+                row(Category::Publicity.as_str(), Category::Publicity.label(), input.publicity, c.publicity_used),
+                row(Category::Training.as_str(), Category::Training.label(), input.training, c.training_used),
+            ],
+        )
 }
 
 #[cfg(test)]

@@ -175,6 +175,13 @@ impl Budget {
 
 /// The budget of `budget_year`, locked for the transaction with `lock` (a decision taking from
 /// it, or its own change).
+/// A budget's region and budget year (none outside the actor's scope).
+pub async fn budget_place(tx: &mut PgConnection, id: i64) -> Result<Option<(RegionId, i16)>, sqlx::Error> {
+    let row =
+        sqlx::query!("SELECT region_id, budget_year FROM fee_budgets WHERE id = $1", id).fetch_optional(tx).await?;
+    Ok(row.map(|r| (RegionId(r.region_id), r.budget_year)))
+}
+
 pub async fn budget_of(
     tx: &mut PgConnection,
     region: RegionId,
@@ -501,6 +508,75 @@ pub async fn execution(
         i32::from(first),
         i32::from(last),
         region.map(|r| r.0)
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// One record behind a figure of a region's budget year: a ledger entry of that budget year or
+/// a payment made in that calendar year, as the records page lists them.
+#[derive(Clone, Debug)]
+pub struct RecordLine {
+    /// The row's place in the whole filtered list (from 1), the export's page key.
+    pub ordinal: i64,
+    pub project: ProjectId,
+    pub project_name: String,
+    pub on_day: NaiveDate,
+    pub category: Option<Category>,
+    /// An entry's kind (`allocation`, `commitment`, `release`) or `payment`.
+    pub kind: String,
+    pub stage: Option<super::model::PaymentStage>,
+    pub amount: Decimal,
+    pub detail: String,
+    pub who: String,
+    /// How many rows the filter has in all, and their amounts' sum.
+    pub total: i64,
+    pub sum: Decimal,
+}
+
+/// What a figure's records are filtered by.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordFilter<'a> {
+    pub region: RegionId,
+    pub year: i16,
+    /// `allocation`, `commitment`, `release`, `payment`, or every kind.
+    pub kind: Option<&'a str>,
+    pub category: Option<Category>,
+}
+
+/// The records under `filter`, the latest first, `limit` of them after the first `offset`.
+pub async fn records(
+    tx: &mut PgConnection,
+    filter: RecordFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RecordLine>, sqlx::Error> {
+    sqlx::query_as!(
+        RecordLine,
+        r#"SELECT row_number() OVER (ORDER BY r.on_day DESC, r.source, r.id DESC) AS "ordinal!",
+                  r.project_id AS "project!: ProjectId", p.name AS project_name, r.on_day AS "on_day!",
+                  r.category AS "category: Category", r.kind AS "kind!", r.stage AS "stage: super::model::PaymentStage",
+                  r.amount AS "amount!", r.detail AS "detail!", r.who AS "who!", count(*) OVER () AS "total!",
+                  sum(r.amount) OVER () AS "sum!"
+           FROM (SELECT e.project_id, (e.created_at AT TIME ZONE 'Asia/Shanghai')::date AS on_day, e.category,
+                        e.kind, NULL::text AS stage, e.amount, e.note AS detail, e.created_by_name AS who,
+                        1 AS source, e.id
+                 FROM fee_entries e WHERE e.region_id = $1 AND e.budget_year = $2
+                 UNION ALL
+                 SELECT f.project_id, f.paid_on, q.project_type, 'payment', f.stage, f.amount,
+                        '凭证 ' || f.voucher, f.recorded_by_name, 0, f.id
+                 FROM fee_payments f JOIN projects q ON q.region_id = f.region_id AND q.id = f.project_id
+                 WHERE f.region_id = $1 AND f.paid_on >= make_date($2, 1, 1) AND f.paid_on < make_date($2 + 1, 1, 1)) r
+           JOIN projects p ON p.region_id = $1 AND p.id = r.project_id
+           WHERE ($3::text IS NULL OR r.kind = $3) AND ($4::text IS NULL OR r.category = $4)
+           ORDER BY r.on_day DESC, r.source, r.id DESC
+           LIMIT $5 OFFSET $6"#,
+        filter.region.0,
+        filter.year,
+        filter.kind,
+        filter.category.map(Category::as_str),
+        limit,
+        offset
     )
     .fetch_all(tx)
     .await

@@ -15,6 +15,7 @@ use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb, Layout};
 use crate::web::once;
 use crate::workflow::history::TimelineLine;
+use crate::workflow::versions::Version;
 
 /// A region's budget year as read.
 pub struct Year {
@@ -27,6 +28,8 @@ pub struct Year {
     pub used: Vec<(Category, Used)>,
     pub entries: Vec<EntryLine>,
     pub timeline: Vec<TimelineLine>,
+    /// The budget's frozen versions, oldest first.
+    pub versions: Vec<Version>,
 }
 
 /// What a post left on the page.
@@ -52,6 +55,7 @@ fn wan(d: Decimal) -> String {
 
 /// One category's row of the execution table, in 万元.
 pub struct CategoryRow {
+    pub category: &'static str,
     pub label: &'static str,
     pub budget: String,
     pub allocated: String,
@@ -94,6 +98,8 @@ pub struct FeePage {
     pub rows: Vec<CategoryRow>,
     pub entries: Vec<EntryRow>,
     pub timeline: Vec<TimelineLine>,
+    /// (number, who, when) of each frozen version.
+    pub versions: Vec<(i32, String, String)>,
     pub may_income: bool,
     pub may_rate: bool,
     pub may_budget: bool,
@@ -120,6 +126,7 @@ impl FeePage {
                 let used = used_in(&y.used, *c);
                 let budget = y.budget.as_ref().filter(|b| b.status == BudgetStatus::Approved).map(|b| b.amount(*c));
                 CategoryRow {
+                    category: c.as_str(),
                     label: c.label(),
                     budget: budget.map(wan).unwrap_or_else(|| "—".into()),
                     allocated: wan(used.allocated),
@@ -212,6 +219,11 @@ impl FeePage {
                 })
                 .collect(),
             timeline: y.timeline,
+            versions: y
+                .versions
+                .iter()
+                .map(|v| (v.version_no, v.account_name.clone(), time::minutes(&v.frozen_at)))
+                .collect(),
             may_income: super::may_enter_income(actor, &y.region),
             may_rate: actor.role == Role::ProvinceOfficer,
             may_budget: keeps && status.is_none_or(BudgetStatus::is_editable),

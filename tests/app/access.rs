@@ -273,6 +273,10 @@ async fn every_route_every_role_own_and_other_region() {
     let dl_project = projects::draft(&app.db, dl_round, dl_applicant, target_id).await;
     plans::versions_of(&app.db, "210100", "project", sy_project.0, 2, target_id).await;
     plans::versions_of(&app.db, "210200", "project", dl_project.0, 2, target_id).await;
+    let sy_budget = crate::support::fee::approved_budget(&app.db, "210100", 2026, "100000", "100000").await;
+    let dl_budget = crate::support::fee::approved_budget(&app.db, "210200", 2026, "100000", "100000").await;
+    plans::versions_of(&app.db, "210100", "fee_budget", sy_budget, 2, target_id).await;
+    plans::versions_of(&app.db, "210200", "fee_budget", dl_budget, 2, target_id).await;
     let project_file = |code: &'static str, id: i64, kind: &'static str| {
         let (db, pdf) = (&app.db, pdf.clone());
         async move { plans::attachment_of(db, code, "project", id, kind, &pdf, target_id).await }
@@ -1629,7 +1633,9 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "POST",
                 pattern: "/fee/budget/transition",
                 path: "/fee/budget/transition?region=210200".into(),
-                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+                // A city asking for another region's budget acts on its own (approved: the
+                // province's step alone, so the page refuses it).
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
@@ -1653,6 +1659,44 @@ async fn every_route_every_role_own_and_other_region() {
                 method: "GET",
                 pattern: "/fee/trend/export",
                 path: "/fee/trend/export?region=210200".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            // A budget's address and its versions: those who read the fee, their region's.
+            Probe {
+                method: "GET",
+                pattern: "/fee/budgets/{id}",
+                path: format!("/fee/budgets/{sy_budget}"),
+                expect: [303, 303, 303, 303, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/fee/budgets/{id}",
+                path: format!("/fee/budgets/{dl_budget}"),
+                expect: [303, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/fee/budgets/{id}/compare",
+                path: format!("/fee/budgets/{sy_budget}/compare"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/fee/budgets/{id}/compare",
+                path: format!("/fee/budgets/{dl_budget}/compare?a=1&b=2"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            // The records behind the figures: another region asked for reads one's own.
+            Probe {
+                method: "GET",
+                pattern: "/fee/records",
+                path: "/fee/records?region=210200&kind=payment".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/fee/records/export",
+                path: "/fee/records/export?region=210200".into(),
                 expect: [200, 200, 200, 200, 403, 403, 403, 403],
             },
             // Payments: read by those who read the fee (a draft: 422 for officers, unseen by

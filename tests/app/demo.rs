@@ -402,6 +402,16 @@ async fn the_demo_carries_projects_through_their_whole_life() {
     assert_eq!(stages, ["advance", "interim", "final"]);
     let fee = officer.get("/fee?year=2026").await.text().await.unwrap();
     assert!(fee.contains("释放") && fee.contains("结算：核定安排未拨付部分"), "{fee}");
+    // 沈阳's 2026 budget was adjusted: its two versions differ in the training line and the total.
+    assert!(fee.contains("第 2 版") && fee.contains("比较最近两版"), "{fee}");
+    let budget: i64 = sqlx::query_scalar(
+        "SELECT b.id FROM fee_budgets b JOIN regions r ON r.id = b.region_id WHERE r.code = '210100' AND budget_year = 2026",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let compare = officer.get(&format!("/fee/budgets/{budget}/compare")).await.text().await.unwrap();
+    assert!(compare.contains("共 2 处不同"), "{compare}");
     let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
     assert_eq!(partner.get(&format!("/projects/{accepted}/acceptance")).await.status(), reqwest::StatusCode::OK);
 }

@@ -106,6 +106,23 @@ async fn the_budget_stays_under_the_cap_and_goes_through_its_workflow() {
     let approve = [("region", "210100"), ("year", "2026"), ("action", "approve"), ("form_token", t.as_str())];
     assert_eq!(post(&province, "/fee/budget/transition", &approve).await.status(), StatusCode::SEE_OTHER);
 
+    // Every submission froze a version: the adjustment compares with what was approved.
+    let budget: i64 = sqlx::query_scalar("SELECT id FROM fee_budgets WHERE budget_year = 2026")
+        .fetch_one(&app.db.superuser_pool().await)
+        .await
+        .unwrap();
+    assert!(city.get(page).await.text().await.unwrap().contains("第 3 版"));
+    let compare = format!("/fee/budgets/{budget}/compare");
+    let body = province.get(&compare).await.text().await.unwrap();
+    assert!(body.contains("共 2 处不同") && body.contains("2,000,000.00") && body.contains("2,500,000.00"), "{body}");
+    let body = city.get(&format!("{compare}?a=1&b=2")).await.text().await.unwrap();
+    assert!(body.contains("共 0 处不同"), "submitted twice unchanged: {body}");
+    let res = city.get(&format!("/fee/budgets/{budget}")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/fee?region=210100&year=2026#budget");
+    assert_eq!(app.login_as(Role::CityOfficer, "210200").await.get(&compare).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.login_as(Role::Expert, "210100").await.get(&compare).await.status(), StatusCode::FORBIDDEN);
+
     // A raised rate needs its approving document.
     let rate = [
         ("region", "210100"),
@@ -361,6 +378,9 @@ async fn payments_stay_within_the_allocation_and_the_final_one_settles_the_proje
     set_status(&pool, id, "accepted").await;
     assert_eq!(pay(&agency, id, "final", "20,000", "沈经拨〔2026〕104号").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(status_of(&pool, id).await, "settled");
+    // Archived: the list's 已结算归档 tab holds it.
+    let archive = city.get("/projects?status=settled").await.text().await.unwrap();
+    assert!(archive.contains(&format!("/projects/{id}\"")) && archive.contains("已结算归档"), "{archive}");
     let entries: Vec<(String, String)> =
         sqlx::query_as("SELECT kind, amount::text FROM fee_entries WHERE project_id = $1 ORDER BY id")
             .bind(id.0)
@@ -394,7 +414,22 @@ async fn payments_stay_within_the_allocation_and_the_final_one_settles_the_proje
     let own = city.get("/fee/overview?year=2026").await.text().await.unwrap();
     assert!(own.contains("沈阳市") && !own.contains("大连市"), "a city sees its own row");
     assert!(province.get("/fee/trend?region=210100").await.text().await.unwrap().contains("2026"));
-    for path in ["/fee/overview/export?year=2026", "/fee/trend/export?region=210100"] {
+    // Each figure leads to the records behind it.
+    assert!(body.contains("/fee/records?region=210100&amp;year=2026&amp;kind=payment"), "{body}");
+    let records = "/fee/records?year=2026&kind=payment";
+    let body = agency.get(records).await.text().await.unwrap();
+    assert!(
+        body.contains("沈经拨〔2026〕101号") && body.contains("拨付（尾款）") && body.contains("50,000.00 元"),
+        "{body}"
+    );
+    let body = province.get("/fee/records?region=210100&year=2026&kind=release").await.text().await.unwrap();
+    assert!(body.contains("−10,000.00") && !body.contains("沈经拨"), "{body}");
+    let body = dalian.get("/fee/records?region=210100&year=2026&kind=payment").await.text().await.unwrap();
+    assert!(body.contains("大连市") && !body.contains("沈经拨"), "another city reads its own: {body}");
+    assert_eq!(partner.get(records).await.status(), StatusCode::OK);
+    let expert = app.login_as(Role::Expert, "210100").await;
+    assert_eq!(expert.get(records).await.status(), StatusCode::FORBIDDEN);
+    for path in ["/fee/overview/export?year=2026", "/fee/trend/export?region=210100", "/fee/records/export?year=2026"] {
         let res = province.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert!(res.bytes().await.unwrap().starts_with(b"PK"), "{path}");

@@ -226,3 +226,27 @@ fn a_year_s_figures_add_up() {
     let none = figures(None, default_rate(), None, Used::default(), Decimal::ZERO);
     assert_eq!((none.cap, none.remaining, none.execution), (None, None, None));
 }
+
+#[test]
+fn an_adjusted_budget_compares_with_what_was_approved_cell_by_cell() {
+    let context = BudgetContext {
+        income: Some(d("100000000")),
+        rate: default_rate(),
+        publicity_used: d("0"),
+        training_used: d("600000"),
+    };
+    let first = BudgetInput { publicity: d("1000000"), training: d("1500000"), note: "首次编制".into() };
+    let adjusted = BudgetInput { publicity: d("800000"), training: d("1500000"), note: "首次编制".into() };
+    let before = budget_snapshot(2026, &first, &context);
+    let after = budget_snapshot(2026, &adjusted, &context);
+    assert!(before.fields.iter().any(|f| f.label == "提取上限（元）" && f.value == "3,000,000.00"), "{before:?}");
+    let comparison = crate::workflow::versions::compare(&before, &after);
+    // The total and the publicity line's amount changed; the cap, the note and training did not.
+    let changed: Vec<&str> = comparison.fields.iter().filter(|f| f.changed).map(|f| f.label.as_str()).collect();
+    assert_eq!(changed, vec!["预算合计（元）"]);
+    let split = &comparison.tables[0];
+    assert_eq!(split.rows[0].changed, vec![false, true, false]);
+    assert_eq!(split.rows[0].after[1], "800,000.00");
+    assert_eq!(split.rows[1].changed, vec![false, false, false]);
+    assert_eq!(comparison.changed_cells(), 2);
+}
