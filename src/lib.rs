@@ -54,6 +54,7 @@ pub mod state;
 pub mod supervision;
 pub mod telemetry;
 pub mod trail;
+pub mod training;
 pub mod values;
 pub mod web;
 pub mod workflow;
@@ -110,6 +111,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(acceptance::routes())
         .merge(supervision::routes())
         .merge(fee::routes())
+        .merge(training::routes())
         .merge(experts::routes())
         .merge(departments::routes())
         .merge(accounts::routes())

@@ -153,8 +153,11 @@ async fn run(
 /// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run it: the DELETE is idempotent.
 /// What runs each kind of background job (`jobs`): the features register theirs here, the one
 /// place that knows them all.
-pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] =
-    &[(crate::employers::import::KIND, crate::employers::import::run)];
+pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] = &[
+    (crate::employers::import::KIND, crate::employers::import::run),
+    (crate::training::import::TRAINEES, crate::training::import::run_trainees),
+    (crate::training::import::REQUIRED, crate::training::import::run_required),
+];
 
 fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
     tokio::spawn(async move {

@@ -33,6 +33,10 @@ pub struct Cycle {
     pub training_target: String,
     pub training_coverage_due: NaiveDate,
     pub key_positions: Vec<String>,
+    /// The positions only platform employers (平台企业) count, such as 即时配送等新就业形态劳动者.
+    pub platform_positions: Vec<String>,
+    /// The training coverage the cycle aims at by `training_coverage_due` (100: 全覆盖).
+    pub coverage_target_percent: Decimal,
     pub plan_filing_due: NaiveDate,
     pub annual_report_due: MonthDay,
     /// The departments of the joint mechanism, HRSS first.
@@ -129,6 +133,10 @@ pub struct CycleForm {
     #[serde(default)]
     pub key_positions: String,
     #[serde(default)]
+    pub platform_positions: String,
+    #[serde(default)]
+    pub coverage_target_percent: String,
+    #[serde(default)]
     pub plan_filing_due: String,
     #[serde(default)]
     pub annual_report_due: String,
@@ -155,6 +163,8 @@ pub struct CycleInput {
     pub training_target: Text<200>,
     pub training_coverage_due: Date,
     pub key_positions: Vec<String>,
+    pub platform_positions: Vec<String>,
+    pub coverage_target_percent: Percent,
     pub plan_filing_due: Date,
     pub annual_report_due: MonthDay,
     pub departments: Vec<DepartmentKind>,
@@ -186,6 +196,8 @@ impl From<&Cycle> for CycleForm {
             training_target: c.training_target.clone(),
             training_coverage_due: c.training_coverage_due.to_string(),
             key_positions: c.key_positions.join("\n"),
+            platform_positions: c.platform_positions.join("\n"),
+            coverage_target_percent: c.coverage_target_percent.normalize().to_string(),
             plan_filing_due: c.plan_filing_due.to_string(),
             annual_report_due: format!("{:02}-{:02}", c.annual_report_due.month, c.annual_report_due.day),
             department: c.departments.iter().map(|d| d.as_str().to_string()).collect(),
@@ -209,13 +221,26 @@ impl CycleForm {
         let training_coverage_due = p.required::<Date>("training_coverage_due", &self.training_coverage_due);
         let plan_filing_due = p.required::<Date>("plan_filing_due", &self.plan_filing_due);
         let annual_report_due = p.required::<MonthDay>("annual_report_due", &self.annual_report_due);
-        let key_positions: Vec<String> =
-            self.key_positions.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        let lines = |raw: &str| -> Vec<String> {
+            raw.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+        };
+        let key_positions = lines(&self.key_positions);
         p.check(
             "key_positions",
             key_positions.iter().all(|k| k.chars().count() <= 50) && key_positions.len() <= 20,
             "每行一个岗位，每个不超过 50 个字符，最多 20 个",
         );
+        let platform_positions = lines(&self.platform_positions);
+        p.check(
+            "platform_positions",
+            platform_positions.iter().all(|k| k.chars().count() <= 50 && !key_positions.contains(k))
+                && platform_positions.len() <= 5,
+            "每行一个岗位，每个不超过 50 个字符，最多 5 个，不与重点岗位重复",
+        );
+        let coverage_target = p.required::<Percent>("coverage_target_percent", &self.coverage_target_percent);
+        if let Some(t) = &coverage_target {
+            p.check("coverage_target_percent", t.value() > Decimal::ZERO, "培训覆盖率目标应大于 0%");
+        }
         let mut departments = vec![DepartmentKind::Hrss];
         for raw in &self.department {
             match DepartmentKind::parse(raw.trim()) {
@@ -238,6 +263,8 @@ impl CycleForm {
                     training_target: training_target?,
                     training_coverage_due: training_coverage_due?,
                     key_positions,
+                    platform_positions,
+                    coverage_target_percent: coverage_target?,
                     plan_filing_due: plan_filing_due?,
                     annual_report_due: annual_report_due?,
                     departments,
@@ -301,6 +328,8 @@ mod tests {
             training_target: String::new(),
             training_coverage_due: NaiveDate::from_ymd_opt(first + 4, 12, 31).unwrap(),
             key_positions: Vec::new(),
+            platform_positions: Vec::new(),
+            coverage_target_percent: rust_decimal::Decimal::from(100),
             plan_filing_due: NaiveDate::from_ymd_opt(first, 6, 30).unwrap(),
             annual_report_due: MonthDay { month: 12, day: 15 },
             departments: vec![DepartmentKind::Hrss],
@@ -337,6 +366,8 @@ mod tests {
             plan_filing_due: "2026-06-30".into(),
             annual_report_due: "12-15".into(),
             key_positions: "主要负责人\n\n一线班组长".into(),
+            platform_positions: "即时配送等新就业形态劳动者".into(),
+            coverage_target_percent: "100".into(),
             department: vec!["emergency".into(), "hrss".into(), "emergency".into()],
             task_id: vec!["7".into(), String::new(), String::new()],
             task_title: vec!["制定实施方案".into(), "新任务".into(), String::new()],
@@ -347,6 +378,7 @@ mod tests {
         let (input, _) = form.parse().unwrap();
         assert_eq!(input.departments, [DepartmentKind::Hrss, DepartmentKind::Emergency]);
         assert_eq!(input.key_positions, ["主要负责人", "一线班组长"]);
+        assert_eq!(input.platform_positions, ["即时配送等新就业形态劳动者"]);
         assert_eq!(input.tasks.len(), 2);
         assert_eq!(input.tasks[0].id, Some(CycleTaskId(7)));
         assert_eq!(input.tasks[1].id, None);
@@ -374,6 +406,8 @@ pub struct CycleSnapshot {
     pub training_target: String,
     pub training_coverage_due: String,
     pub key_positions: Vec<String>,
+    pub platform_positions: Vec<String>,
+    pub coverage_target_percent: String,
     pub plan_filing_due: String,
     pub annual_report_due: String,
     pub departments: Vec<DepartmentKind>,
@@ -391,6 +425,8 @@ impl From<&Cycle> for CycleSnapshot {
             training_target: c.training_target.clone(),
             training_coverage_due: c.training_coverage_due.to_string(),
             key_positions: c.key_positions.clone(),
+            platform_positions: c.platform_positions.clone(),
+            coverage_target_percent: c.coverage_target_percent.normalize().to_string(),
             plan_filing_due: c.plan_filing_due.to_string(),
             annual_report_due: c.annual_report_due.to_string(),
             departments: c.departments.clone(),
@@ -410,6 +446,8 @@ impl From<&CycleInput> for CycleSnapshot {
             training_target: c.training_target.to_string(),
             training_coverage_due: c.training_coverage_due.0.to_string(),
             key_positions: c.key_positions.clone(),
+            platform_positions: c.platform_positions.clone(),
+            coverage_target_percent: c.coverage_target_percent.to_string(),
             plan_filing_due: c.plan_filing_due.0.to_string(),
             annual_report_due: c.annual_report_due.to_string(),
             departments: c.departments.clone(),

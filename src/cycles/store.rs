@@ -24,7 +24,7 @@ pub async fn all(db: &mut PgConnection) -> Result<Vec<Cycle>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id AS "id: CycleId", c.first_year, c.last_year, c.name, c.national_document, c.provincial_document,
                   c.headline_target, c.accident_rate_reduction_percent, c.training_target, c.training_coverage_due,
-                  c.key_positions, c.plan_filing_due, c.annual_report_due_month, c.annual_report_due_day, c.version,
+                  c.key_positions, c.platform_positions, c.coverage_target_percent, c.plan_filing_due, c.annual_report_due_month, c.annual_report_due_day, c.version,
                   coalesce((SELECT array_agg(d.kind ORDER BY d.kind <> 'hrss', d.kind) FROM cycle_departments d
                             WHERE d.cycle_id = c.id), '{}') AS "departments!: Vec<DepartmentKind>",
                   coalesce((SELECT json_agg(json_build_object('id', t.id, 'key', t.key, 'title', t.title,
@@ -49,6 +49,8 @@ pub async fn all(db: &mut PgConnection) -> Result<Vec<Cycle>, sqlx::Error> {
                 training_target: r.training_target,
                 training_coverage_due: r.training_coverage_due,
                 key_positions: r.key_positions,
+                platform_positions: r.platform_positions,
+                coverage_target_percent: r.coverage_target_percent,
                 plan_filing_due: r.plan_filing_due,
                 annual_report_due: MonthDay {
                     month: r.annual_report_due_month as u32,
@@ -85,7 +87,8 @@ pub async fn update(
         "UPDATE cycles SET name = $3, national_document = $4, provincial_document = $5, headline_target = $6,
                            accident_rate_reduction_percent = $7, training_target = $8, training_coverage_due = $9,
                            key_positions = $10, plan_filing_due = $11, annual_report_due_month = $12,
-                           annual_report_due_day = $13, version = version + 1, updated_at = now()
+                           annual_report_due_day = $13, platform_positions = $14, coverage_target_percent = $15,
+                           version = version + 1, updated_at = now()
          WHERE id = $1 AND version = $2",
         before.id.0,
         version.0,
@@ -100,6 +103,8 @@ pub async fn update(
         input.plan_filing_due.0,
         input.annual_report_due.month as i16,
         input.annual_report_due.day as i16,
+        &input.platform_positions,
+        input.coverage_target_percent.value(),
     )
     .execute(&mut *tx)
     .await?;

@@ -42,6 +42,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         address: "大连市甘井子区港湾路 18 号".into(),
         contact_person: "孙丽".into(),
         contact_phone: "0411-84567890".into(),
+        platform: String::new(),
         version: String::new(),
     };
     let (input, _) = form.parse(&divisions).map_err(|e| anyhow::anyhow!("演示用人单位无效：{e:?}"))?;

@@ -19,6 +19,7 @@ pub const KIND: &str = "import.employers";
 
 pub const SPEC: Spec = Spec {
     title: "用人单位",
+    unit: "家",
     key: "credit_code",
     columns: &[
         Column {
@@ -83,6 +84,13 @@ pub const SPEC: Spec = Spec {
             help: "手机号或带区号的座机号",
             example: "024-23456789",
         },
+        Column {
+            header: "平台企业",
+            field: "platform",
+            required: false,
+            help: "是或否（默认否）；平台企业另行填报即时配送等新就业形态劳动者",
+            example: "否",
+        },
     ],
 };
 
@@ -98,6 +106,11 @@ fn size_value(raw: &str) -> String {
         .map_or(raw.to_lowercase(), |s| s.as_str().to_string())
 }
 
+/// 是/否 as the form's `yes` or nothing (anything else is not 是 and reads as 否).
+fn platform_value(raw: &str) -> String {
+    if matches!(raw.trim(), "是" | "yes" | "Y" | "y") { "yes".into() } else { String::new() }
+}
+
 fn form_of(row: &import::Row) -> EmployerForm {
     EmployerForm {
         credit_code: row.get("credit_code").into(),
@@ -110,6 +123,7 @@ fn form_of(row: &import::Row) -> EmployerForm {
         address: row.get("address").into(),
         contact_person: row.get("contact_person").into(),
         contact_phone: row.get("contact_phone").into(),
+        platform: platform_value(row.get("platform")),
         version: String::new(),
     }
 }

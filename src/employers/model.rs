@@ -45,6 +45,8 @@ pub struct Employer {
     pub address: String,
     pub contact_person: String,
     pub contact_phone: String,
+    /// A platform employer (平台企业): it also counts the cycle's platform positions.
+    pub platform: bool,
     pub version: i32,
     #[serde(skip)]
     pub updated_at: DateTime<Utc>,
@@ -98,6 +100,9 @@ pub struct EmployerForm {
     pub contact_person: String,
     #[serde(default)]
     pub contact_phone: String,
+    /// `yes` for a platform employer.
+    #[serde(default)]
+    pub platform: String,
     #[serde(default)]
     pub version: String,
 }
@@ -115,6 +120,7 @@ impl EmployerForm {
             address: e.address.clone(),
             contact_person: e.contact_person.clone(),
             contact_phone: e.contact_phone.clone(),
+            platform: if e.platform { "yes".into() } else { String::new() },
             version: e.version.to_string(),
         }
     }
@@ -180,6 +186,7 @@ impl EmployerForm {
             address: address?,
             contact_person: contact_person?,
             contact_phone: contact_phone?.map(|p| p.as_str().to_string()).unwrap_or_default(),
+            platform: self.platform == "yes",
         })
     }
 }
@@ -197,6 +204,7 @@ pub struct EmployerInput {
     pub address: Text<200>,
     pub contact_person: Text<50>,
     pub contact_phone: String,
+    pub platform: bool,
 }
 
 impl EmployerInput {
@@ -211,6 +219,7 @@ impl EmployerInput {
             && self.address.as_str() == e.address
             && self.contact_person.as_str() == e.contact_person
             && self.contact_phone == e.contact_phone
+            && self.platform == e.platform
     }
 }
 

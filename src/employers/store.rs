@@ -16,7 +16,7 @@ pub async fn find(tx: &mut PgConnection, id: EmployerId) -> Result<Option<Employ
         r#"SELECT e.id AS "id: EmployerId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
                   r.level AS "region_level: RegionLevel", e.credit_code, e.name, e.division_code, e.risk_class_override,
                   e.override_reason, e.size AS "size: EmployerSize", e.insured_headcount, e.address, e.contact_person,
-                  e.contact_phone, e.version, e.updated_at
+                  e.contact_phone, e.platform, e.version, e.updated_at
            FROM employers e JOIN regions r ON r.id = e.region_id WHERE e.id = $1"#,
         id.0
     )
@@ -35,6 +35,7 @@ pub async fn find(tx: &mut PgConnection, id: EmployerId) -> Result<Option<Employ
         address: r.address,
         contact_person: r.contact_person,
         contact_phone: r.contact_phone,
+        platform: r.platform,
         version: r.version,
         updated_at: r.updated_at,
     }))
@@ -251,6 +252,7 @@ struct Record<'a> {
     address: &'a str,
     contact_person: &'a str,
     contact_phone: String,
+    platform: bool,
 }
 
 impl<'a> Record<'a> {
@@ -266,6 +268,7 @@ impl<'a> Record<'a> {
             address: i.address.as_str(),
             contact_person: i.contact_person.as_str(),
             contact_phone: mask::phone(&i.contact_phone),
+            platform: i.platform,
         }
     }
 
@@ -281,6 +284,7 @@ impl<'a> Record<'a> {
             address: &e.address,
             contact_person: &e.contact_person,
             contact_phone: mask::phone(&e.contact_phone),
+            platform: e.platform,
         }
     }
 }
@@ -308,8 +312,8 @@ pub(crate) async fn insert(
 ) -> Result<EmployerId, WriteError> {
     Ok(sqlx::query_scalar!(
         r#"INSERT INTO employers (region_id, credit_code, name, division_code, risk_class_override, override_reason, size,
-                                  insured_headcount, address, contact_person, contact_phone)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id AS "id: EmployerId""#,
+                                  insured_headcount, address, contact_person, contact_phone, platform)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id AS "id: EmployerId""#,
         region.0,
         input.credit_code.as_str(),
         input.name.as_str(),
@@ -320,7 +324,8 @@ pub(crate) async fn insert(
         input.insured_headcount,
         input.address.as_str(),
         input.contact_person.as_str(),
-        input.contact_phone
+        input.contact_phone,
+        input.platform
     )
     .fetch_one(&mut *tx)
     .await?)
@@ -337,7 +342,7 @@ pub async fn update(
     let updated = sqlx::query!(
         "UPDATE employers SET name = $3, division_code = $4, risk_class_override = $5, override_reason = $6, size = $7,
                               insured_headcount = $8, address = $9, contact_person = $10, contact_phone = $11,
-                              version = version + 1, updated_at = now()
+                              platform = $12, version = version + 1, updated_at = now()
          WHERE id = $1 AND version = $2",
         before.id.0,
         version.0,
@@ -349,7 +354,8 @@ pub async fn update(
         input.insured_headcount,
         input.address.as_str(),
         input.contact_person.as_str(),
-        input.contact_phone
+        input.contact_phone,
+        input.platform
     )
     .execute(&mut *tx)
     .await?;
@@ -409,7 +415,7 @@ pub async fn by_credit_codes(
         r#"SELECT e.id AS "id: EmployerId", r.id AS "region_id: RegionId", r.code AS region_code, r.name AS region_name,
                   r.level AS "region_level: RegionLevel", e.credit_code, e.name, e.division_code, e.risk_class_override,
                   e.override_reason, e.size AS "size: EmployerSize", e.insured_headcount, e.address, e.contact_person,
-                  e.contact_phone, e.version, e.updated_at
+                  e.contact_phone, e.platform, e.version, e.updated_at
            FROM employers e JOIN regions r ON r.id = e.region_id
            WHERE e.region_id = $1 AND e.credit_code = ANY($2)"#,
         region.0,
@@ -432,6 +438,7 @@ pub async fn by_credit_codes(
             address: r.address,
             contact_person: r.contact_person,
             contact_phone: r.contact_phone,
+            platform: r.platform,
             version: r.version,
             updated_at: r.updated_at,
         })
@@ -489,6 +496,7 @@ struct Columns {
     address: Vec<String>,
     person: Vec<String>,
     phone: Vec<String>,
+    platform: Vec<bool>,
 }
 
 impl Columns {
@@ -503,6 +511,7 @@ impl Columns {
             address: Vec::new(),
             person: Vec::new(),
             phone: Vec::new(),
+            platform: Vec::new(),
         };
         for r in rows {
             c.name.push(r.name.as_str().to_string());
@@ -514,6 +523,7 @@ impl Columns {
             c.address.push(r.address.as_str().to_string());
             c.person.push(r.contact_person.as_str().to_string());
             c.phone.push(r.contact_phone.clone());
+            c.platform.push(r.platform);
         }
         c
     }
@@ -527,10 +537,10 @@ async fn write_rows(tx: &mut PgConnection, region: RegionId, rows: &[&EmployerIn
     let c = Columns::of(rows.iter().copied());
     let done = sqlx::query!(
         "INSERT INTO employers (region_id, credit_code, name, division_code, risk_class_override, override_reason, size,
-                                insured_headcount, address, contact_person, contact_phone)
-         SELECT $1, cc, n, d, k, rs, s, h, a, p, t
+                                insured_headcount, address, contact_person, contact_phone, platform)
+         SELECT $1, cc, n, d, k, rs, s, h, a, p, t, f
          FROM unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::text[],
-                     $10::text[], $11::text[]) AS u(cc, n, d, k, rs, s, h, a, p, t)",
+                     $10::text[], $11::text[], $12::bool[]) AS u(cc, n, d, k, rs, s, h, a, p, t, f)",
         region.0,
         &codes,
         &c.name,
@@ -541,7 +551,8 @@ async fn write_rows(tx: &mut PgConnection, region: RegionId, rows: &[&EmployerIn
         &c.headcount,
         &c.address,
         &c.person,
-        &c.phone
+        &c.phone,
+        &c.platform
     )
     .execute(tx)
     .await?;
@@ -561,9 +572,9 @@ async fn update_rows(
     let done = sqlx::query!(
         "UPDATE employers e SET name = u.n, division_code = u.d, risk_class_override = u.k, override_reason = u.rs,
                                 size = u.s, insured_headcount = u.h, address = u.a, contact_person = u.p,
-                                contact_phone = u.t, version = e.version + 1, updated_at = now()
+                                contact_phone = u.t, platform = u.f, version = e.version + 1, updated_at = now()
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::text[],
-                     $10::text[], $11::text[]) AS u(id, n, d, k, rs, s, h, a, p, t)
+                     $10::text[], $11::text[], $12::bool[]) AS u(id, n, d, k, rs, s, h, a, p, t, f)
          WHERE e.region_id = $1 AND e.id = u.id",
         region.0,
         &ids,
@@ -575,7 +586,8 @@ async fn update_rows(
         &c.headcount,
         &c.address,
         &c.person,
-        &c.phone
+        &c.phone,
+        &c.platform
     )
     .execute(tx)
     .await?;

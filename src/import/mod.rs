@@ -32,6 +32,8 @@ pub struct Column {
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
     pub title: &'static str,
+    /// What a row counts as in the outcome (家, 人, 条).
+    pub unit: &'static str,
     pub columns: &'static [Column],
     pub key: &'static str,
 }
@@ -320,6 +322,7 @@ mod tests {
 
     const SPEC: Spec = Spec {
         title: "测试",
+        unit: "条",
         key: "code",
         columns: &[
             Column { header: "代码", field: "code", required: true, help: "", example: "A1" },

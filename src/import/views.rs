@@ -98,6 +98,7 @@ const SHOWN: usize = 200;
 pub struct JobPage {
     pub layout: Layout,
     pub title: &'static str,
+    pub unit: &'static str,
     pub base: String,
     pub job: Job,
     pub file_name: String,
@@ -137,6 +138,7 @@ impl JobPage {
                 vec![back, Crumb::link("导入", base.to_string()), Crumb::here(format!("第 {} 号任务", job.id))],
             ),
             title: spec.title,
+            unit: spec.unit,
             base: base.to_string(),
             errors_link: format!("{base}/{}/errors", job.id),
             job,

@@ -573,6 +573,8 @@ mod tests {
             training_target: String::new(),
             training_coverage_due: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
             key_positions: Vec::new(),
+            platform_positions: Vec::new(),
+            coverage_target_percent: rust_decimal::Decimal::from(100),
             plan_filing_due: NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
             annual_report_due: MonthDay { month: 12, day: 15 },
             departments: vec![DepartmentKind::Hrss, DepartmentKind::Emergency],

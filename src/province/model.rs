@@ -96,6 +96,7 @@ pub struct Cycle {
     pub training_target: String,
     pub training_coverage_due: NaiveDate,
     pub key_positions: Vec<String>,
+    pub platform_positions: Vec<String>,
     pub plan_filing_due: NaiveDate,
     pub annual_report_due: MonthDay,
     /// The cycle's tasks, in order: plans assign them, the annual report answers them.
@@ -267,6 +268,8 @@ struct RawCycle {
     training_coverage_due: Spanned<String>,
     #[serde(default)]
     key_positions: Vec<String>,
+    #[serde(default)]
+    platform_positions: Vec<String>,
     plan_filing_due: Spanned<String>,
     annual_report_due: Spanned<String>,
     #[serde(default)]
@@ -502,6 +505,12 @@ impl RawCycle {
             training_target: self.training_target.trim().to_string(),
             training_coverage_due: date(&self.training_coverage_due, "培训全覆盖期限")?,
             key_positions: self.key_positions.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+            platform_positions: self
+                .platform_positions
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
             plan_filing_due: date(&self.plan_filing_due, "实施方案备案期限")?,
             annual_report_due,
             tasks,

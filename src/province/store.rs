@@ -199,8 +199,8 @@ impl Seeder {
             "INSERT INTO cycles (first_year, last_year, name, national_document, provincial_document,
                                  headline_target, accident_rate_reduction_percent, training_target,
                                  training_coverage_due, key_positions, plan_filing_due,
-                                 annual_report_due_month, annual_report_due_day)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                 annual_report_due_month, annual_report_due_day, platform_positions)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT (first_year) DO NOTHING RETURNING id",
             c.first_year,
             c.last_year,
@@ -215,6 +215,7 @@ impl Seeder {
             c.plan_filing_due,
             c.annual_report_due.month as i16,
             c.annual_report_due.day as i16,
+            &c.platform_positions,
         )
         .fetch_optional(&mut *db)
         .await?

@@ -543,6 +543,8 @@ mod tests {
             training_target: String::new(),
             training_coverage_due: day(2030, 12, 31),
             key_positions: Vec::new(),
+            platform_positions: Vec::new(),
+            coverage_target_percent: rust_decimal::Decimal::from(100),
             plan_filing_due: day(2026, 6, 30),
             annual_report_due: MonthDay { month: 12, day: 15 },
             departments: vec![DepartmentKind::Hrss, DepartmentKind::Emergency, DepartmentKind::Health],

@@ -100,10 +100,10 @@ impl IdCardNumber {
         if !shaped {
             return Err(ValueError::new("身份证号码应为 18 位，前 17 位为数字，最后一位为数字或 X"));
         }
-        let birth = NaiveDate::parse_from_str(&number[6..14], "%Y%m%d").ok().filter(|d| {
-            let year = chrono::Datelike::year(d);
-            (1900..=2100).contains(&year)
-        });
+        // A real date, not before 1900 and not after today (nobody is born tomorrow).
+        let birth = NaiveDate::parse_from_str(&number[6..14], "%Y%m%d")
+            .ok()
+            .filter(|d| chrono::Datelike::year(d) >= 1900 && *d <= super::time::today());
         if birth.is_none() {
             return Err(ValueError::new("身份证号码中的出生日期无效"));
         }
@@ -167,6 +167,12 @@ mod tests {
         assert!(CreditCode::parse("91110000100000000R").is_ok());
     }
 
+    /// The 17 digits with their GB 11643 check character.
+    fn with_check(digits: &str) -> String {
+        let sum: u32 = digits.bytes().zip(ID_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        format!("{digits}{}", ID_CHECK[(sum % 11) as usize] as char)
+    }
+
     #[test]
     fn id_card_numbers_are_checked() {
         let n = IdCardNumber::parse("11010519491231002x").unwrap();
@@ -177,6 +183,10 @@ mod tests {
         assert!(IdCardNumber::parse("110101199003074514").is_ok());
         assert!(IdCardNumber::parse("110101199003074515").unwrap_err().to_string().contains("校验位"));
         assert!(IdCardNumber::parse("110101199002304512").unwrap_err().to_string().contains("出生日期"), "30 February");
+        // Born in 2099: the check digit is right, the date impossible.
+        assert!(IdCardNumber::parse(&with_check("11010120990101001")).unwrap_err().to_string().contains("出生日期"));
+        assert!(IdCardNumber::parse(&with_check("11010118991231001")).unwrap_err().to_string().contains("出生日期"));
+        assert!(IdCardNumber::parse(&with_check("11010120000229001")).is_ok(), "29 February 2000 was real");
         assert!(IdCardNumber::parse("11010119900307451").unwrap_err().to_string().contains("18 位"));
     }
 

@@ -83,7 +83,11 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
         }
         // Not a PDF: an officer who may upload gets the page back with the reason.
-        "POST" if probe.pattern == "/employers/import" => {
+        "POST"
+            if probe.pattern == "/employers/import"
+                || probe.pattern == "/training/sessions/{id}/import"
+                || probe.pattern == "/training/required/import" =>
+        {
             let pdf = prevention::attachments::samples::pdf(1024);
             user.upload(&probe.path, "", "用人单位.xlsx", pdf).await.status().as_u16()
         }
@@ -234,6 +238,10 @@ async fn every_route_every_role_own_and_other_region() {
         employers::employer(&app.db, "210100", &employers::credit_code("91210100MA0AAAA01"), "沈阳甲公司", "C26").await;
     let dl_employer =
         employers::employer(&app.db, "210200", &employers::credit_code("91210200MA0AAAA01"), "大连甲公司", "C26").await;
+    let (sy_session, sy_trainee) =
+        crate::support::training::session_with_trainee(&app.db, "210100", sy_employer, "110101199003074514").await;
+    let (dl_session, dl_trainee) =
+        crate::support::training::session_with_trainee(&app.db, "210200", dl_employer, "11010519491231002X").await;
     // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
     let import_job = |code: &'static str| {
         let db = &app.db;
@@ -1698,6 +1706,272 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/fee/records/export",
                 path: "/fee/records/export?region=210200".into(),
                 expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            // Training: read by province, city, agency and partner officers (their region's),
+            // kept by city and agency officers; ID numbers unmasked by the region's city officers.
+            Probe {
+                method: "GET",
+                pattern: "/training",
+                path: "/training".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/new",
+                path: "/training/new".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/new",
+                path: "/training/new".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}",
+                path: format!("/training/sessions/{sy_session}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}",
+                path: format!("/training/sessions/{dl_session}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/edit",
+                path: format!("/training/sessions/{sy_session}/edit"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/edit",
+                path: format!("/training/sessions/{dl_session}/edit"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/edit",
+                path: format!("/training/sessions/{sy_session}/edit"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/edit",
+                path: format!("/training/sessions/{dl_session}/edit"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/delete",
+                path: format!("/training/sessions/{sy_session}/delete"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/delete",
+                path: format!("/training/sessions/{sy_session}/delete"),
+                expect: [403, 422, 403, 422, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/delete",
+                path: format!("/training/sessions/{dl_session}/delete"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees",
+                path: format!("/training/sessions/{sy_session}/trainees"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees",
+                path: format!("/training/sessions/{dl_session}/trainees"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/trainees/{trainee}",
+                path: format!("/training/sessions/{sy_session}/trainees/{sy_trainee}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/trainees/{trainee}",
+                path: format!("/training/sessions/{dl_session}/trainees/{dl_trainee}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/result",
+                path: format!("/training/sessions/{sy_session}/trainees/{sy_trainee}/result"),
+                expect: [403, 303, 403, 303, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/result",
+                path: format!("/training/sessions/{dl_session}/trainees/{dl_trainee}/result"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/remove",
+                path: format!("/training/sessions/{sy_session}/trainees/{sy_trainee}/remove"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/remove",
+                path: format!("/training/sessions/{sy_session}/trainees/999999/remove"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/remove",
+                path: format!("/training/sessions/{dl_session}/trainees/{dl_trainee}/remove"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/unmask",
+                path: format!("/training/sessions/{sy_session}/trainees/{sy_trainee}/unmask"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/trainees/{trainee}/unmask",
+                path: format!("/training/sessions/{dl_session}/trainees/{dl_trainee}/unmask"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/import",
+                path: format!("/training/sessions/{sy_session}/import"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/import",
+                path: format!("/training/sessions/{dl_session}/import"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/import",
+                path: format!("/training/sessions/{sy_session}/import"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/sessions/{id}/import",
+                path: format!("/training/sessions/{dl_session}/import"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/import/template",
+                path: format!("/training/sessions/{sy_session}/import/template"),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/import/{job}",
+                path: format!("/training/sessions/{sy_session}/import/999999"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/sessions/{id}/import/{job}/errors",
+                path: format!("/training/sessions/{sy_session}/import/999999/errors"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/required/import",
+                path: "/training/required/import".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/training/required/import",
+                path: "/training/required/import".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/required/import/template",
+                path: "/training/required/import/template".into(),
+                expect: [403, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/required/import/{job}",
+                path: "/training/required/import/999999".into(),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/required/import/{job}/errors",
+                path: "/training/required/import/999999/errors".into(),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/coverage",
+                path: "/training/coverage".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/coverage",
+                path: "/training/coverage?region=210200".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/coverage/export",
+                path: "/training/coverage/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/coverage/below",
+                path: "/training/coverage/below".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/training/coverage/below/export",
+                path: "/training/coverage/below/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/training",
+                path: format!("/employers/{sy_employer}/training"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/training",
+                path: format!("/employers/{dl_employer}/training"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/training/required",
+                path: format!("/employers/{sy_employer}/training/required"),
+                expect: [403, 303, 403, 303, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/employers/{id}/training/required",
+                path: format!("/employers/{dl_employer}/training/required"),
+                expect: [403, 404, 403, 404, 403, 403, 403, 403],
             },
             // Payments: read by those who read the fee (a draft: 422 for officers, unseen by
             // partners and the agency); recorded by the agency.

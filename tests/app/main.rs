@@ -44,3 +44,4 @@ mod second_factor;
 mod security;
 mod statements;
 mod supervision;
+mod training;

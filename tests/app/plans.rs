@@ -359,6 +359,8 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
         ("training_target", "全覆盖".into()),
         ("training_coverage_due", "2030-12-31".into()),
         ("key_positions", "主要负责人\n一线班组长".into()),
+        ("platform_positions", "即时配送等新就业形态劳动者".into()),
+        ("coverage_target_percent", "95".into()),
         ("plan_filing_due", "2026-09-30".into()),
         ("annual_report_due", "12-15".into()),
         ("department", "emergency".into()),
@@ -374,6 +376,10 @@ async fn province_officers_edit_cycles_and_keep_the_calendar() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = province.get("/cycles/2026").await.text().await.unwrap();
     assert!(page.contains("辽人社〔2026〕30号") && page.contains("2026-09-30") && page.contains("（3 个）"));
+    assert!(
+        page.contains("平台企业另计：即时配送等新就业形态劳动者") && page.contains("95%（2030-12-31 前）"),
+        "{page}"
+    );
     let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'cycle.update'")
         .fetch_one(&app.db.app_pool().await)
         .await

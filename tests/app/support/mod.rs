@@ -14,6 +14,7 @@ pub mod plans;
 pub mod projects;
 pub mod rosters;
 pub mod statements;
+pub mod training;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
