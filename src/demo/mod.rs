@@ -13,6 +13,7 @@ pub(crate) mod plans;
 pub(crate) mod projects;
 pub(crate) mod reviews;
 pub(crate) mod rosters;
+mod training;
 
 use std::collections::HashSet;
 
@@ -123,6 +124,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("lifecycle") {
         lifecycle::seed(owner).await?;
+    }
+    if !done.contains("training") {
+        training::seed(owner).await?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ mod panels;
 mod plans;
 mod projects;
 mod rosters;
+mod training;
 
 use std::time::Instant;
 
@@ -34,11 +35,13 @@ pub struct Options {
     /// Audit records per unit of N: a year of a province's log by default; the tests ask for
     /// fewer.
     pub audit_per_n: u64,
+    /// Trainee records per unit of N (200,000; the tests ask for fewer).
+    pub trainees_per_n: u64,
 }
 
 impl Options {
     pub fn new(n: u32, seed: u64) -> Options {
-        Options { n, seed, audit_per_n: audit::PER_N }
+        Options { n, seed, audit_per_n: audit::PER_N, trainees_per_n: training::PER_N }
     }
 }
 
@@ -74,6 +77,8 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "评审专家组（随机抽取记录、评分表）", panels::generate(owner, &mut rng)).await?;
     timed(say, "立项审定、公示、备案、协议和进度", approvals::generate(owner)).await?;
     timed(say, "工伤预防费（征缴收入、预算、安排、拨付）", fee::generate(owner)).await?;
+    let trainees = options.trainees_per_n * u64::from(options.n);
+    timed(say, "重点岗位培训（应培训人数、培训、学员）", training::generate(owner, trainees)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

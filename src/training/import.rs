@@ -247,9 +247,13 @@ async fn job_page(
     render(JobPage::new(chrome, target.spec, target.back.clone(), &target.base, job, name))
 }
 
-/// The file as uploaded with an error column added.
+/// The file as uploaded with an error column added. A trainee list carries ID-card numbers in
+/// full, as its uploader wrote them: it goes back to the uploader only.
 async fn errors_file(state: &AppState, actor: &Actor, target: &Target, id: jobs::JobId) -> Result<Response, AppError> {
     let job = job_of(state, actor, target, id).await?;
+    if target.session.is_some() && job.account_id != actor.account_id {
+        return Err(AppError::NotFound);
+    }
     let Some(Outcome::Rejected { errors, .. }) =
         job.result.clone().and_then(|r| serde_json::from_value::<Outcome>(r).ok())
     else {
@@ -491,6 +495,11 @@ async fn import_trainees(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     }
     let rows = total as usize;
     if !errors.is_empty() {
+        // The job's page lists the errors: an ID-card number there is masked like everywhere.
+        let id_column = TRAINEE_SPEC.column("id_number").map_or("", |c| c.header);
+        for e in errors.iter_mut().filter(|e| e.column == id_column) {
+            e.value = crate::values::mask::id_number(&e.value);
+        }
         errors.sort_by_key(|e| e.row);
         return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
     }

@@ -415,3 +415,22 @@ async fn the_demo_carries_projects_through_their_whole_life() {
     let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
     assert_eq!(partner.get(&format!("/projects/{accepted}/acceptance")).await.status(), reqwest::StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_demo_has_training_from_low_to_complete_coverage() {
+    let app = TestApp::spawn_demo().await;
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let page = province.get("/training/coverage").await.text().await.unwrap();
+    // 大连 trained every one of its required people; some city far fewer.
+    let dalian = page.split("大连市</a></td>").nth(1).unwrap_or_default();
+    assert!(dalian.split("</tr>").next().unwrap_or_default().contains(">100.0%<"), "{page}");
+    assert!(page.contains("table-warning"), "some region below the target: {page}");
+    // 沈阳's platform employer counts its riders apart, partly trained online.
+    let officer = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let own = officer.get("/training/coverage").await.text().await.unwrap();
+    assert!(own.contains("即时配送等新就业形态劳动者") && own.contains("危险化学品"), "{own}");
+    let sessions = officer.get("/training").await.text().await.unwrap();
+    assert!(sessions.contains("（考核）") && sessions.contains("线上"), "{sessions}");
+    let below = officer.get("/training/coverage/below").await.text().await.unwrap();
+    assert!(below.contains("沈阳速达即时配送服务有限公司"), "{below}");
+}

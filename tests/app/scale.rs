@@ -11,7 +11,7 @@ use crate::support::{TestDb, manifest_dir};
 
 /// A small run: N = 1 with 3,000 audit records instead of a year's 300,000.
 fn small(seed: u64) -> Options {
-    Options { audit_per_n: 3_000, ..Options::new(1, seed) }
+    Options { audit_per_n: 3_000, trainees_per_n: 5_000, ..Options::new(1, seed) }
 }
 
 /// What a run wrote, in a form two runs can be compared by.
@@ -235,6 +235,36 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         n
     };
     assert_eq!(unsound, 0);
+
+    // Training: the records asked for, the rollups equal to the tallies' capped sums, and the
+    // regions' coverage from low to complete.
+    let (trainees, rollup_capped, tally_capped, rates): (i64, i64, i64, Vec<f64>) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let row: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM trainees), (SELECT sum(capped)::bigint FROM training_rollups),
+                    (SELECT sum(least(trained, required))::bigint FROM training_tallies)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        // A display figure only (the pages compute with decimals).
+        let rates = sqlx::query_scalar(
+            "SELECT (sum(capped)::float8 / nullif(sum(required), 0)::float8) FROM training_rollups
+             GROUP BY region_id HAVING sum(required) > 0 ORDER BY 1",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (row.0, row.1, row.2, rates)
+    };
+    assert_eq!(trainees, 5_000);
+    assert_eq!(rollup_capped, tally_capped);
+    // 5,000 records train the same share of every region's people: the regions still differ.
+    assert!(rates.len() >= 14 && rates[0] > 0.0 && rates[rates.len() - 1] > rates[0] * 1.5, "{rates:?}");
 
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();

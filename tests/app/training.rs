@@ -274,8 +274,12 @@ async fn a_trainee_list_imports_whole_or_not_at_all() {
     let written: i64 =
         sqlx::query_scalar("SELECT count(*) FROM trainees").fetch_one(&app.db.superuser_pool().await).await.unwrap();
     assert_eq!(written, 0);
+    assert!(!page.contains(&p2), "the errors name the person masked: {page}");
     let marked = city.get(&format!("{job}/errors")).await;
     assert_eq!(marked.status(), StatusCode::OK);
+    // The marked file holds the numbers as uploaded: only its uploader gets it back.
+    let agency = app.login_as(Role::AgencyOfficer, "210100").await;
+    assert_eq!(agency.get(&format!("{job}/errors")).await.status(), StatusCode::NOT_FOUND);
 
     let good = csv(&[
         ["王一", &p1, &code, "一线班组长", "是", "C-1"],
