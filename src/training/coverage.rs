@@ -344,14 +344,6 @@ async fn export_coverage(
 
 const PAGE_SIZE: u32 = 50;
 
-/// The regions a below-target list covers: the one asked, else every region in scope.
-fn regions_of(reference: &Reference, asked: &Asked) -> Vec<RegionId> {
-    match &asked.region {
-        Some(r) => vec![r.id],
-        None => reference.regions.iter().map(|r| r.id).collect(),
-    }
-}
-
 async fn below_lines(
     state: &AppState,
     actor: &Actor,
@@ -361,8 +353,17 @@ async fn below_lines(
 ) -> Result<Vec<BelowLine>, sqlx::Error> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let keys = KeyMap::load(&mut tx, &asked.cycle).await?;
-    let pairs = keys.pairs(&regions_of(reference, asked));
-    let lines = store::below_target(&mut tx, asked.cycle.id, &pairs, asked.target(), limit, offset).await?;
+    let (cycle, target) = (asked.cycle.id, asked.target());
+    let lines = match &asked.region {
+        Some(r) => {
+            let divisions: Vec<String> = keys.pairs(&[r.id]).into_iter().map(|(_, d)| d).collect();
+            store::below_in_region(&mut tx, cycle, (r.id, &divisions), target, limit, offset).await?
+        }
+        None => {
+            let pairs = keys.pairs(&reference.regions.iter().map(|r| r.id).collect::<Vec<_>>());
+            store::below_everywhere(&mut tx, cycle, &pairs, target, limit, offset).await?
+        }
+    };
     tx.commit().await?;
     Ok(lines)
 }

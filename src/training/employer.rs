@@ -108,7 +108,8 @@ async fn page(
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let employer = crate::employers::store::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let tallies = store::tallies_of(&mut tx, employer.region.id, id, cycle.id).await?;
-    let trainees = store::trainees_of_employer(&mut tx, id, cycle.id, page.limit(), page.offset()).await?;
+    let trainees =
+        store::trainees_of_employer(&mut tx, employer.region.id, id, cycle.id, page.limit(), page.offset()).await?;
     let industries = crate::key_industries::store::of_region(&mut tx, employer.region.id, cycle.id).await?;
     tx.commit().await?;
     let target = cycle.coverage_target_percent;

@@ -12,7 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use sqlx::PgPool;
 
-use super::model::{SessionId, TraineeForm, TraineeInput, all_categories, categories, may_keep, required_count};
+use super::model::{SessionId, TraineeForm, TraineeInput, all_categories, categories, required_count};
 use super::store::{self, NewTrainee};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
@@ -133,10 +133,7 @@ async fn trainees_target(
     reference: &Reference,
     id: SessionId,
 ) -> Result<Target, AppError> {
-    let (session, region) = super::load(state, actor, reference, id).await?;
-    if !may_keep(actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, _) = super::load_kept(state, actor, reference, id).await?;
     Ok(Target {
         kind: TRAINEES,
         spec: &TRAINEE_SPEC,
@@ -453,7 +450,8 @@ async fn import_trainees(pool: &PgPool, job: &Job) -> Result<(), JobError> {
         .filter(|s| s.region == job.region_id)
         .ok_or_else(|| JobError::Other("培训不存在".into()))?;
     let cycles = crate::cycles::store::all(&mut tx).await?;
-    let existing: HashSet<String> = store::id_numbers_of_session(&mut tx, id).await?.into_iter().collect();
+    let existing: HashSet<String> =
+        store::id_numbers_of_session(&mut tx, session.region, id).await?.into_iter().collect();
     tx.commit().await?;
     let cycle = cycles.iter().find(|c| c.id == session.cycle).ok_or_else(|| JobError::Other("周期不存在".into()))?;
     let rows = match read(pool, job, &TRAINEE_SPEC).await? {

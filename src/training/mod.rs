@@ -193,6 +193,23 @@ async fn load(
     Ok((session, region))
 }
 
+/// Refuses whoever does not keep `region`'s training.
+fn kept(actor: &Actor, region: &Region) -> Result<(), AppError> {
+    if may_keep(actor, region) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// A session its region's keepers change (anyone else: 403; another region's: 404).
+async fn load_kept(
+    state: &AppState,
+    actor: &Actor,
+    reference: &Reference,
+    id: SessionId,
+) -> Result<(Session, Region), AppError> {
+    let (session, region) = load(state, actor, reference, id).await?;
+    kept(actor, &region)?;
+    Ok((session, region))
+}
+
 /// The cycle a session counts in.
 fn cycle_of_session<'a>(reference: &'a Reference, session: &Session) -> Result<&'a Cycle, AppError> {
     reference.cycles.iter().find(|c| c.id == session.cycle).ok_or(AppError::NotFound)
@@ -215,7 +232,7 @@ async fn session_page(
 ) -> Result<Response, AppError> {
     let page = Page::new(page, PAGE_SIZE);
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let trainees = store::trainees_of_session(&mut tx, session.id, page.limit(), page.offset()).await?;
+    let trainees = store::trainees_of_session(&mut tx, session.region, session.id, page.limit(), page.offset()).await?;
     tx.commit().await?;
     let cycle = cycle_of_session(reference, &session)?;
     let pager = Pager::new(page, trainees.first().map_or(0, |t| t.total), String::new());
@@ -258,10 +275,7 @@ async fn edit(
     chrome: Chrome,
     Path(id): Path<SessionId>,
 ) -> Result<Response, AppError> {
-    let (session, region) = load(&state, &actor, &reference, id).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, region) = load_kept(&state, &actor, &reference, id).await?;
     let projects = funding_projects(&state, &actor, &region).await?;
     render(SessionFormPage::new(&chrome, Some(&session), form_of(&session), FieldErrors::default(), projects))
 }
@@ -275,10 +289,7 @@ async fn save(
     Path(id): Path<SessionId>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
-    let (session, region) = load(&state, &actor, &reference, id).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, region) = load_kept(&state, &actor, &reference, id).await?;
     let parsed = parse_session(&state, &actor, &reference, &region, &form).await?;
     // With trainees recorded, who counts stays as it was: the cycle and the exam setting.
     let parsed = parsed.and_then(|(input, version, cycle)| {
@@ -311,10 +322,7 @@ async fn confirm_delete(
     chrome: Chrome,
     Path(id): Path<SessionId>,
 ) -> Result<Response, AppError> {
-    let (session, region) = load(&state, &actor, &reference, id).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, _) = load_kept(&state, &actor, &reference, id).await?;
     let here = format!("/training/sessions/{id}");
     let crumbs = vec![views::crumb(), Crumb::link(session.topic.clone(), here.clone())];
     render(ConfirmPage::new(
@@ -335,10 +343,7 @@ async fn delete(
     audit: AuditContext,
     Path(id): Path<SessionId>,
 ) -> Result<Response, AppError> {
-    let (session, region) = load(&state, &actor, &reference, id).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, _) = load_kept(&state, &actor, &reference, id).await?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     store::delete_session(&mut tx, &audit, &session).await?;
     tx.commit().await?;
@@ -386,10 +391,7 @@ async fn add_trainee(
     Path(id): Path<SessionId>,
     Form(form): Form<TraineeForm>,
 ) -> Result<Response, AppError> {
-    let (session, region) = load(&state, &actor, &reference, id).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    let (session, region) = load_kept(&state, &actor, &reference, id).await?;
     let cycle = cycle_of_session(&reference, &session)?;
     let input = match form.parse(&all_categories(cycle), session.has_exam) {
         Ok(input) => input,
@@ -436,7 +438,7 @@ async fn load_trainee(
 ) -> Result<(Session, Region, store::TraineeLine), AppError> {
     let (session, region) = load(state, actor, reference, id).await?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let line = store::find_trainee(&mut tx, id, trainee).await?.ok_or(AppError::NotFound)?;
+    let line = store::find_trainee(&mut tx, session.region, id, trainee).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok((session, region, line))
 }
@@ -481,9 +483,7 @@ async fn save_result(
     Form(form): Form<ResultForm>,
 ) -> Result<Response, AppError> {
     let (session, region, line) = load_trainee(&state, &actor, &reference, ids).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    kept(&actor, &region)?;
     let mut p = FormParser::default();
     let exam = exam_result(&form.exam_passed).ok();
     p.check("exam_passed", exam.is_some(), "考试结果应为“通过”或“未通过”，未考试的留空");
@@ -522,9 +522,7 @@ async fn confirm_remove(
     Path(ids): Path<(SessionId, TraineeId)>,
 ) -> Result<Response, AppError> {
     let (session, region, line) = load_trainee(&state, &actor, &reference, ids).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    kept(&actor, &region)?;
     let here = format!("/training/sessions/{}/trainees/{}", session.id, line.id);
     let crumbs = vec![views::crumb(), Crumb::link(session.topic.clone(), format!("/training/sessions/{}", session.id))];
     render(ConfirmPage::new(
@@ -546,9 +544,7 @@ async fn remove(
     Path(ids): Path<(SessionId, TraineeId)>,
 ) -> Result<Response, AppError> {
     let (session, region, line) = load_trainee(&state, &actor, &reference, ids).await?;
-    if !may_keep(&actor, &region) {
-        return Err(AppError::Forbidden);
-    }
+    kept(&actor, &region)?;
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     if !store::lock_session(&mut tx, session.id).await? {
         return Err(AppError::NotFound);

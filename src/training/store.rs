@@ -79,7 +79,8 @@ pub struct SessionLine {
     pub total: i64,
 }
 
-/// The sessions of a cycle, of one region or of every region in scope, the latest first.
+/// The sessions of a cycle, of one region or of every region in scope, the latest first (each
+/// its own statement, so each reads its index: by region, or by cycle).
 pub async fn sessions(
     tx: &mut PgConnection,
     cycle: CycleId,
@@ -87,21 +88,41 @@ pub async fn sessions(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<SessionLine>, sqlx::Error> {
-    sqlx::query_as!(
-        SessionLine,
-        r#"SELECT s.id AS "id: SessionId", g.name AS region_name, s.provider_name,
-                  s.provider_id IS NOT NULL AS "provider_listed!", s.delivery AS "delivery: Delivery", s.starts_on,
-                  s.ends_on, s.hours, s.topic, s.has_exam, s.trainees, count(*) OVER () AS "total!"
-           FROM training_sessions s JOIN regions g ON g.id = s.region_id
-           WHERE s.cycle_id = $1 AND ($2::bigint IS NULL OR s.region_id = $2)
-           ORDER BY s.starts_on DESC, s.id DESC LIMIT $3 OFFSET $4"#,
-        cycle.0,
-        region.map(|r| r.0),
-        limit,
-        offset
-    )
-    .fetch_all(tx)
-    .await
+    match region {
+        Some(region) => {
+            sqlx::query_as!(
+                SessionLine,
+                r#"SELECT s.id AS "id: SessionId", g.name AS region_name, s.provider_name,
+                          s.provider_id IS NOT NULL AS "provider_listed!", s.delivery AS "delivery: Delivery",
+                          s.starts_on, s.ends_on, s.hours, s.topic, s.has_exam, s.trainees, count(*) OVER () AS "total!"
+                   FROM training_sessions s JOIN regions g ON g.id = s.region_id
+                   WHERE s.region_id = $2 AND s.cycle_id = $1
+                   ORDER BY s.starts_on DESC, s.id DESC LIMIT $3 OFFSET $4"#,
+                cycle.0,
+                region.0,
+                limit,
+                offset
+            )
+            .fetch_all(tx)
+            .await
+        }
+        None => {
+            sqlx::query_as!(
+                SessionLine,
+                r#"SELECT s.id AS "id: SessionId", g.name AS region_name, s.provider_name,
+                          s.provider_id IS NOT NULL AS "provider_listed!", s.delivery AS "delivery: Delivery",
+                          s.starts_on, s.ends_on, s.hours, s.topic, s.has_exam, s.trainees, count(*) OVER () AS "total!"
+                   FROM training_sessions s JOIN regions g ON g.id = s.region_id
+                   WHERE s.cycle_id = $1
+                   ORDER BY s.starts_on DESC, s.id DESC LIMIT $2 OFFSET $3"#,
+                cycle.0,
+                limit,
+                offset
+            )
+            .fetch_all(tx)
+            .await
+        }
+    }
 }
 
 /// A session as the audit log keeps it.
@@ -268,6 +289,7 @@ impl TraineeLine {
 /// A session's trainees, in the order they were entered.
 pub async fn trainees_of_session(
     tx: &mut PgConnection,
+    region: RegionId,
     session: SessionId,
     limit: i64,
     offset: i64,
@@ -280,7 +302,8 @@ pub async fn trainees_of_session(
            FROM trainees t
            JOIN training_sessions s ON s.region_id = t.region_id AND s.id = t.session_id
            JOIN employers e ON e.region_id = t.region_id AND e.id = t.employer_id
-           WHERE t.session_id = $1 ORDER BY t.id LIMIT $2 OFFSET $3"#,
+           WHERE t.region_id = $1 AND t.session_id = $2 ORDER BY t.id LIMIT $3 OFFSET $4"#,
+        region.0,
         session.0,
         limit,
         offset
@@ -292,6 +315,7 @@ pub async fn trainees_of_session(
 /// An employer's trainees of a cycle, the latest sessions first.
 pub async fn trainees_of_employer(
     tx: &mut PgConnection,
+    region: RegionId,
     employer: EmployerId,
     cycle: CycleId,
     limit: i64,
@@ -305,8 +329,9 @@ pub async fn trainees_of_employer(
            FROM trainees t
            JOIN training_sessions s ON s.region_id = t.region_id AND s.id = t.session_id
            JOIN employers e ON e.region_id = t.region_id AND e.id = t.employer_id
-           WHERE t.employer_id = $1 AND s.cycle_id = $2
-           ORDER BY s.starts_on DESC, t.id DESC LIMIT $3 OFFSET $4"#,
+           WHERE t.region_id = $1 AND t.employer_id = $2 AND s.cycle_id = $3
+           ORDER BY s.starts_on DESC, t.id DESC LIMIT $4 OFFSET $5"#,
+        region.0,
         employer.0,
         cycle.0,
         limit,
@@ -319,6 +344,7 @@ pub async fn trainees_of_employer(
 /// One trainee of a session.
 pub async fn find_trainee(
     tx: &mut PgConnection,
+    region: RegionId,
     session: SessionId,
     id: TraineeId,
 ) -> Result<Option<TraineeLine>, sqlx::Error> {
@@ -330,7 +356,8 @@ pub async fn find_trainee(
            FROM trainees t
            JOIN training_sessions s ON s.region_id = t.region_id AND s.id = t.session_id
            JOIN employers e ON e.region_id = t.region_id AND e.id = t.employer_id
-           WHERE t.session_id = $1 AND t.id = $2"#,
+           WHERE t.region_id = $1 AND t.session_id = $2 AND t.id = $3"#,
+        region.0,
         session.0,
         id.0
     )
@@ -339,8 +366,14 @@ pub async fn find_trainee(
 }
 
 /// The ID-card numbers a session already has (an import refuses them again).
-pub async fn id_numbers_of_session(tx: &mut PgConnection, session: SessionId) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT id_number FROM trainees WHERE session_id = $1", session.0).fetch_all(tx).await
+pub async fn id_numbers_of_session(
+    tx: &mut PgConnection,
+    region: RegionId,
+    session: SessionId,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id_number FROM trainees WHERE region_id = $1 AND session_id = $2", region.0, session.0)
+        .fetch_all(tx)
+        .await
 }
 
 /// A trainee ready to write: checked, with its employer found.
@@ -670,9 +703,45 @@ pub struct BelowLine {
     pub total: i64,
 }
 
-/// The key-industry employers of a cycle whose coverage is below `target` percent, the lowest
-/// first. `key` pairs each region with its key-industry divisions.
-pub async fn below_target(
+/// The key-industry employers of one region (`divisions`: its key industries') whose coverage
+/// in a cycle is below `target` percent, the lowest first.
+pub async fn below_in_region(
+    tx: &mut PgConnection,
+    cycle: CycleId,
+    (region, divisions): (RegionId, &[String]),
+    target: Decimal,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<BelowLine>, sqlx::Error> {
+    sqlx::query_as!(
+        BelowLine,
+        r#"SELECT e.id AS "id: EmployerId", g.name AS region_name, e.name, e.credit_code, e.division_code,
+                  e.contact_person, e.contact_phone, c.required AS "required!", c.capped AS "capped!",
+                  row_number() OVER (ORDER BY c.capped::numeric / c.required, e.id) AS "ordinal!",
+                  count(*) OVER () AS "total!"
+           FROM (SELECT t.employer_id, sum(t.required)::bigint AS required,
+                        sum(least(t.trained, t.required))::bigint AS capped
+                 FROM training_tallies t WHERE t.region_id = $2 AND t.cycle_id = $1
+                 GROUP BY t.employer_id) c
+           JOIN employers e ON e.region_id = $2 AND e.id = c.employer_id
+           JOIN regions g ON g.id = e.region_id
+           WHERE e.division_code = ANY($3) AND c.required > 0 AND c.capped * 100 < $4::numeric * c.required
+           ORDER BY c.capped::numeric / c.required, e.id
+           LIMIT $5 OFFSET $6"#,
+        cycle.0,
+        region.0,
+        divisions,
+        target,
+        limit,
+        offset
+    )
+    .fetch_all(tx)
+    .await
+}
+
+/// The same for every region in scope: `key` pairs each region with its key-industry
+/// divisions. The key employers and the employers' sums are each computed once, then joined.
+pub async fn below_everywhere(
     tx: &mut PgConnection,
     cycle: CycleId,
     key: &[(RegionId, String)],
@@ -684,18 +753,23 @@ pub async fn below_target(
     let divisions: Vec<String> = key.iter().map(|(_, d)| d.clone()).collect();
     sqlx::query_as!(
         BelowLine,
-        r#"SELECT e.id AS "id: EmployerId", g.name AS region_name, e.name, e.credit_code, e.division_code,
-                  e.contact_person, e.contact_phone, c.required AS "required!", c.capped AS "capped!",
+        r#"WITH keyed AS MATERIALIZED (
+               SELECT e.region_id, e.id, e.name, e.credit_code, e.division_code, e.contact_person, e.contact_phone
+               FROM unnest($2::bigint[], $3::text[]) AS k(region_id, code)
+               JOIN employers e ON e.region_id = k.region_id AND e.division_code = k.code),
+           counted AS MATERIALIZED (
+               SELECT t.region_id, t.employer_id, sum(t.required)::bigint AS required,
+                      sum(least(t.trained, t.required))::bigint AS capped
+               FROM training_tallies t WHERE t.cycle_id = $1
+               GROUP BY t.region_id, t.employer_id)
+           SELECT e.id AS "id!: EmployerId", g.name AS region_name, e.name AS "name!", e.credit_code AS "credit_code!",
+                  e.division_code AS "division_code!", e.contact_person AS "contact_person!",
+                  e.contact_phone AS "contact_phone!", c.required AS "required!", c.capped AS "capped!",
                   row_number() OVER (ORDER BY c.capped::numeric / c.required, g.sort_order, e.id) AS "ordinal!",
                   count(*) OVER () AS "total!"
-           FROM (SELECT t.region_id, t.employer_id, sum(t.required)::bigint AS required,
-                        sum(least(t.trained, t.required))::bigint AS capped
-                 FROM training_tallies t WHERE t.cycle_id = $1 AND t.region_id = ANY($2)
-                 GROUP BY t.region_id, t.employer_id) c
-           JOIN employers e ON e.region_id = c.region_id AND e.id = c.employer_id
+           FROM counted c
+           JOIN keyed e ON e.region_id = c.region_id AND e.id = c.employer_id
            JOIN regions g ON g.id = e.region_id
-           JOIN unnest($2::bigint[], $3::text[]) AS k(region_id, code)
-             ON k.region_id = e.region_id AND k.code = e.division_code
            WHERE c.required > 0 AND c.capped * 100 < $4::numeric * c.required
            ORDER BY c.capped::numeric / c.required, g.sort_order, e.id
            LIMIT $5 OFFSET $6"#,
