@@ -704,7 +704,8 @@ pub struct BelowLine {
 }
 
 /// The key-industry employers of one region (`divisions`: its key industries') whose coverage
-/// in a cycle is below `target` percent, the lowest first.
+/// in a cycle is below `target` percent, the lowest first: ranked on the employer totals, and
+/// only the page's rows joined to their employers.
 pub async fn below_in_region(
     tx: &mut PgConnection,
     cycle: CycleId,
@@ -715,19 +716,21 @@ pub async fn below_in_region(
 ) -> Result<Vec<BelowLine>, sqlx::Error> {
     sqlx::query_as!(
         BelowLine,
-        r#"SELECT e.id AS "id: EmployerId", g.name AS region_name, e.name, e.credit_code, e.division_code,
-                  e.contact_person, e.contact_phone, c.required AS "required!", c.capped AS "capped!",
-                  row_number() OVER (ORDER BY c.capped::numeric / c.required, e.id) AS "ordinal!",
-                  count(*) OVER () AS "total!"
-           FROM (SELECT t.employer_id, sum(t.required)::bigint AS required,
-                        sum(least(t.trained, t.required))::bigint AS capped
-                 FROM training_tallies t WHERE t.region_id = $2 AND t.cycle_id = $1
-                 GROUP BY t.employer_id) c
-           JOIN employers e ON e.region_id = $2 AND e.id = c.employer_id
+        r#"WITH ranked AS (
+               SELECT region_id, employer_id, required, capped,
+                      row_number() OVER (ORDER BY capped::numeric / required, employer_id) AS ordinal,
+                      count(*) OVER () AS total
+               FROM training_employer_totals
+               WHERE region_id = $2 AND cycle_id = $1 AND division_code = ANY($3)
+                 AND required > 0 AND capped * 100 < $4::numeric * required
+               ORDER BY ordinal LIMIT $5 OFFSET $6)
+           SELECT e.id AS "id: EmployerId", g.name AS region_name, e.name, e.credit_code, e.division_code,
+                  e.contact_person, e.contact_phone, r.required AS "required!", r.capped AS "capped!",
+                  r.ordinal AS "ordinal!", r.total AS "total!"
+           FROM ranked r
+           JOIN employers e ON e.region_id = r.region_id AND e.id = r.employer_id
            JOIN regions g ON g.id = e.region_id
-           WHERE e.division_code = ANY($3) AND c.required > 0 AND c.capped * 100 < $4::numeric * c.required
-           ORDER BY c.capped::numeric / c.required, e.id
-           LIMIT $5 OFFSET $6"#,
+           ORDER BY r.ordinal"#,
         cycle.0,
         region.0,
         divisions,
@@ -740,7 +743,7 @@ pub async fn below_in_region(
 }
 
 /// The same for every region in scope: `key` pairs each region with its key-industry
-/// divisions. The key employers and the employers' sums are each computed once, then joined.
+/// divisions.
 pub async fn below_everywhere(
     tx: &mut PgConnection,
     cycle: CycleId,
@@ -753,26 +756,24 @@ pub async fn below_everywhere(
     let divisions: Vec<String> = key.iter().map(|(_, d)| d.clone()).collect();
     sqlx::query_as!(
         BelowLine,
-        r#"WITH keyed AS MATERIALIZED (
-               SELECT e.region_id, e.id, e.name, e.credit_code, e.division_code, e.contact_person, e.contact_phone
-               FROM unnest($2::bigint[], $3::text[]) AS k(region_id, code)
-               JOIN employers e ON e.region_id = k.region_id AND e.division_code = k.code),
-           counted AS MATERIALIZED (
-               SELECT t.region_id, t.employer_id, sum(t.required)::bigint AS required,
-                      sum(least(t.trained, t.required))::bigint AS capped
-               FROM training_tallies t WHERE t.cycle_id = $1
-               GROUP BY t.region_id, t.employer_id)
-           SELECT e.id AS "id!: EmployerId", g.name AS region_name, e.name AS "name!", e.credit_code AS "credit_code!",
-                  e.division_code AS "division_code!", e.contact_person AS "contact_person!",
-                  e.contact_phone AS "contact_phone!", c.required AS "required!", c.capped AS "capped!",
-                  row_number() OVER (ORDER BY c.capped::numeric / c.required, g.sort_order, e.id) AS "ordinal!",
-                  count(*) OVER () AS "total!"
-           FROM counted c
-           JOIN keyed e ON e.region_id = c.region_id AND e.id = c.employer_id
+        r#"WITH ranked AS (
+               SELECT t.region_id, t.employer_id, t.required, t.capped,
+                      row_number() OVER (ORDER BY t.capped::numeric / t.required, g.sort_order, t.employer_id)
+                          AS ordinal,
+                      count(*) OVER () AS total
+               FROM training_employer_totals t
+               JOIN regions g ON g.id = t.region_id
+               JOIN unnest($2::bigint[], $3::text[]) AS k(region_id, code)
+                 ON k.region_id = t.region_id AND k.code = t.division_code
+               WHERE t.cycle_id = $1 AND t.required > 0 AND t.capped * 100 < $4::numeric * t.required
+               ORDER BY ordinal LIMIT $5 OFFSET $6)
+           SELECT e.id AS "id: EmployerId", g.name AS region_name, e.name, e.credit_code, e.division_code,
+                  e.contact_person, e.contact_phone, r.required AS "required!", r.capped AS "capped!",
+                  r.ordinal AS "ordinal!", r.total AS "total!"
+           FROM ranked r
+           JOIN employers e ON e.region_id = r.region_id AND e.id = r.employer_id
            JOIN regions g ON g.id = e.region_id
-           WHERE c.required > 0 AND c.capped * 100 < $4::numeric * c.required
-           ORDER BY c.capped::numeric / c.required, g.sort_order, e.id
-           LIMIT $5 OFFSET $6"#,
+           ORDER BY r.ordinal"#,
         cycle.0,
         &regions,
         &divisions,

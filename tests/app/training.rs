@@ -167,6 +167,23 @@ async fn coverage_counts_each_person_once_caps_each_category_and_follows_the_exa
     .await
     .unwrap();
     assert_eq!(counted, 2);
+
+    // The wholesaler turns out to make chemicals: its tallies follow it into a key industry, in
+    // the rollups and the employer totals alike (5 more required, its 1 passed trainee counted).
+    let pool = app.db.superuser_pool().await;
+    sqlx::query("UPDATE employers SET division_code = 'C26' WHERE id = $1").bind(c).execute(&pool).await.unwrap();
+    let page = body(&city, "/training/coverage").await;
+    assert!(page.contains("应培训 11 人，计入覆盖 3 人，覆盖率 <strong id=\"coverage-rate\">27.3%</strong>"), "{page}");
+    let (rollups, totals, tallies): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT sum(capped)::bigint FROM training_rollups), (SELECT sum(capped)::bigint FROM training_employer_totals),
+                (SELECT sum(least(trained, required))::bigint FROM training_tallies)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((rollups, totals), (tallies, tallies));
+    let below = body(&city, "/training/coverage/below").await;
+    assert!(below.contains("沈阳丙商贸有限公司"), "{below}");
 }
 
 #[tokio::test]
