@@ -12,7 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use sqlx::PgPool;
 
-use super::model::{SessionId, TraineeForm, TraineeInput, all_categories, categories, required_count};
+use super::model::{SessionId, TraineeForm, TraineeInput, all_categories, category_refusal, required_count};
 use super::store::{self, NewTrainee};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
@@ -485,10 +485,10 @@ async fn import_trainees(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     for (row, input) in &checked {
         match employers.get(input.employer.as_str()) {
             None => errors.push(error_at(&TRAINEE_SPEC, row, "employer", "本地区没有登记该用人单位".into())),
-            Some((_, platform)) if !categories(cycle, *platform).contains(&input.category.as_str()) => errors.push(
-                error_at(&TRAINEE_SPEC, row, "category", "该类别仅统计平台企业的人员，该单位不是平台企业".into()),
-            ),
-            Some((employer, _)) => ready.push(NewTrainee { input, employer: *employer }),
+            Some((employer, platform)) => match category_refusal(cycle, *platform, &input.category) {
+                Some(message) => errors.push(error_at(&TRAINEE_SPEC, row, "category", message)),
+                None => ready.push(NewTrainee { input, employer: *employer }),
+            },
         }
     }
     let rows = total as usize;
@@ -567,17 +567,18 @@ async fn import_required(pool: &PgPool, job: &Job) -> Result<(), JobError> {
         }
         match employers.get(&code) {
             None => errors.push(error_at(&REQUIRED_SPEC, row, "employer", "本地区没有登记该用人单位".into())),
-            Some((_, platform)) if !categories(cycle, *platform).contains(&category.as_str()) => {
-                let message = format!("应为该单位本周期的重点岗位之一：{}", categories(cycle, *platform).join("、"));
-                errors.push(error_at(&REQUIRED_SPEC, row, "category", message));
-            }
-            Some((employer, _)) => match seen.insert((*employer, category.clone()), row.number) {
-                Some(first) => errors.push(error_at(&REQUIRED_SPEC, row, "category", format!("与第 {first} 行重复"))),
-                None => {
-                    if let Ok(n) = count {
-                        ready.push((*employer, category, n));
+            Some((employer, platform)) => match category_refusal(cycle, *platform, &category) {
+                Some(message) => errors.push(error_at(&REQUIRED_SPEC, row, "category", message)),
+                None => match seen.insert((*employer, category.clone()), row.number) {
+                    Some(first) => {
+                        errors.push(error_at(&REQUIRED_SPEC, row, "category", format!("与第 {first} 行重复")))
                     }
-                }
+                    None => {
+                        if let Ok(n) = count {
+                            ready.push((*employer, category, n));
+                        }
+                    }
+                },
             },
         }
     }

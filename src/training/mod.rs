@@ -21,7 +21,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use self::model::{
-    SessionForm, SessionId, TraineeForm, TraineeId, all_categories, categories, exam_result, may_keep, may_unmask,
+    ResultForm, SessionForm, SessionId, TraineeForm, TraineeId, all_categories, category_refusal, may_keep, may_unmask,
 };
 use self::store::{NewTrainee, Session};
 use self::views::{SessionFormPage, SessionPage, SessionRow, SessionsPage, TraineePage, cycle_choices};
@@ -36,7 +36,7 @@ use crate::state::AppState;
 use crate::values::time;
 use crate::web::confirm::ConfirmPage;
 use crate::web::flash::{self, Flash};
-use crate::web::form::{Choice, FieldErrors, FormParser};
+use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
@@ -372,10 +372,10 @@ pub async fn resolve_employers<'a>(
             None => {
                 problems.push((i, "employer", "本地区没有登记该统一社会信用代码的用人单位，请先登记。".to_string()))
             }
-            Some((_, platform)) if !categories(cycle, *platform).contains(&row.category.as_str()) => {
-                problems.push((i, "category", format!("“{}”仅统计平台企业的人员，该单位不是平台企业。", row.category)))
-            }
-            Some((id, _)) => ready.push(NewTrainee { input: row, employer: *id }),
+            Some((id, platform)) => match category_refusal(cycle, *platform, &row.category) {
+                Some(message) => problems.push((i, "category", message)),
+                None => ready.push(NewTrainee { input: row, employer: *id }),
+            },
         }
     }
     Ok((ready, problems))
@@ -464,14 +464,6 @@ async fn trainee(
     render(TraineePage::new(&chrome, session, &line, flags, entry))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ResultForm {
-    #[serde(default)]
-    pub exam_passed: String,
-    #[serde(default)]
-    pub certificate_no: String,
-}
-
 /// 登记考试结果和证书: the trainee is recounted at once.
 async fn save_result(
     State(state): State<AppState>,
@@ -484,15 +476,7 @@ async fn save_result(
 ) -> Result<Response, AppError> {
     let (session, region, line) = load_trainee(&state, &actor, &reference, ids).await?;
     kept(&actor, &region)?;
-    let mut p = FormParser::default();
-    let exam = exam_result(&form.exam_passed).ok();
-    p.check("exam_passed", exam.is_some(), "考试结果应为“通过”或“未通过”，未考试的留空");
-    if let Some(Some(_)) = exam {
-        p.check("exam_passed", session.has_exam, "本次培训没有考试，考试结果应留空");
-    }
-    let certificate = p.value::<crate::values::Text<50>>("certificate_no", &form.certificate_no);
-    let checked = p.finish(|| Some((exam?, certificate?)));
-    let (exam, certificate) = match checked {
+    let (exam, certificate) = match form.parse(session.has_exam) {
         Ok(checked) => checked,
         Err(errors) => {
             let flags = (false, may_unmask(&actor, &region), true);
@@ -509,7 +493,7 @@ async fn save_result(
     if !store::lock_session(&mut tx, session.id).await? {
         return Err(AppError::NotFound);
     }
-    store::set_result(&mut tx, &audit, &session, &line, exam, certificate.as_str()).await?;
+    store::set_result(&mut tx, &audit, &session, &line, exam, &certificate).await?;
     tx.commit().await?;
     Ok(flash::redirect_with(&format!("/training/sessions/{}/trainees/{}", session.id, line.id), Flash::TraineeSaved))
 }

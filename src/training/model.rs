@@ -291,6 +291,48 @@ pub fn exam_result(raw: &str) -> Result<Option<bool>, ()> {
     }
 }
 
+/// Checks an exam result (`exam_passed`) against whether the session has an exam: none or
+/// unknown is always allowed, a result only where there is an exam.
+fn check_exam(p: &mut FormParser, raw: &str, has_exam: bool) -> Option<Option<bool>> {
+    let exam = exam_result(raw).ok();
+    p.check("exam_passed", exam.is_some(), "考试结果应为“是”或“否”，未考试的留空");
+    if let Some(Some(_)) = exam {
+        p.check("exam_passed", has_exam, "本次培训没有考试，考试结果应留空");
+    }
+    exam
+}
+
+/// Why `category` is not one of an employer's categories in `cycle`, if it is not (a platform
+/// position for an employer that is not a platform one, or no key position at all).
+pub fn category_refusal(cycle: &Cycle, platform: bool, category: &str) -> Option<String> {
+    let own = categories(cycle, platform);
+    if own.contains(&category) {
+        None
+    } else if cycle.platform_positions.iter().any(|p| p == category) {
+        Some(format!("“{category}”仅统计平台企业的人员，该单位不是平台企业。"))
+    } else {
+        Some(format!("应为该单位本周期的重点岗位之一：{}。", own.join("、")))
+    }
+}
+
+/// A trainee's exam result and certificate, recorded after the session.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ResultForm {
+    #[serde(default)]
+    pub exam_passed: String,
+    #[serde(default)]
+    pub certificate_no: String,
+}
+
+impl ResultForm {
+    pub fn parse(&self, has_exam: bool) -> Result<(Option<bool>, String), FieldErrors> {
+        let mut p = FormParser::default();
+        let exam = check_exam(&mut p, &self.exam_passed, has_exam);
+        let certificate = p.value::<Text<50>>("certificate_no", &self.certificate_no);
+        p.finish(|| Some((exam?, certificate?.into_string())))
+    }
+}
+
 impl TraineeForm {
     /// Every field checked against the session: its cycle's categories (all of them; the
     /// employer's own are checked once it is found), whether it has an exam, and today (a
@@ -305,11 +347,7 @@ impl TraineeForm {
             categories.contains(&category),
             format!("人员类别应为本周期的重点岗位之一：{}", categories.join("、")),
         );
-        let exam = exam_result(&self.exam_passed).ok();
-        p.check("exam_passed", exam.is_some(), "考试结果应为“是”或“否”，未考试的留空");
-        if let Some(Some(_)) = exam {
-            p.check("exam_passed", has_exam, "本次培训没有考试，考试结果应留空");
-        }
+        let exam = check_exam(p, &self.exam_passed, has_exam);
         let certificate = p.value::<Text<50>>("certificate_no", &self.certificate_no);
         Some(TraineeInput {
             name: name?.into_string(),

@@ -118,6 +118,17 @@ impl IdCardNumber {
         &self.0
     }
 
+    /// The number whose first 17 digits are `body`, with its check character (generated data);
+    /// none unless `body` is 17 digits making a valid number.
+    pub fn completing(body: &str) -> Option<IdCardNumber> {
+        let digits = body.as_bytes();
+        if digits.len() != 17 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        IdCardNumber::parse(&format!("{body}{}", ID_CHECK[(sum % 11) as usize] as char)).ok()
+    }
+
     /// The birth date the number carries (checked at parsing).
     pub fn birth_date(&self) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").ok()
@@ -187,6 +198,11 @@ mod tests {
         assert!(IdCardNumber::parse(&with_check("11010120990101001")).unwrap_err().to_string().contains("出生日期"));
         assert!(IdCardNumber::parse(&with_check("11010118991231001")).unwrap_err().to_string().contains("出生日期"));
         assert!(IdCardNumber::parse(&with_check("11010120000229001")).is_ok(), "29 February 2000 was real");
+        assert_eq!(
+            IdCardNumber::completing("11010519491231002").map(|n| n.masked()),
+            Some("110105********002X".into())
+        );
+        assert!(IdCardNumber::completing("11010120990101001").is_none(), "born in 2099");
         assert!(IdCardNumber::parse("11010119900307451").unwrap_err().to_string().contains("18 位"));
     }
 
