@@ -35,11 +35,13 @@ pub mod jobs;
 pub mod key_industries;
 pub mod meetings;
 pub mod org;
+pub mod organisations;
 pub mod plans;
 pub mod progress;
 pub mod project_rounds;
 pub mod projects;
 pub mod province;
+pub mod publicity;
 pub mod ratelimit;
 pub mod reference;
 pub mod regions;
@@ -48,6 +50,7 @@ pub mod resources;
 pub mod reviews;
 pub mod rosters;
 pub mod scale;
+pub mod schools;
 pub mod security;
 pub mod server;
 pub mod state;
@@ -111,6 +114,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(acceptance::routes())
         .merge(supervision::routes())
         .merge(fee::routes())
+        .merge(organisations::routes())
+        .merge(schools::routes())
+        .merge(publicity::routes())
         .merge(training::routes())
         .merge(experts::routes())
         .merge(departments::routes())

@@ -13,6 +13,7 @@ pub(crate) mod plans;
 pub(crate) mod projects;
 pub(crate) mod reviews;
 pub(crate) mod rosters;
+mod services;
 mod training;
 
 use std::collections::HashSet;
@@ -127,6 +128,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("training") {
         training::seed(owner).await?;
+    }
+    if !done.contains("services") {
+        services::seed(owner).await?;
     }
     Ok(())
 }

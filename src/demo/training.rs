@@ -78,6 +78,7 @@ fn session(
 ) -> anyhow::Result<SessionInput> {
     let starts_on = NaiveDate::from_ymd_opt(2026, month, day).context("演示日期")?;
     Ok(SessionInput {
+        provider: None,
         cycle_first_year: 2026,
         provider_name: provider.into(),
         delivery: if provider.contains("平台") { Delivery::Online } else { Delivery::Offline },

@@ -18,6 +18,7 @@ mod panels;
 mod plans;
 mod projects;
 mod rosters;
+mod services;
 mod training;
 
 use std::time::Instant;
@@ -79,6 +80,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "工伤预防费（征缴收入、预算、安排、拨付）", fee::generate(owner)).await?;
     let trainees = options.trainees_per_n * u64::from(options.n);
     timed(say, "重点岗位培训（应培训人数、培训、学员）", training::generate(owner, trainees)).await?;
+    timed(say, "服务机构与推荐清单、技工院校、宣传活动", services::generate(owner, options.n)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -31,6 +31,7 @@ use crate::cycles::model::{Cycle, pick};
 use crate::db::{self, Scope};
 use crate::error::{AppError, WriteError};
 use crate::org::Region;
+use crate::organisations;
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::values::time;
@@ -117,46 +118,97 @@ async fn list(
     })
 }
 
-/// The region's training projects a session may name as its funder.
-async fn funding_projects(state: &AppState, actor: &Actor, region: &Region) -> Result<Vec<Choice>, AppError> {
+/// What the session form offers: the region's training projects (as funders) and the providers
+/// on the recommended list in force that serve the region.
+pub struct SessionChoices {
+    pub projects: Vec<Choice>,
+    pub providers: Vec<Choice>,
+    /// The providers' names by id, for the session to record.
+    names: Vec<(i64, String)>,
+}
+
+async fn session_choices(
+    state: &AppState,
+    actor: &Actor,
+    region: &Region,
+    existing: Option<&Session>,
+) -> Result<SessionChoices, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let projects = store::training_projects(&mut tx, region.id).await?;
+    let listed = organisations::store::choosable(&mut tx, region.id, time::today()).await?;
     tx.commit().await?;
-    Ok(projects.into_iter().map(|(id, name, year)| Choice::new(id.to_string(), format!("{year}年 {name}"))).collect())
+    let mut providers: Vec<Choice> =
+        listed.iter().map(|p| Choice::new(p.id.to_string(), format!("{}（{}）", p.name, p.kind.label()))).collect();
+    let mut names: Vec<(i64, String)> = listed.into_iter().map(|p| (p.id.0, p.name)).collect();
+    // A session keeps a provider suspended or removed since it was recorded.
+    if let Some(s) = existing
+        && let Some(id) = s.provider
+        && !names.iter().any(|(n, _)| *n == id)
+    {
+        providers.push(Choice::new(id.to_string(), format!("{}（现已不在推荐清单）", s.provider_name)));
+        names.push((id, s.provider_name.clone()));
+    }
+    Ok(SessionChoices {
+        projects: projects
+            .into_iter()
+            .map(|(id, name, year)| Choice::new(id.to_string(), format!("{year}年 {name}")))
+            .collect(),
+        providers,
+        names,
+    })
 }
 
 /// 录入培训.
 async fn new_session(State(state): State<AppState>, actor: Actor, chrome: Chrome) -> Result<Response, AppError> {
     let region = kept_region(&actor)?;
-    let projects = funding_projects(&state, &actor, &region).await?;
+    let choices = session_choices(&state, &actor, &region, None).await?;
     let form = SessionForm { delivery: "offline".into(), ..SessionForm::default() };
-    render(SessionFormPage::new(&chrome, None, form, FieldErrors::default(), projects))
+    render(SessionFormPage::new(&chrome, None, form, FieldErrors::default(), choices))
 }
 
-/// Checks the session form and that a named project is the region's.
+/// Why a provider not offered cannot be chosen (a suspended, removed or lapsed listing, another
+/// region's), read from the list.
+async fn provider_refused(state: &AppState, actor: &Actor, region: &Region, id: i64) -> Result<&'static str, AppError> {
+    let mut tx = db::begin(&state.pool, actor.db()).await?;
+    let org = organisations::store::find(&mut tx, organisations::model::OrganisationId(id), false).await?;
+    tx.commit().await?;
+    Ok(org
+        .and_then(|o| organisations::model::provider_refusal(o.listing(), o.serves(region.id), time::today(), false))
+        .unwrap_or("请从推荐清单中选择培训机构"))
+}
+
+/// Checks the session form, that a named project is the region's, and that a provider chosen
+/// from the list may be chosen (one the session already names stays).
 async fn parse_session(
     state: &AppState,
     actor: &Actor,
     reference: &Reference,
     region: &Region,
     form: &SessionForm,
-) -> Result<Result<(model::SessionInput, crate::values::Version, Cycle), (FieldErrors, Vec<Choice>)>, AppError> {
-    let projects = funding_projects(state, actor, region).await?;
-    let parsed = form.parse(&reference.cycles, time::today());
-    let parsed = parsed.and_then(|(input, version)| {
-        let mut errors = FieldErrors::default();
-        if let Some(p) = input.project
-            && !projects.iter().any(|c| c.value == p.to_string())
-        {
-            errors.add("project", "请从本地区的培训项目中选择。");
+    existing: Option<&Session>,
+) -> Result<Result<(model::SessionInput, crate::values::Version, Cycle), (FieldErrors, SessionChoices)>, AppError> {
+    let choices = session_choices(state, actor, region, existing).await?;
+    let (mut input, version) = match form.parse(&reference.cycles, time::today()) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Err((errors, choices))),
+    };
+    let mut errors = FieldErrors::default();
+    if let Some(p) = input.project
+        && !choices.projects.iter().any(|c| c.value == p.to_string())
+    {
+        errors.add("project", "请从本地区的培训项目中选择。");
+    }
+    if let Some(id) = input.provider {
+        match choices.names.iter().find(|(n, _)| *n == id) {
+            Some((_, name)) => input.provider_name = name.clone(),
+            None => errors.add("provider", provider_refused(state, actor, region, id).await?),
         }
-        let cycle = reference.cycles.iter().find(|c| c.first_year == input.cycle_first_year).cloned();
-        match (cycle, errors.is_empty()) {
-            (Some(cycle), true) => Ok((input, version, cycle)),
-            _ => Err(errors),
-        }
-    });
-    Ok(parsed.map_err(|errors| (errors, projects)))
+    }
+    let cycle = reference.cycles.iter().find(|c| c.first_year == input.cycle_first_year).cloned();
+    match (cycle, errors.is_empty()) {
+        (Some(cycle), true) => Ok(Ok((input, version, cycle))),
+        _ => Ok(Err((errors, choices))),
+    }
 }
 
 async fn create(
@@ -168,9 +220,9 @@ async fn create(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let region = kept_region(&actor)?;
-    let (input, _, cycle) = match parse_session(&state, &actor, &reference, &region, &form).await? {
+    let (input, _, cycle) = match parse_session(&state, &actor, &reference, &region, &form, None).await? {
         Ok(parsed) => parsed,
-        Err((errors, projects)) => return render(SessionFormPage::new(&chrome, None, form, errors, projects)),
+        Err((errors, choices)) => return render(SessionFormPage::new(&chrome, None, form, errors, choices)),
     };
     let by = By { account: actor.account_id, name: &actor.display_name };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
@@ -255,7 +307,8 @@ async fn show(
 
 fn form_of(s: &Session) -> SessionForm {
     SessionForm {
-        provider_name: s.provider_name.clone(),
+        provider: s.provider.map(|p| p.to_string()).unwrap_or_default(),
+        provider_name: if s.provider.is_some() { String::new() } else { s.provider_name.clone() },
         delivery: s.delivery.as_str().into(),
         starts_on: s.starts_on.to_string(),
         ends_on: s.ends_on.to_string(),
@@ -276,8 +329,8 @@ async fn edit(
     Path(id): Path<SessionId>,
 ) -> Result<Response, AppError> {
     let (session, region) = load_kept(&state, &actor, &reference, id).await?;
-    let projects = funding_projects(&state, &actor, &region).await?;
-    render(SessionFormPage::new(&chrome, Some(&session), form_of(&session), FieldErrors::default(), projects))
+    let choices = session_choices(&state, &actor, &region, Some(&session)).await?;
+    render(SessionFormPage::new(&chrome, Some(&session), form_of(&session), FieldErrors::default(), choices))
 }
 
 async fn save(
@@ -290,25 +343,24 @@ async fn save(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let (session, region) = load_kept(&state, &actor, &reference, id).await?;
-    let parsed = parse_session(&state, &actor, &reference, &region, &form).await?;
-    // With trainees recorded, who counts stays as it was: the cycle and the exam setting.
-    let parsed = parsed.and_then(|(input, version, cycle)| {
-        let mut errors = FieldErrors::default();
-        if session.trainees > 0 && input.has_exam != session.has_exam {
-            errors.add("has_exam", "已录入学员，考试设置不能再改。");
-        }
-        if session.trainees > 0 && cycle.id != session.cycle {
-            errors.add("starts_on", "已录入学员，开始日期不能改到另一个周期。");
-        }
-        if errors.is_empty() { Ok((input, version, cycle)) } else { Err((errors, Vec::new())) }
-    });
-    let (input, version, cycle) = match parsed {
+    let (input, version, cycle) = match parse_session(&state, &actor, &reference, &region, &form, Some(&session))
+        .await?
+    {
         Ok(parsed) => parsed,
-        Err((errors, _)) => {
-            let projects = funding_projects(&state, &actor, &region).await?;
-            return render(SessionFormPage::new(&chrome, Some(&session), form, errors, projects));
-        }
+        Err((errors, choices)) => return render(SessionFormPage::new(&chrome, Some(&session), form, errors, choices)),
     };
+    // With trainees recorded, who counts stays as it was: the cycle and the exam setting.
+    let mut errors = FieldErrors::default();
+    if session.trainees > 0 && input.has_exam != session.has_exam {
+        errors.add("has_exam", "已录入学员，考试设置不能再改。");
+    }
+    if session.trainees > 0 && cycle.id != session.cycle {
+        errors.add("starts_on", "已录入学员，开始日期不能改到另一个周期。");
+    }
+    if !errors.is_empty() {
+        let choices = session_choices(&state, &actor, &region, Some(&session)).await?;
+        return render(SessionFormPage::new(&chrome, Some(&session), form, errors, choices));
+    }
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     store::update_session(&mut tx, &audit, &session, version, cycle.id, &input).await?;
     tx.commit().await?;

@@ -152,6 +152,10 @@ pub fn capped_sum(pairs: impl IntoIterator<Item = (i64, i64)>) -> Coverage {
 /// The session form as submitted.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SessionForm {
+    /// The provider chosen from the recommended list (its id), or empty for one outside it.
+    #[serde(default)]
+    pub provider: String,
+    /// The name of a provider outside the list (recorded and flagged 未列入目录).
     #[serde(default)]
     pub provider_name: String,
     #[serde(default)]
@@ -180,6 +184,9 @@ pub struct SessionForm {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionInput {
     pub cycle_first_year: i32,
+    /// A provider from the recommended list; the caller checks it may be chosen and fills in
+    /// `provider_name` from the list.
+    pub provider: Option<i64>,
     pub provider_name: String,
     pub delivery: Delivery,
     pub starts_on: NaiveDate,
@@ -195,7 +202,24 @@ impl SessionForm {
     /// Every field checked; the session belongs to the cycle its first day falls in.
     pub fn parse(&self, cycles: &[Cycle], today: NaiveDate) -> Result<(SessionInput, Version), FieldErrors> {
         let mut p = FormParser::default();
-        let provider = p.required::<Text<100>>("provider_name", &self.provider_name);
+        let provider_id = match self.provider.trim() {
+            "" => Some(None),
+            raw => match raw.parse::<i64>() {
+                Ok(id) if id > 0 => Some(Some(id)),
+                _ => {
+                    p.check("provider", false, "请从推荐清单中选择培训机构");
+                    None
+                }
+            },
+        };
+        let provider = match provider_id {
+            Some(Some(_)) => Some(Text::<100>::default()),
+            _ if self.provider_name.trim().is_empty() => {
+                p.check("provider_name", false, "请从推荐清单中选择培训机构，或填写清单外机构的名称");
+                None
+            }
+            _ => p.value::<Text<100>>("provider_name", &self.provider_name),
+        };
         let delivery = p.required::<Delivery>("delivery", &self.delivery);
         let starts = p.required::<Date>("starts_on", &self.starts_on).map(|d| d.0);
         let ends = p.required::<Date>("ends_on", &self.ends_on).map(|d| d.0);
@@ -235,6 +259,7 @@ impl SessionForm {
             Some((
                 SessionInput {
                     cycle_first_year: cycle?.first_year,
+                    provider: provider_id?,
                     provider_name: provider?.into_string(),
                     delivery: delivery?,
                     starts_on: starts?,

@@ -22,6 +22,7 @@ pub struct Session {
     pub id: SessionId,
     pub region: RegionId,
     pub cycle: CycleId,
+    pub provider: Option<i64>,
     pub provider_name: String,
     pub provider_listed: bool,
     pub delivery: Delivery,
@@ -43,8 +44,8 @@ pub async fn find_session(tx: &mut PgConnection, id: SessionId) -> Result<Option
     sqlx::query_as!(
         Session,
         r#"SELECT s.id AS "id: SessionId", s.region_id AS "region: RegionId", s.cycle_id AS "cycle: CycleId",
-                  s.provider_name, s.provider_id IS NOT NULL AS "provider_listed!", s.delivery AS "delivery: Delivery",
-                  s.starts_on, s.ends_on, s.hours, s.topic, s.place, s.has_exam, s.project_id AS project,
+                  s.provider_id AS provider, s.provider_name, s.provider_id IS NOT NULL AS "provider_listed!",
+                  s.delivery AS "delivery: Delivery", s.starts_on, s.ends_on, s.hours, s.topic, s.place, s.has_exam, s.project_id AS project,
                   p.name AS "project_name?", s.trainees, s.created_by_name, s.created_at, s.version
            FROM training_sessions s LEFT JOIN projects p ON p.region_id = s.region_id AND p.id = s.project_id
            WHERE s.id = $1"#,
@@ -128,6 +129,7 @@ pub async fn sessions(
 /// A session as the audit log keeps it.
 #[derive(serde::Serialize)]
 struct SessionRecord<'a> {
+    provider: Option<i64>,
     provider_name: &'a str,
     delivery: &'static str,
     starts_on: NaiveDate,
@@ -142,6 +144,7 @@ struct SessionRecord<'a> {
 impl<'a> SessionRecord<'a> {
     fn of_input(i: &'a SessionInput) -> Self {
         SessionRecord {
+            provider: i.provider,
             provider_name: &i.provider_name,
             delivery: i.delivery.label(),
             starts_on: i.starts_on,
@@ -156,6 +159,7 @@ impl<'a> SessionRecord<'a> {
 
     fn of(s: &'a Session) -> Self {
         SessionRecord {
+            provider: s.provider,
             provider_name: &s.provider_name,
             delivery: s.delivery.label(),
             starts_on: s.starts_on,
@@ -180,8 +184,8 @@ pub async fn create_session(
 ) -> Result<SessionId, WriteError> {
     let id = sqlx::query_scalar!(
         r#"INSERT INTO training_sessions (region_id, cycle_id, provider_name, delivery, starts_on, ends_on, hours, topic,
-                                          place, has_exam, project_id, created_by, created_by_name)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id AS "id: SessionId""#,
+                                          place, has_exam, project_id, created_by, created_by_name, provider_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id AS "id: SessionId""#,
         region.0,
         cycle.0,
         input.provider_name,
@@ -194,7 +198,8 @@ pub async fn create_session(
         input.has_exam,
         input.project,
         by.account.0,
-        by.name
+        by.name,
+        input.provider
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -219,7 +224,7 @@ pub async fn update_session(
     let updated = sqlx::query!(
         "UPDATE training_sessions SET cycle_id = $3, provider_name = $4, delivery = $5, starts_on = $6, ends_on = $7,
                                       hours = $8, topic = $9, place = $10, has_exam = $11, project_id = $12,
-                                      version = version + 1, updated_at = now()
+                                      provider_id = $13, version = version + 1, updated_at = now()
          WHERE id = $1 AND version = $2",
         before.id.0,
         version.0,
@@ -232,7 +237,8 @@ pub async fn update_session(
         input.topic,
         input.place,
         input.has_exam,
-        input.project
+        input.project,
+        input.provider
     )
     .execute(&mut *tx)
     .await?;

@@ -85,6 +85,8 @@ pub struct SessionFormPage {
     pub errors: FieldErrors,
     pub deliveries: Vec<Choice>,
     pub projects: Vec<Choice>,
+    /// The providers on the recommended list that serve the region.
+    pub providers: Vec<Choice>,
     /// Trainees recorded: the dates' cycle and the exam setting stay.
     pub locked: bool,
 }
@@ -95,7 +97,7 @@ impl SessionFormPage {
         existing: Option<&Session>,
         form: SessionForm,
         errors: FieldErrors,
-        projects: Vec<Choice>,
+        offered: super::SessionChoices,
     ) -> SessionFormPage {
         let (title, action, back, mut crumbs) = match existing {
             Some(s) => (
@@ -114,7 +116,8 @@ impl SessionFormPage {
             form,
             errors,
             deliveries: choices::<Delivery>(),
-            projects,
+            projects: offered.projects,
+            providers: offered.providers,
             locked: existing.is_some_and(|s| s.trainees > 0),
         }
     }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 pub use codes::{CreditCode, IdCardNumber, RegionCode};
 pub use money::{Money, MoneyInWan};
-pub use number::{Percent, Version};
+pub use number::{Count, Percent, Version};
 pub use phone::Phone;
 pub use text::Text;
 pub use time::Date;

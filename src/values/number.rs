@@ -32,6 +32,29 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// A count of people or things entered by hand (an audience, students a year, visitors): a
+/// whole number from 0 to 100 million, as the columns' CHECKs allow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Count(pub i32);
+
+impl Count {
+    pub const MAX: i32 = 100_000_000;
+
+    pub fn parse(raw: &str) -> Result<Count, ValueError> {
+        match raw.trim().replace([',', '，'], "").parse::<i32>() {
+            Ok(n) if (0..=Count::MAX).contains(&n) => Ok(Count(n)),
+            _ => Err(ValueError::new("请填写 0 到 1 亿之间的整数")),
+        }
+    }
+}
+
+impl FieldValue for Count {
+    fn parse_field(input: &str) -> Result<Self, ValueError> {
+        Count::parse(input)
+    }
+}
+
 /// A percentage from 0 to 100 with at most two decimals, e.g. a reduction target of 10.5 %.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, sqlx::Type)]
 #[sqlx(transparent)]
@@ -75,6 +98,16 @@ impl std::fmt::Display for Percent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_whole_numbers_within_bounds() {
+        assert_eq!(Count::parse(" 1,200 "), Ok(Count(1200)));
+        assert_eq!(Count::parse("0"), Ok(Count(0)));
+        assert!(Count::parse("-1").is_err());
+        assert!(Count::parse("2.5").is_err());
+        assert!(Count::parse("100000001").is_err());
+        assert!(Count::parse("").is_err());
+    }
 
     #[test]
     fn versions_and_percentages() {

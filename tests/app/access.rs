@@ -91,6 +91,17 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
             let pdf = prevention::attachments::samples::pdf(1024);
             user.upload(&probe.path, "", "用人单位.xlsx", pdf).await.status().as_u16()
         }
+        // A suspension without its reason: the keeper gets the page back with the problem.
+        "POST" if probe.pattern == "/organisations/{id}/listing" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "suspend"), ("form_token", token.as_str())])
+                .await
+                .status()
+                .as_u16()
+        }
+        "POST" if probe.pattern == "/publicity/{id}/attachments" => {
+            user.upload(&probe.path, "material", "宣传册.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/meetings/{id}/attachments" => {
             user.upload(&probe.path, "minutes", "纪要.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -242,6 +253,26 @@ async fn every_route_every_role_own_and_other_region() {
         crate::support::training::session_with_trainee(&app.db, "210100", sy_employer, "110101199003074514").await;
     let (dl_session, dl_trainee) =
         crate::support::training::session_with_trainee(&app.db, "210200", dl_employer, "11010519491231002X").await;
+    // A listed organisation serving 沈阳 with a qualification, and an unlisted one serving 大连 only;
+    // schools, publicity events (沈阳's held by HRSS, so not the emergency partner's) with files,
+    // and warning-education bases of each city.
+    use crate::support::publicity as fx;
+    let sy_org =
+        fx::organisation(&app.db, &employers::credit_code("91210100MA0BBBB01"), "沈阳培训中心", "210100", true).await;
+    let dl_org =
+        fx::organisation(&app.db, &employers::credit_code("91210200MA0BBBB01"), "大连咨询所", "210200", false).await;
+    let sy_qualification = fx::qualification(&app.db, sy_org, "安全培训机构资质").await;
+    let sy_school = fx::school(&app.db, "210100", "沈阳市技师学院").await;
+    let dl_school = fx::school(&app.db, "210200", "大连市技师学院").await;
+    let sy_event = fx::event(&app.db, "210100", "沈阳安全生产月", "hrss").await;
+    let dl_event = fx::event(&app.db, "210200", "大连安全生产月", "hrss").await;
+    let sy_material =
+        plans::attachment_of(&app.db, "210100", "publicity_event", sy_event, "material", &pdf, target_id).await;
+    let sy_photo = plans::attachment_of(&app.db, "210100", "publicity_event", sy_event, "photo", &pdf, target_id).await;
+    let dl_material =
+        plans::attachment_of(&app.db, "210200", "publicity_event", dl_event, "material", &pdf, target_id).await;
+    let sy_base = fx::base(&app.db, "210100", "沈阳警示教育基地").await;
+    let dl_base = fx::base(&app.db, "210200", "大连警示教育基地").await;
     // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
     let import_job = |code: &'static str| {
         let db = &app.db;
@@ -1949,6 +1980,317 @@ async fn every_route_every_role_own_and_other_region() {
                 path: "/training/coverage/below/export".into(),
                 expect: [200, 200, 200, 200, 403, 403, 403, 403],
             },
+            // Service organisations: read by every officer (a city: listed or serving it), kept by
+            // the province.
+            Probe {
+                method: "GET",
+                pattern: "/organisations",
+                path: "/organisations".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/export",
+                path: "/organisations/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/new",
+                path: "/organisations/new".into(),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/organisations/new",
+                path: "/organisations/new".into(),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/{id}",
+                path: format!("/organisations/{sy_org}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/{id}",
+                path: format!("/organisations/{dl_org}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/{id}/edit",
+                path: format!("/organisations/{sy_org}/edit"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/organisations/{id}/edit",
+                path: format!("/organisations/{sy_org}/edit"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/organisations/{id}/listing",
+                path: format!("/organisations/{sy_org}/listing"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/organisations/{id}/qualifications",
+                path: format!("/organisations/{sy_org}/qualifications"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/organisations/{id}/qualifications/{qualification}/delete",
+                path: format!("/organisations/{sy_org}/qualifications/{sy_qualification}/delete"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/organisations/{id}/qualifications/{qualification}/delete",
+                path: format!("/organisations/{sy_org}/qualifications/{sy_qualification}/delete"),
+                expect: [303, 403, 403, 403, 403, 403, 403, 403],
+            },
+            // Technical schools: read by every officer, kept by the region's city officers.
+            Probe {
+                method: "GET",
+                pattern: "/schools",
+                path: "/schools".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/schools/export",
+                path: "/schools/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/schools/new",
+                path: "/schools/new".into(),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/schools/new",
+                path: "/schools/new".into(),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/schools/{id}/edit",
+                path: format!("/schools/{sy_school}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/schools/{id}/edit",
+                path: format!("/schools/{dl_school}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/schools/{id}/edit",
+                path: format!("/schools/{sy_school}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/schools/{id}/edit",
+                path: format!("/schools/{dl_school}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/schools/{id}/delete",
+                path: format!("/schools/{sy_school}/delete"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/schools/{id}/delete",
+                path: format!("/schools/{dl_school}/delete"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/schools/{id}/delete",
+                path: format!("/schools/{sy_school}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            // Publicity: read by every officer, logged by city officers and partner officers (their
+            // own department's events only: 沈阳's event is HRSS's); bases kept by city officers.
+            Probe {
+                method: "GET",
+                pattern: "/publicity",
+                path: "/publicity".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/counts",
+                path: "/publicity/counts".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/counts/export",
+                path: "/publicity/counts/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/new",
+                path: "/publicity/new".into(),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/new",
+                path: "/publicity/new".into(),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}",
+                path: format!("/publicity/{sy_event}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}",
+                path: format!("/publicity/{dl_event}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/edit",
+                path: format!("/publicity/{sy_event}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/edit",
+                path: format!("/publicity/{dl_event}/edit"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/edit",
+                path: format!("/publicity/{sy_event}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/edit",
+                path: format!("/publicity/{dl_event}/edit"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/delete",
+                path: format!("/publicity/{sy_event}/delete"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/delete",
+                path: format!("/publicity/{sy_event}/delete"),
+                expect: [403, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/delete",
+                path: format!("/publicity/{dl_event}/delete"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/attachments",
+                path: format!("/publicity/{sy_event}/attachments"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/attachments",
+                path: format!("/publicity/{dl_event}/attachments"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/attachments/{file}",
+                path: format!("/publicity/{sy_event}/attachments/{sy_material}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/attachments/{file}",
+                path: format!("/publicity/{dl_event}/attachments/{dl_material}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/publicity/{id}/attachments/{file}/delete",
+                path: format!("/publicity/{sy_event}/attachments/{sy_photo}/delete"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/attachments/{file}/delete",
+                path: format!("/publicity/{dl_event}/attachments/{dl_material}/delete"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/publicity/{id}/attachments/{file}/delete",
+                path: format!("/publicity/{sy_event}/attachments/{sy_photo}/delete"),
+                expect: [403, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/warning-bases",
+                path: "/warning-bases".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/warning-bases/new",
+                path: "/warning-bases/new".into(),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/warning-bases/new",
+                path: "/warning-bases/new".into(),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/warning-bases/{id}/edit",
+                path: format!("/warning-bases/{sy_base}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/warning-bases/{id}/edit",
+                path: format!("/warning-bases/{dl_base}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/warning-bases/{id}/edit",
+                path: format!("/warning-bases/{sy_base}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/warning-bases/{id}/edit",
+                path: format!("/warning-bases/{dl_base}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
             Probe {
                 method: "GET",
                 pattern: "/employers/{id}/training",
@@ -2253,8 +2595,8 @@ async fn every_route_every_role_own_and_other_region() {
         sqlx::query_scalar("SELECT id FROM attachments ORDER BY id").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(
         files,
-        [sy_file, dl_file, sy_minutes, dl_minutes, sy_report, dl_report],
-        "only 沈阳's officer removed a file (of a plan, a meeting and an application), and only 沈阳's"
+        [sy_file, dl_file, sy_minutes, dl_minutes, sy_material, dl_material, sy_report, dl_report],
+        "only 沈阳's officer removed a file (of a plan, a meeting, an application and an event), and only 沈阳's"
     );
     let applications: Vec<i64> =
         sqlx::query_scalar("SELECT count(*) FROM projects GROUP BY region_id ORDER BY region_id")

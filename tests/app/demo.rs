@@ -434,3 +434,49 @@ async fn the_demo_has_training_from_low_to_complete_coverage() {
     let below = officer.get("/training/coverage/below").await.text().await.unwrap();
     assert!(below.contains("沈阳速达即时配送服务有限公司"), "{below}");
 }
+
+#[tokio::test]
+async fn the_demo_has_organisations_some_suspended_schools_everywhere_and_both_campaigns_of_two_years() {
+    let app = TestApp::spawn_demo().await;
+    let pool = app.db.app_pool().await;
+    let scope = prevention::db::DbActor::new(prevention::db::Scope::Province, None);
+    let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+    let statuses: Vec<(String, i64)> =
+        sqlx::query_as("SELECT listing_status, count(*) FROM service_organisations GROUP BY 1 ORDER BY 1")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    let moves: i64 = sqlx::query_scalar("SELECT count(*) FROM workflow_history WHERE record_kind = 'organisation'")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let school_cities: i64 = sqlx::query_scalar("SELECT count(DISTINCT region_id) FROM technical_schools")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let campaigns: Vec<(i32, String, i64)> = sqlx::query_as(
+        "SELECT extract(year FROM held_on)::int, kind, count(DISTINCT region_id) FROM publicity_events
+         WHERE kind IN ('disease_law_week', 'safety_month') GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let count = |s: &str| statuses.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+    assert_eq!(statuses.iter().map(|(_, n)| n).sum::<i64>(), 20);
+    assert_eq!((count("listed"), count("suspended"), count("removed"), count("unlisted")), (14, 3, 1, 2));
+    assert_eq!(moves, 14 + 3 * 2 + 2, "every listing move in the history");
+    assert_eq!(school_cities, 14);
+    let year = chrono::Datelike::year(&prevention::values::time::today());
+    for y in [year - 1, year] {
+        for kind in ["disease_law_week", "safety_month"] {
+            assert!(campaigns.contains(&(y, kind.to_string(), 14)), "{y} {kind}: {campaigns:?}");
+        }
+    }
+    // A city sees the organisations serving it; its online session names a listed platform.
+    let shenyang = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = shenyang.get("/organisations").await.text().await.unwrap();
+    assert!(list.contains("辽宁安培在线培训平台") && list.contains("暂停推荐"));
+    let training = shenyang.get("/training").await.text().await.unwrap();
+    assert!(training.contains("辽宁安培在线培训平台"));
+}

@@ -266,6 +266,43 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     // 5,000 records train the same share of every region's people: the regions still differ.
     assert!(rates.len() >= 14 && rates[0] > 0.0 && rates[rates.len() - 1] > rates[0] * 1.5, "{rates:?}");
 
+    // Organisations on the list in every status, a third of the sessions delivered by one serving
+    // their region; schools and events in every city, the week and the month among the events.
+    let (statuses, foreign, delivered, school_regions, kinds): (Vec<String>, i64, i64, i64, Vec<String>) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let statuses = sqlx::query_scalar("SELECT DISTINCT listing_status FROM service_organisations ORDER BY 1")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        let row: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM training_sessions s WHERE s.provider_id IS NOT NULL AND NOT EXISTS
+                        (SELECT FROM organisation_regions r WHERE r.organisation_id = s.provider_id
+                                                              AND r.region_id = s.region_id)),
+                    (SELECT count(*) FROM training_sessions WHERE provider_id IS NOT NULL),
+                    (SELECT count(DISTINCT region_id) FROM technical_schools)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let kinds = sqlx::query_scalar("SELECT DISTINCT kind FROM publicity_events ORDER BY 1")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        (statuses, row.0, row.1, row.2, kinds)
+    };
+    assert_eq!(statuses, ["listed", "removed", "suspended", "unlisted"]);
+    assert_eq!(foreign, 0, "a session's provider serves its region");
+    assert!(delivered > 0);
+    assert_eq!(school_regions, 14, "every city");
+    assert!(
+        kinds.contains(&"disease_law_week".to_string()) && kinds.contains(&"safety_month".to_string()),
+        "{kinds:?}"
+    );
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

@@ -74,7 +74,28 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         ),
     )
     .await;
+    let sy_org = crate::support::publicity::organisation(
+        &app.db,
+        &crate::support::employers::credit_code("91210100MA0BBBB02"),
+        "沈阳培训中心",
+        "210100",
+        true,
+    )
+    .await;
+    crate::support::publicity::qualification(&app.db, sy_org, "安全培训机构资质").await;
+    crate::support::publicity::event(&app.db, "210100", "沈阳安全生产月", "hrss").await;
+    crate::support::publicity::school(&app.db, "210100", "沈阳市技师学院").await;
     let pages: Vec<(&TestUser, String)> = vec![
+        (&province, "/organisations".into()),
+        (&city, "/organisations?status=listed".into()),
+        (&province, format!("/organisations/{sy_org}")),
+        (&city, format!("/organisations/{sy_org}")),
+        (&province, "/schools?year=2026".into()),
+        (&city, "/schools?year=2026".into()),
+        (&city, "/publicity?year=2026".into()),
+        (&province, "/publicity?year=2026".into()),
+        (&province, "/publicity/counts?year=2026".into()),
+        (&city, "/warning-bases".into()),
         (&province, "/".into()),
         (&city, "/".into()),
         (&province, "/departments".into()),
@@ -215,6 +236,17 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              SELECT {sy}, '专家' || g, 'prevention', '单位' || g, '13800000000' FROM generate_series(1, 1000) g;
              INSERT INTO account_requests (kind, region_id, subject_id, display_name, requested_by, requested_by_name)
              SELECT 'expert', {sy}, e.id, e.name, {by}, '测试' FROM experts e WHERE e.name LIKE '专家%';
+             INSERT INTO technical_schools (region_id, year, name, runs_course)
+             SELECT {sy}, 2026, '批量技校' || g, g % 2 = 0 FROM generate_series(1, 1000) g;
+             INSERT INTO publicity_events (region_id, held_on, ends_on, kind, title, department, created_by, created_by_name)
+             SELECT {sy}, DATE '2026-01-01' + (g % 300), DATE '2026-01-01' + (g % 300), 'media', '批量活动' || g, 'hrss', {by}, '测试'
+             FROM generate_series(1, 1000) g;
+             INSERT INTO warning_bases (region_id, name, place, operator) SELECT {sy}, '批量基地' || g, '市区', '运营' FROM generate_series(1, 1000) g;
+             INSERT INTO service_organisations (region_id, credit_code, name, kind, listing_status, listed_from)
+             SELECT (SELECT id FROM regions WHERE level = 'province'), 'B' || lpad(g::text, 17, '0'), '批量机构' || g, 'training', 'listed', DATE '2026-01-01'
+             FROM generate_series(1, 1000) g;
+             INSERT INTO organisation_regions (organisation_id, region_id) SELECT id, {sy} FROM service_organisations WHERE name LIKE '批量机构%';
+             INSERT INTO organisation_qualifications (organisation_id, name, valid_from) SELECT {sy_org}, '资质' || g, DATE '2025-01-01' FROM generate_series(1, 1000) g;
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
              FROM generate_series(1, 1000) g;"

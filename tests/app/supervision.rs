@@ -12,6 +12,9 @@ use crate::support::TestApp;
 async fn the_supervision_list_at_its_boundaries() {
     let app = TestApp::spawn().await;
     let city = app.login_as(Role::CityOfficer, "210100").await;
+    // The application's today (Asia/Shanghai), not the database's (UTC): they differ after
+    // 16:00 UTC, when a day counted from the database's date would be off by one.
+    let today = prevention::values::time::today();
     let (quiet, pool) = under_way(&app, &city, "51210100MJ0CCCC13").await;
     let (reported, _) = under_way(&app, &city, "51210100MJ0DDDD14").await;
     let name = |id: ProjectId, n: &str| {
@@ -24,22 +27,25 @@ async fn the_supervision_list_at_its_boundaries() {
     name(quiet, "甲项目（协议签订后 60 日未报告）").await;
     name(reported, "乙项目（59 日前报告）").await;
     // The milestones are due in the future: only the reports' days count here.
-    sqlx::query("UPDATE project_milestones SET due_on = current_date + 10 WHERE project_id = ANY($1)")
+    sqlx::query("UPDATE project_milestones SET due_on = $2::date + 10 WHERE project_id = ANY($1)")
         .bind(vec![quiet.0, reported.0])
+        .bind(today)
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE project_agreements SET signed_on = current_date - 60 WHERE project_id = $1")
+    sqlx::query("UPDATE project_agreements SET signed_on = $2::date - 60 WHERE project_id = $1")
         .bind(quiet.0)
+        .bind(today)
         .execute(&pool)
         .await
         .unwrap();
     sqlx::query(
         "INSERT INTO project_progress (region_id, project_id, reported_on, percent, trained, sessions, spent, created_by,
                                        created_by_name)
-         SELECT region_id, id, current_date - 59, 30, 100, 2, 1000, created_by, '王芳' FROM projects WHERE id = $1",
+         SELECT region_id, id, $2::date - 59, 30, 100, 2, 1000, created_by, '王芳' FROM projects WHERE id = $1",
     )
     .bind(reported.0)
+    .bind(today)
     .execute(&pool)
     .await
     .unwrap();
@@ -47,13 +53,15 @@ async fn the_supervision_list_at_its_boundaries() {
     assert!(list.contains("甲项目") && list.contains("后 60 日未报告进度"), "the 60th day lists it");
     assert!(!list.contains("乙项目"), "the 59th day does not");
     // A day later the other is listed too; a milestone due yesterday and not done as well.
-    sqlx::query("UPDATE project_progress SET reported_on = current_date - 60 WHERE project_id = $1")
+    sqlx::query("UPDATE project_progress SET reported_on = $2::date - 60 WHERE project_id = $1")
         .bind(reported.0)
+        .bind(today)
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE project_milestones SET due_on = current_date - 1 WHERE project_id = $1")
+    sqlx::query("UPDATE project_milestones SET due_on = $2::date - 1 WHERE project_id = $1")
         .bind(reported.0)
+        .bind(today)
         .execute(&pool)
         .await
         .unwrap();

@@ -12,6 +12,7 @@ pub mod fee;
 pub mod meetings;
 pub mod plans;
 pub mod projects;
+pub mod publicity;
 pub mod rosters;
 pub mod statements;
 pub mod training;

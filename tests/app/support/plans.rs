@@ -99,6 +99,7 @@ pub async fn attachment_of(
         "plan" => prevention::plans::model::ATTACHMENT_KINDS,
         "meeting" => prevention::meetings::model::ATTACHMENT_KINDS,
         "project" => prevention::project_rounds::model::DOCUMENT_KINDS,
+        "publicity_event" => prevention::publicity::model::ATTACHMENT_KINDS,
         other => panic!("no attachment kinds for {other}"),
     };
     let kind = kinds.iter().find(|k| k.key == kind).copied().expect("a kind of the record");
