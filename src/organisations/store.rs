@@ -118,18 +118,23 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<OrganisationLine>, sqlx::Error> {
+    // The page is chosen first; the cities served and the sessions delivered are read for its
+    // rows only (in the select list of the inner query they were computed for every match).
     let mut qb = QueryBuilder::new(
         "SELECT o.id, o.name, o.credit_code, o.kind, o.listing_status AS status, o.listed_from, o.listed_until,
                 o.status_reason, o.status_changed_on, o.contact_person, o.contact_phone,
                 ARRAY(SELECT g.name FROM organisation_regions s JOIN regions g ON g.id = s.region_id
                       WHERE s.organisation_id = o.id ORDER BY g.sort_order, g.id) AS regions,
                 (SELECT count(*) FROM training_sessions t WHERE t.provider_id = o.id) AS sessions,
-                count(*) OVER () AS total
-         FROM service_organisations o",
+                p.total
+         FROM (SELECT o.id, count(*) OVER () AS total,
+                      CASE o.listing_status WHEN 'listed' THEN 0 WHEN 'suspended' THEN 1 WHEN 'unlisted' THEN 2 ELSE 3 END
+                          AS rank, o.name
+               FROM service_organisations o",
     );
     push_filter(&mut qb, f);
-    qb.push(" ORDER BY CASE o.listing_status WHEN 'listed' THEN 0 WHEN 'suspended' THEN 1 WHEN 'unlisted' THEN 2 ELSE 3 END, o.name, o.id");
-    qb.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.push(" ORDER BY rank, o.name, o.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.push(") p JOIN service_organisations o ON o.id = p.id ORDER BY p.rank, p.name, p.id");
     qb.build_query_as::<OrganisationLine>().fetch_all(tx).await
 }
 
