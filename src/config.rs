@@ -44,6 +44,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub totp_required_for_all: bool,
     pub log_format: LogFormat,
+    /// How many times a finding's rectification deadline may be extended.
+    pub rectification_max_extensions: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             totp_required_for_all: false,
             log_format: LogFormat::Text,
+            rectification_max_extensions: 2,
         }
     }
 }
@@ -115,6 +118,7 @@ impl fmt::Debug for Settings {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("totp_required_for_all", &self.totp_required_for_all)
             .field("log_format", &self.log_format)
+            .field("rectification_max_extensions", &self.rectification_max_extensions)
             .finish()
     }
 }

@@ -31,6 +31,7 @@ pub mod fee;
 pub mod home;
 pub mod import;
 pub mod industries;
+pub mod inspections;
 pub mod jobs;
 pub mod key_industries;
 pub mod meetings;
@@ -117,6 +118,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(organisations::routes())
         .merge(schools::routes())
         .merge(publicity::routes())
+        .merge(inspections::routes())
         .merge(training::routes())
         .merge(experts::routes())
         .merge(departments::routes())

@@ -7,6 +7,7 @@ pub(crate) mod approvals;
 pub(crate) mod employers;
 pub(crate) mod experts;
 mod fee;
+mod inspections;
 mod lifecycle;
 pub(crate) mod meetings;
 pub(crate) mod plans;
@@ -131,6 +132,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("services") {
         services::seed(owner).await?;
+    }
+    if !done.contains("inspections") {
+        inspections::seed(owner).await?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod audit;
 mod employers;
 mod experts;
 mod fee;
+mod inspections;
 mod meetings;
 mod panels;
 mod plans;
@@ -81,6 +82,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     let trainees = options.trainees_per_n * u64::from(options.n);
     timed(say, "重点岗位培训（应培训人数、培训、学员）", training::generate(owner, trainees)).await?;
     timed(say, "服务机构与推荐清单、技工院校、宣传活动", services::generate(owner, options.n)).await?;
+    timed(say, "联合检查及限期整改", inspections::generate(owner, options.n)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

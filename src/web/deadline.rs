@@ -43,7 +43,12 @@ pub fn today_at(now: DateTime<Utc>) -> NaiveDate {
 
 /// Where a deadline of `due` stands at `now`.
 pub fn due_status(due: NaiveDate, now: DateTime<Utc>) -> DueStatus {
-    let days = (due - today_at(now)).num_days();
+    due_status_on(due, today_at(now))
+}
+
+/// Where a deadline of `due` stands on `today` (a date in Asia/Shanghai).
+pub fn due_status_on(due: NaiveDate, today: NaiveDate) -> DueStatus {
+    let days = (due - today).num_days();
     match days {
         0 => DueStatus::DueToday,
         d if d > 0 => DueStatus::DueIn(d),

@@ -99,6 +99,17 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
                 .status()
                 .as_u16()
         }
+        // A verification of an open finding: the actors get the page back with the reason.
+        "POST" if probe.pattern == "/findings/{id}/follow-up" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "verify"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/inspections/{id}/attachments" => {
+            user.upload(&probe.path, "record", "检查记录.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/findings/{id}/attachments" => {
+            user.upload(&probe.path, "photo", "照片.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/publicity/{id}/attachments" => {
             user.upload(&probe.path, "material", "宣传册.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
@@ -273,6 +284,20 @@ async fn every_route_every_role_own_and_other_region() {
         plans::attachment_of(&app.db, "210200", "publicity_event", dl_event, "material", &pdf, target_id).await;
     let sy_base = fx::base(&app.db, "210100", "沈阳警示教育基地").await;
     let dl_base = fx::base(&app.db, "210200", "大连警示教育基地").await;
+    // Inspections of 沈阳 (led by, and a finding of, the emergency partner's department) and
+    // 大连, with files.
+    let (sy_inspection, sy_finding) = fx::inspection(&app.db, "210100", sy_employer.0, "emergency", "emergency").await;
+    let (dl_inspection, dl_finding) = fx::inspection(&app.db, "210200", dl_employer.0, "emergency", "emergency").await;
+    let sy_record =
+        plans::attachment_of(&app.db, "210100", "joint_inspection", sy_inspection, "record", &pdf, target_id).await;
+    let sy_record_scrap =
+        plans::attachment_of(&app.db, "210100", "joint_inspection", sy_inspection, "other", &pdf, target_id).await;
+    let dl_record =
+        plans::attachment_of(&app.db, "210200", "joint_inspection", dl_inspection, "record", &pdf, target_id).await;
+    let sy_photo_file = plans::attachment_of(&app.db, "210100", "finding", sy_finding, "photo", &pdf, target_id).await;
+    let sy_photo_scrap =
+        plans::attachment_of(&app.db, "210100", "finding", sy_finding, "notice", &pdf, target_id).await;
+    let dl_photo_file = plans::attachment_of(&app.db, "210200", "finding", dl_finding, "photo", &pdf, target_id).await;
     // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
     let import_job = |code: &'static str| {
         let db = &app.db;
@@ -1980,6 +2005,206 @@ async fn every_route_every_role_own_and_other_region() {
                 path: "/training/coverage/below/export".into(),
                 expect: [200, 200, 200, 200, 403, 403, 403, 403],
             },
+            // Inspections and findings: read by every officer, logged by city and partner officers
+            // (a partner acts on its own department's: 沈阳's are the emergency department's).
+            Probe {
+                method: "GET",
+                pattern: "/inspections",
+                path: "/inspections".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/new",
+                path: "/inspections/new".into(),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/new",
+                path: "/inspections/new".into(),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}",
+                path: format!("/inspections/{sy_inspection}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}",
+                path: format!("/inspections/{dl_inspection}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}/edit",
+                path: format!("/inspections/{sy_inspection}/edit"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}/edit",
+                path: format!("/inspections/{dl_inspection}/edit"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/edit",
+                path: format!("/inspections/{sy_inspection}/edit"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/edit",
+                path: format!("/inspections/{dl_inspection}/edit"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/findings",
+                path: format!("/inspections/{sy_inspection}/findings"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/findings",
+                path: format!("/inspections/{dl_inspection}/findings"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/attachments",
+                path: format!("/inspections/{sy_inspection}/attachments"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/attachments",
+                path: format!("/inspections/{dl_inspection}/attachments"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}/attachments/{file}",
+                path: format!("/inspections/{sy_inspection}/attachments/{sy_record}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}/attachments/{file}",
+                path: format!("/inspections/{dl_inspection}/attachments/{dl_record}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/inspections/{id}/attachments/{file}/delete",
+                path: format!("/inspections/{sy_inspection}/attachments/{sy_record}/delete"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/attachments/{file}/delete",
+                path: format!("/inspections/{dl_inspection}/attachments/{dl_record}/delete"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/inspections/{id}/attachments/{file}/delete",
+                path: format!("/inspections/{sy_inspection}/attachments/{sy_record_scrap}/delete"),
+                expect: [403, 303, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings",
+                path: "/findings".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/export",
+                path: "/findings/export".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/{id}",
+                path: format!("/findings/{sy_finding}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/{id}",
+                path: format!("/findings/{dl_finding}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/follow-up",
+                path: format!("/findings/{sy_finding}/follow-up"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/follow-up",
+                path: format!("/findings/{dl_finding}/follow-up"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/attachments",
+                path: format!("/findings/{sy_finding}/attachments"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/attachments",
+                path: format!("/findings/{dl_finding}/attachments"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/{id}/attachments/{file}",
+                path: format!("/findings/{sy_finding}/attachments/{sy_photo_file}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/{id}/attachments/{file}",
+                path: format!("/findings/{dl_finding}/attachments/{dl_photo_file}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/findings/{id}/attachments/{file}/delete",
+                path: format!("/findings/{sy_finding}/attachments/{sy_photo_file}/delete"),
+                expect: [403, 200, 200, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/attachments/{file}/delete",
+                path: format!("/findings/{dl_finding}/attachments/{dl_photo_file}/delete"),
+                expect: [403, 404, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/findings/{id}/attachments/{file}/delete",
+                path: format!("/findings/{sy_finding}/attachments/{sy_photo_scrap}/delete"),
+                expect: [403, 303, 404, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/inspections",
+                path: format!("/employers/{sy_employer}/inspections"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/inspections",
+                path: format!("/employers/{dl_employer}/inspections"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
             // Service organisations: read by every officer (a city: listed or serving it), kept by
             // the province.
             Probe {
@@ -2595,7 +2820,20 @@ async fn every_route_every_role_own_and_other_region() {
         sqlx::query_scalar("SELECT id FROM attachments ORDER BY id").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(
         files,
-        [sy_file, dl_file, sy_minutes, dl_minutes, sy_material, dl_material, sy_report, dl_report],
+        [
+            sy_file,
+            dl_file,
+            sy_minutes,
+            dl_minutes,
+            sy_material,
+            dl_material,
+            sy_record,
+            dl_record,
+            sy_photo_file,
+            dl_photo_file,
+            sy_report,
+            dl_report
+        ],
         "only 沈阳's officer removed a file (of a plan, a meeting, an application and an event), and only 沈阳's"
     );
     let applications: Vec<i64> =

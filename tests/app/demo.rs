@@ -480,3 +480,39 @@ async fn the_demo_has_organisations_some_suspended_schools_everywhere_and_both_c
     let training = shenyang.get("/training").await.text().await.unwrap();
     assert!(training.contains("辽宁安培在线培训平台"));
 }
+
+#[tokio::test]
+async fn the_demo_has_inspections_with_findings_in_every_status() {
+    let app = TestApp::spawn_demo().await;
+    let pool = app.db.app_pool().await;
+    let scope = prevention::db::DbActor::new(prevention::db::Scope::Province, None);
+    let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+    let (cities, overdue, extended, rectified, verified, referred): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT count(DISTINCT region_id),
+                count(*) FILTER (WHERE rectified_on IS NULL AND verified_on IS NULL AND referred_on IS NULL
+                                   AND deadline < current_date - 1),
+                count(*) FILTER (WHERE extensions = 2),
+                count(*) FILTER (WHERE rectified_on IS NOT NULL AND verified_on IS NULL AND referred_on IS NULL),
+                count(*) FILTER (WHERE verified_on IS NOT NULL),
+                count(*) FILTER (WHERE referred_on IS NOT NULL)
+         FROM findings",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(cities, 3);
+    assert!(
+        overdue >= 3 && extended >= 3 && rectified >= 2 && verified >= 2 && referred >= 3,
+        "{overdue} {extended} {rectified} {verified} {referred}"
+    );
+    let verified_by_another: bool =
+        sqlx::query_scalar("SELECT bool_and(verified_by <> rectified_by) FROM findings WHERE verified_on IS NOT NULL")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert!(verified_by_another);
+    let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
+    let list = partner.get("/findings?status=overdue").await.text().await.unwrap();
+    assert!(list.contains("配电柜未可靠接地"), "the emergency department's overdue finding on its list");
+}

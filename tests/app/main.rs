@@ -26,6 +26,7 @@ mod http;
 mod identity;
 mod imports;
 mod industries;
+mod inspections;
 mod key_industries;
 mod layout;
 mod meetings;

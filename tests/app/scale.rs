@@ -303,6 +303,36 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
         "{kinds:?}"
     );
 
+    // Inspections in every city with findings in every state.
+    let (inspected_cities, states): (i64, (i64, i64, i64, i64, i64, i64)) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let cities = sqlx::query_scalar("SELECT count(DISTINCT region_id) FROM joint_inspections")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let states = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE rectified_on IS NULL AND verified_on IS NULL AND referred_on IS NULL
+                                       AND deadline < current_date),
+                    count(*) FILTER (WHERE extensions = 2),
+                    count(*) FILTER (WHERE rectified_on IS NOT NULL AND verified_on IS NULL),
+                    count(*) FILTER (WHERE verified_on IS NOT NULL),
+                    count(*) FILTER (WHERE referred_on IS NOT NULL),
+                    count(*) FILTER (WHERE hazard_level = 'major')
+             FROM findings",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (cities, states)
+    };
+    assert_eq!(inspected_cities, 14);
+    let (overdue, extended, rectified, verified, referred, major) = states;
+    assert!(overdue > 0 && extended > 0 && rectified > 0 && verified > 0 && referred > 0 && major > 0, "{states:?}");
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

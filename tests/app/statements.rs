@@ -85,7 +85,16 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     crate::support::publicity::qualification(&app.db, sy_org, "安全培训机构资质").await;
     crate::support::publicity::event(&app.db, "210100", "沈阳安全生产月", "hrss").await;
     crate::support::publicity::school(&app.db, "210100", "沈阳市技师学院").await;
+    let (inspection, finding) =
+        crate::support::publicity::inspection(&app.db, "210100", employer.0, "emergency", "emergency").await;
     let pages: Vec<(&TestUser, String)> = vec![
+        (&province, "/inspections".into()),
+        (&city, "/inspections".into()),
+        (&city, format!("/inspections/{inspection}")),
+        (&city, "/findings?status=overdue".into()),
+        (&province, "/findings?region=210100&department=all".into()),
+        (&city, format!("/findings/{finding}")),
+        (&city, format!("/employers/{employer}/inspections")),
         (&province, "/organisations".into()),
         (&city, "/organisations?status=listed".into()),
         (&province, format!("/organisations/{sy_org}")),
@@ -247,6 +256,14 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              FROM generate_series(1, 1000) g;
              INSERT INTO organisation_regions (organisation_id, region_id) SELECT id, {sy} FROM service_organisations WHERE name LIKE '批量机构%';
              INSERT INTO organisation_qualifications (organisation_id, name, valid_from) SELECT {sy_org}, '资质' || g, DATE '2025-01-01' FROM generate_series(1, 1000) g;
+             INSERT INTO joint_inspections (region_id, inspected_on, lead_department, inspectors, employer_id, created_by, created_by_name)
+             SELECT {sy}, current_date - (g % 300), 'health', '检查组', {employer}, {by}, '测试' FROM generate_series(1, 1000) g;
+             INSERT INTO findings (region_id, inspection_id, employer_id, category, description, advice, deadline, original_deadline,
+                                   responsible_department, recorded_by, recorded_by_name)
+             SELECT {sy}, {inspection}, {employer}, 'other', '批量问题' || g, '整改', current_date - (g % 30), current_date - (g % 30),
+                    'emergency', {by}, '测试' FROM generate_series(1, 1000) g;
+             INSERT INTO workflow_history (region_id, record_kind, record_id, from_status, to_status, action, comment, account_id, account_name)
+             SELECT {sy}, 'finding', {finding}, 'open', 'open', 'extend', '延期' || g, {by}, '测试' FROM generate_series(1, 1000) g;
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
              FROM generate_series(1, 1000) g;"

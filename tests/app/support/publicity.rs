@@ -76,3 +76,28 @@ pub async fn base(db: &TestDb, region: &str, name: &str) -> i64 {
     )
     .await
 }
+
+/// An inspection of `employer` in `region`, led by `lead`, with one finding of `department`
+/// due in ten days: (inspection, finding).
+pub async fn inspection(db: &TestDb, region: &str, employer: i64, lead: &str, department: &str) -> (i64, i64) {
+    let inspection = one(
+        db,
+        "INSERT INTO joint_inspections (region_id, inspected_on, lead_department, inspectors, employer_id, created_by,
+                                        created_by_name)
+         SELECT r.id, current_date - 10, $3, '检查组', $2::text::bigint, (SELECT id FROM accounts ORDER BY id LIMIT 1), '测试'
+         FROM regions r WHERE r.code = $1 RETURNING id",
+        &[region, &employer.to_string(), lead],
+    )
+    .await;
+    let finding = one(
+        db,
+        "INSERT INTO findings (region_id, inspection_id, employer_id, category, description, advice, deadline,
+                               original_deadline, responsible_department, recorded_by, recorded_by_name)
+         SELECT region_id, id, employer_id, 'other', '矩阵测试问题', '整改', current_date + 10, current_date + 10, $2,
+                created_by, '测试'
+         FROM joint_inspections WHERE id = $1::text::bigint RETURNING id",
+        &[&inspection.to_string(), department],
+    )
+    .await;
+    (inspection, finding)
+}
