@@ -55,6 +55,7 @@ pub mod schools;
 pub mod security;
 pub mod server;
 pub mod state;
+pub mod statistics;
 pub mod supervision;
 pub mod telemetry;
 pub mod trail;

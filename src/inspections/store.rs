@@ -7,8 +7,7 @@ use sqlx::{PgConnection, QueryBuilder};
 
 use super::model::{
     FINDING_KIND, FOLLOW_UPS, Finding, FindingCategory, FindingId, FindingInput, FindingStatus, FollowUp,
-    FollowUpInput, HazardLevel, InspectionId, InspectionInput, JointInspection, KIND, ReferralLaw, Stage,
-    extension_refusal,
+    FollowUpInput, HazardLevel, InspectionId, InspectionInput, JointInspection, KIND, ReferralLaw, extension_refusal,
 };
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::error::WriteError;
@@ -339,7 +338,8 @@ pub struct InspectionLine {
     pub total: i64,
 }
 
-/// A page of a year's inspections of a region (or every region in scope), newest first.
+/// A page of a year's inspections of a region (or every region in scope), newest first. The page
+/// is chosen from `joint_inspections` alone; names and finding counts are read for its rows only.
 pub async fn inspections(
     tx: &mut PgConnection,
     region: Option<RegionId>,
@@ -356,12 +356,14 @@ pub async fn inspections(
                   (SELECT count(*) FROM findings f WHERE f.region_id = i.region_id AND f.inspection_id = i.id) AS "findings!",
                   (SELECT count(*) FROM findings f WHERE f.region_id = i.region_id AND f.inspection_id = i.id
                      AND f.verified_on IS NULL AND f.referred_on IS NULL) AS "open!",
-                  count(*) OVER () AS "total!"
-           FROM joint_inspections i
+                  p.total AS "total!"
+           FROM (SELECT region_id, id, inspected_on, count(*) OVER () AS total FROM joint_inspections
+                 WHERE ($1::bigint IS NULL OR region_id = $1) AND inspected_on >= $2 AND inspected_on < $3
+                 ORDER BY inspected_on DESC, id DESC LIMIT $4 OFFSET $5) p
+           JOIN joint_inspections i ON i.region_id = p.region_id AND i.id = p.id
            JOIN regions g ON g.id = i.region_id
            JOIN employers e ON e.region_id = i.region_id AND e.id = i.employer_id
-           WHERE ($1::bigint IS NULL OR i.region_id = $1) AND i.inspected_on >= $2 AND i.inspected_on < $3
-           ORDER BY i.inspected_on DESC, i.id DESC LIMIT $4 OFFSET $5"#,
+           ORDER BY p.inspected_on DESC, p.id DESC"#,
         region.map(|r| r.0),
         from,
         until,
@@ -444,7 +446,8 @@ fn push_status(qb: &mut QueryBuilder<sqlx::Postgres>, status: FindingStatus, tod
 }
 
 /// A page of findings (the region's tens to thousands: counted with the page), the nearest
-/// deadline first.
+/// deadline first. The page is chosen from `findings` (and the employers only when a division is
+/// asked for); the inspection, employer and region are joined to its rows only.
 pub async fn findings(
     tx: &mut PgConnection,
     f: &FindingFilter,
@@ -455,13 +458,13 @@ pub async fn findings(
     let mut qb = QueryBuilder::new(
         "SELECT f.id, g.name AS region_name, i.inspected_on, f.employer_id, e.name AS employer_name, e.division_code,
                 f.category, f.hazard_level, f.description, f.deadline, f.extensions, f.responsible_department,
-                f.rectified_on, f.verified_on, f.referred_on, count(*) OVER () AS total
-         FROM findings f
-         JOIN joint_inspections i ON i.region_id = f.region_id AND i.id = f.inspection_id
-         JOIN employers e ON e.region_id = f.region_id AND e.id = f.employer_id
-         JOIN regions g ON g.id = f.region_id
-         WHERE true",
+                f.rectified_on, f.verified_on, f.referred_on, p.total
+         FROM (SELECT f.region_id, f.id, f.deadline, count(*) OVER () AS total FROM findings f",
     );
+    if f.division.is_some() {
+        qb.push(" JOIN employers e ON e.region_id = f.region_id AND e.id = f.employer_id");
+    }
+    qb.push(" WHERE true");
     if let Some(r) = f.region {
         qb.push(" AND f.region_id = ").push_bind(r.0);
     }
@@ -487,6 +490,14 @@ pub async fn findings(
         qb.push(" AND f.deadline <= ").push_bind(d);
     }
     qb.push(" ORDER BY f.deadline, f.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+    qb.push(
+        ") p
+         JOIN findings f ON f.region_id = p.region_id AND f.id = p.id
+         JOIN joint_inspections i ON i.region_id = f.region_id AND i.id = f.inspection_id
+         JOIN employers e ON e.region_id = f.region_id AND e.id = f.employer_id
+         JOIN regions g ON g.id = f.region_id
+         ORDER BY p.deadline, p.id",
+    );
     qb.build_query_as::<FindingLine>().fetch_all(tx).await
 }
 
@@ -538,9 +549,4 @@ pub async fn of_employer(
     .fetch_all(tx)
     .await?;
     Ok((inspections, findings))
-}
-
-/// The stage a finding line has reached (for the list's buttons).
-pub fn stage_of(l: &FindingLine) -> Stage {
-    super::model::stage(l.rectified_on, l.verified_on, l.referred_on)
 }
