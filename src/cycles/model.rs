@@ -103,6 +103,16 @@ pub fn current(cycles: &[Cycle], today: NaiveDate) -> Option<&Cycle> {
     cycles.iter().find(|c| c.contains_year(today.year()))
 }
 
+/// The departments of the joint mechanism on `day`: those of the cycle that day falls in (the
+/// latest cycle's for a day outside every cycle). Meetings, inspections and publicity name
+/// departments from it.
+pub fn departments_on(cycles: &[Cycle], day: NaiveDate) -> Vec<DepartmentKind> {
+    current(cycles, day)
+        .or_else(|| cycles.iter().max_by_key(|c| c.first_year))
+        .map(|c| c.departments.clone())
+        .unwrap_or_default()
+}
+
 /// The cycle a page shows: the one asked for (by its first year) if it exists, else the one
 /// running today, else the latest.
 pub fn pick(cycles: &[Cycle], asked: Option<i32>, today: NaiveDate) -> Option<&Cycle> {

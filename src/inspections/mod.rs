@@ -43,7 +43,7 @@ use crate::values::{Date, time};
 use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
-use crate::web::form::{Choice, FieldErrors};
+use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
 use crate::web::once::FormToken;
 use crate::web::pagination::{Page, Pager, lenient_u32};
@@ -74,14 +74,6 @@ pub fn routes() -> Router<AppState> {
 
 const PAGE_SIZE: u32 = 50;
 
-fn current_year() -> i32 {
-    time::today().year()
-}
-
-fn years() -> Vec<Choice> {
-    (2021..=current_year()).rev().map(|y| Choice::new(y.to_string(), format!("{y} 年"))).collect()
-}
-
 fn given(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
@@ -94,12 +86,8 @@ fn region_asked(actor: &Actor, reference: &Reference, asked: &Option<String>) ->
     }
 }
 
-/// The cycle's departments on `day` (the latest cycle's outside every cycle).
 fn departments_on(reference: &Reference, day: chrono::NaiveDate) -> Vec<DepartmentKind> {
-    crate::cycles::model::current(&reference.cycles, day)
-        .or_else(|| reference.cycles.last())
-        .map(|c| c.departments.clone())
-        .unwrap_or_default()
+    crate::cycles::model::departments_on(&reference.cycles, day)
 }
 
 fn department_choices(departments: &[DepartmentKind]) -> Vec<Choice> {
@@ -125,8 +113,8 @@ async fn list(
     chrome: Chrome,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let current = current_year();
-    let year = q.year.map(|y| y as i32).filter(|y| (2000..=current).contains(y)).unwrap_or(current);
+    let this_year = time::today().year();
+    let year = year_asked(q.year, this_year);
     let province = actor.db().scope == Scope::Province;
     let region = region_asked(&actor, &reference, &q.region);
     let page = Page::new(q.page, PAGE_SIZE);
@@ -158,7 +146,7 @@ async fn list(
     }
     render(ListPage {
         layout: chrome.layout("联合检查", vec![Crumb::here("联合检查")]),
-        years: years(),
+        years: year_choices(this_year),
         year: year.to_string(),
         regions: reference.regions.iter().map(|r| Choice::new(r.code.clone(), r.name.clone())).collect(),
         region: if province { region.map(|r| r.code).unwrap_or_default() } else { String::new() },

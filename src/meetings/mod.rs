@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use self::model::{
     ATTACHMENT_KINDS, ActionItem, ActionItemId, CloseForm, ItemForm, ItemStatus, Meeting, MeetingForm, MeetingId,
-    departments_on, may_close, may_keep,
+    may_close, may_keep,
 };
 use self::store::{Closed, ItemFilter, ItemLine, MeetingLine};
 use self::views::{
@@ -30,6 +30,7 @@ use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
 use crate::auth::session::CurrentSession;
+use crate::cycles::model::departments_on;
 use crate::db::{self, Scope};
 use crate::error::AppError;
 use crate::org::{DepartmentKind, Region};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::attachments::{ANY_TYPE, AttachmentKind, Owner, SIGNED_DOCUMENT_TYPES};
 use crate::auth::Actor;
 use crate::cycles::Cycle;
+use crate::cycles::model::departments_on;
 use crate::org::{DepartmentKind, Region, RegionLevel, Role};
 use crate::values::{Date, Text, Version};
 use crate::web::deadline;
@@ -119,18 +120,6 @@ pub fn may_close(actor: &Actor, region: &Region, item: &ActionItem) -> bool {
     let own_region = actor.region.as_ref().is_some_and(|r| r.id == region.id);
     may_keep(actor, region)
         || (actor.role == Role::PartnerOfficer && own_region && actor.department == Some(item.owner))
-}
-
-/// The departments a meeting on `day` can involve: those of the cycle that day falls in (the
-/// latest cycle's for a day outside every cycle).
-pub fn departments_on(cycles: &[Cycle], day: NaiveDate) -> Vec<DepartmentKind> {
-    use chrono::Datelike;
-    cycles
-        .iter()
-        .find(|c| (c.first_year..=c.last_year).contains(&day.year()))
-        .or_else(|| cycles.iter().max_by_key(|c| c.first_year))
-        .map(|c| c.departments.clone())
-        .unwrap_or_default()
 }
 
 /// The meeting form as submitted.

@@ -36,7 +36,7 @@ use crate::values::time;
 use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
-use crate::web::form::{Choice, FieldErrors};
+use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
@@ -73,17 +73,12 @@ pub struct ListQuery {
     pub page: Option<u32>,
 }
 
-fn current_year() -> i32 {
-    time::today().year()
-}
-
 fn year_of(asked: Option<u32>) -> i32 {
-    let current = current_year();
-    asked.map(|y| y as i32).filter(|y| (2000..=current + 1).contains(y)).unwrap_or(current)
+    year_asked(asked, time::today().year())
 }
 
 fn years() -> Vec<Choice> {
-    (2021..=current_year()).rev().map(|y| Choice::new(y.to_string(), format!("{y} 年"))).collect()
+    year_choices(time::today().year())
 }
 
 /// 宣传活动: a year's events, newest first, 50 a page.
@@ -226,10 +221,7 @@ fn logging_region(actor: &Actor) -> Result<Region, AppError> {
 fn departments_for(actor: &Actor, reference: &Reference, day: chrono::NaiveDate) -> Vec<DepartmentKind> {
     match (actor.role, actor.department) {
         (Role::PartnerOfficer, Some(own)) => vec![own],
-        _ => crate::cycles::model::current(&reference.cycles, day)
-            .or_else(|| reference.cycles.last())
-            .map(|c| c.departments.clone())
-            .unwrap_or_default(),
+        _ => crate::cycles::model::departments_on(&reference.cycles, day),
     }
 }
 

@@ -11,8 +11,8 @@ use sqlx::PgPool;
 use super::Rng;
 use super::accounts::{People, regions};
 use crate::cycles;
+use crate::cycles::model::departments_on;
 use crate::db::{self, DbActor, Scope};
-use crate::meetings::model::departments_on;
 use crate::org::{DepartmentKind, Role};
 
 const PROVINCE: DbActor = DbActor { scope: Scope::Province, account_id: None };

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum_extra::extract::Form;
+use chrono::Datelike;
 use serde::Deserialize;
 
 use self::model::{School, SchoolForm, SchoolId, Share, may_keep, province_share};
@@ -29,7 +30,7 @@ use crate::values::time;
 use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
-use crate::web::form::{Choice, FieldErrors};
+use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
@@ -55,13 +56,11 @@ pub struct ListQuery {
 
 /// The year asked for (the current one by default), within the years a list offers.
 fn year_of(q: &ListQuery) -> i32 {
-    let current = store::current_year();
-    q.year.map(|y| y as i32).filter(|y| (2000..=current + 1).contains(y)).unwrap_or(current)
+    year_asked(q.year, time::today().year())
 }
 
 fn years() -> Vec<Choice> {
-    let current = store::current_year();
-    (2021..=current).rev().map(|y| Choice::new(y.to_string(), format!("{y} 年"))).collect()
+    year_choices(time::today().year())
 }
 
 /// Every region in scope with its share (regions without schools show none), and the
@@ -171,7 +170,7 @@ fn kept_region(actor: &Actor) -> Result<Region, AppError> {
 
 async fn new_school(actor: Actor, chrome: Chrome) -> Result<Response, AppError> {
     kept_region(&actor)?;
-    render(EditPage::new(&chrome, None, SchoolForm::new_for(store::current_year()), FieldErrors::default()))
+    render(EditPage::new(&chrome, None, SchoolForm::new_for(time::today().year()), FieldErrors::default()))
 }
 
 const DUPLICATE: &str = "本地区该年度已登记同名院校";

@@ -1,6 +1,5 @@
 //! SQL of technical schools, in the caller's transaction opened for the actor's scope.
 
-use chrono::Datelike;
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 
@@ -157,9 +156,4 @@ pub async fn delete(tx: &mut PgConnection, ctx: &AuditContext, school: &School) 
         .change(school, &serde_json::Value::Null);
     audit::record(tx, ctx, event).await?;
     Ok(())
-}
-
-/// The year a list opens on: the current one.
-pub fn current_year() -> i32 {
-    crate::values::time::today().year()
 }

@@ -133,6 +133,16 @@ impl Choice {
     }
 }
 
+/// The years a yearly list offers, newest first: from 2021 (the first cycle) to `this_year`.
+pub fn year_choices(this_year: i32) -> Vec<Choice> {
+    (2021..=this_year).rev().map(|y| Choice::new(y.to_string(), format!("{y} 年"))).collect()
+}
+
+/// The year a yearly list shows: the one asked for if it is from 2000 to next year, else this.
+pub fn year_asked(asked: Option<u32>, this_year: i32) -> i32 {
+    asked.and_then(|y| i32::try_from(y).ok()).filter(|y| (2000..=this_year + 1).contains(y)).unwrap_or(this_year)
+}
+
 /// Every value of a labelled enum, as choices.
 pub fn choices<T: Labelled>() -> Vec<Choice> {
     T::all().iter().map(|v| Choice::new(v.name(), v.text())).collect()
@@ -141,6 +151,17 @@ pub fn choices<T: Labelled>() -> Vec<Choice> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yearly_lists_offer_the_years_since_2021_and_show_this_year_unless_another_is_asked() {
+        let years = year_choices(2026);
+        assert_eq!((years.len(), years[0].value.as_str(), years[5].label.as_str()), (6, "2026", "2021 年"));
+        assert_eq!(year_asked(Some(2024), 2026), 2024);
+        assert_eq!(year_asked(Some(2027), 2026), 2027, "next year's plans");
+        assert_eq!(year_asked(Some(2028), 2026), 2026);
+        assert_eq!(year_asked(Some(1999), 2026), 2026);
+        assert_eq!(year_asked(None, 2026), 2026);
+    }
     use crate::values::{Phone, Text, Version};
 
     #[derive(Debug, PartialEq)]
