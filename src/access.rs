@@ -100,6 +100,17 @@ pub enum Permission {
     /// City officers and partner officers: log inspections and findings in their region and follow
     /// up findings (a partner officer those of their own department).
     LogInspections,
+    /// Province, city, partner and agency officers: the notices addressed to their region (the
+    /// province every region's issued ones); mark them read.
+    ViewNotices,
+    /// Province officers (to any region) and city officers (to their own region's departments):
+    /// write and issue notices, see their receipts.
+    IssueNotices,
+    /// Province, city, partner and agency officers: injury statistics and the accident rate
+    /// against the cycle's target (the province every city's and the province-wide sums).
+    ViewStatistics,
+    /// City officers: their own region's injury statistics, entered or imported.
+    KeepStatistics,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -151,6 +162,10 @@ impl Role {
             LogPublicity => matches!(self, CityOfficer | PartnerOfficer),
             ViewInspections => matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer),
             LogInspections => matches!(self, CityOfficer | PartnerOfficer),
+            ViewNotices => matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer),
+            IssueNotices => matches!(self, ProvinceOfficer | CityOfficer),
+            ViewStatistics => matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer),
+            KeepStatistics => self == CityOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -353,6 +368,32 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/warning-bases/new", Access::Requires(Permission::KeepPublicity)),
     rule("GET", "/warning-bases/{id}/edit", Access::Requires(Permission::KeepPublicity)),
     rule("POST", "/warning-bases/{id}/edit", Access::Requires(Permission::KeepPublicity)),
+    rule("GET", "/notices", Access::Requires(Permission::ViewNotices)),
+    rule("GET", "/notices/new", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/new", Access::Requires(Permission::IssueNotices)),
+    rule("GET", "/notices/{id}", Access::Requires(Permission::ViewNotices)),
+    rule("GET", "/notices/{id}/edit", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/edit", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/issue", Access::Requires(Permission::IssueNotices)),
+    rule("GET", "/notices/{id}/delete", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/delete", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/read", Access::Requires(Permission::ViewNotices)),
+    rule("GET", "/notices/{id}/receipts", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/attachments", Access::Requires(Permission::IssueNotices)),
+    rule("GET", "/notices/{id}/attachments/{file}", Access::Requires(Permission::ViewNotices)),
+    rule("GET", "/notices/{id}/attachments/{file}/delete", Access::Requires(Permission::IssueNotices)),
+    rule("POST", "/notices/{id}/attachments/{file}/delete", Access::Requires(Permission::IssueNotices)),
+    rule("GET", "/statistics", Access::Requires(Permission::ViewStatistics)),
+    rule("GET", "/statistics/export", Access::Requires(Permission::ViewStatistics)),
+    rule("GET", "/statistics/province", Access::Requires(Permission::ViewStatistics)),
+    rule("GET", "/statistics/regions/{code}", Access::Requires(Permission::ViewStatistics)),
+    rule("GET", "/statistics/regions/{code}/{year}/edit", Access::Requires(Permission::KeepStatistics)),
+    rule("POST", "/statistics/regions/{code}/{year}/edit", Access::Requires(Permission::KeepStatistics)),
+    rule("GET", "/statistics/import", Access::Requires(Permission::KeepStatistics)),
+    rule("POST", "/statistics/import", Access::Requires(Permission::KeepStatistics)),
+    rule("GET", "/statistics/import/template", Access::Requires(Permission::KeepStatistics)),
+    rule("GET", "/statistics/import/{job}", Access::Requires(Permission::KeepStatistics)),
+    rule("GET", "/statistics/import/{job}/errors", Access::Requires(Permission::KeepStatistics)),
     rule("GET", "/inspections", Access::Requires(Permission::ViewInspections)),
     rule("GET", "/inspections/new", Access::Requires(Permission::LogInspections)),
     rule("POST", "/inspections/new", Access::Requires(Permission::LogInspections)),
@@ -565,6 +606,7 @@ pub struct MenuItem {
 
 pub const MENU: &[MenuItem] = &[
     MenuItem { label: "工作台", href: "/", access: Access::SignedIn },
+    MenuItem { label: "通知通报", href: "/notices", access: Access::Requires(Permission::ViewNotices) },
     MenuItem { label: "实施方案", href: "/plans", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "领导小组", href: "/rosters", access: Access::Requires(Permission::ViewReference) },
     MenuItem { label: "联席会议", href: "/meetings", access: Access::Requires(Permission::ViewReference) },
@@ -578,6 +620,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "服务机构", href: "/organisations", access: Access::Requires(Permission::ViewOrganisations) },
     MenuItem { label: "宣传活动", href: "/publicity", access: Access::Requires(Permission::ViewPublicity) },
     MenuItem { label: "技工院校", href: "/schools", access: Access::Requires(Permission::ViewPublicity) },
+    MenuItem { label: "工伤统计", href: "/statistics", access: Access::Requires(Permission::ViewStatistics) },
     MenuItem { label: "申报批次", href: "/project-rounds", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报单位", href: "/applicants", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "专家库", href: "/experts", access: Access::Requires(Permission::KeepExperts) },
@@ -808,6 +851,7 @@ mod tests {
             labels(Requester::Role(Role::CityOfficer)),
             vec![
                 "工作台",
+                "通知通报",
                 "实施方案",
                 "领导小组",
                 "联席会议",
@@ -821,6 +865,7 @@ mod tests {
                 "服务机构",
                 "宣传活动",
                 "技工院校",
+                "工伤统计",
                 "申报批次",
                 "申报单位",
                 "专家库",

@@ -35,6 +35,7 @@ pub mod inspections;
 pub mod jobs;
 pub mod key_industries;
 pub mod meetings;
+pub mod notices;
 pub mod org;
 pub mod organisations;
 pub mod plans;
@@ -119,7 +120,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(organisations::routes())
         .merge(schools::routes())
         .merge(publicity::routes())
+        .merge(notices::routes())
         .merge(inspections::routes())
+        .merge(statistics::routes())
         .merge(training::routes())
         .merge(experts::routes())
         .merge(departments::routes())

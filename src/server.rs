@@ -157,6 +157,7 @@ pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] = &[
     (crate::employers::import::KIND, crate::employers::import::run),
     (crate::training::import::TRAINEES, crate::training::import::run_trainees),
     (crate::training::import::REQUIRED, crate::training::import::run_required),
+    (crate::statistics::import::KIND, crate::statistics::import::run),
 ];
 
 fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {

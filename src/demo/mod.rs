@@ -10,11 +10,13 @@ mod fee;
 mod inspections;
 mod lifecycle;
 pub(crate) mod meetings;
+mod notices;
 pub(crate) mod plans;
 pub(crate) mod projects;
 pub(crate) mod reviews;
 pub(crate) mod rosters;
 mod services;
+mod statistics;
 mod training;
 
 use std::collections::HashSet;
@@ -135,6 +137,12 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("inspections") {
         inspections::seed(owner).await?;
+    }
+    if !done.contains("statistics") {
+        statistics::seed(owner).await?;
+    }
+    if !done.contains("notices") {
+        notices::seed(owner).await?;
     }
     Ok(())
 }

@@ -217,6 +217,12 @@ impl<'a, F: Fn(&str) -> String> Keys<'a, F> {
     /// The error if `row`'s key was seen in an earlier row (compared as `normalise` makes it).
     pub fn see(&mut self, row: &Row) -> Option<RowError> {
         let key = (self.normalise)(row.get(self.spec.key));
+        self.see_key(row, key)
+    }
+
+    /// The same for a key the caller made (of several cells: a year and an industry, say),
+    /// reported on the spec's key column; an empty key is not compared.
+    pub fn see_key(&mut self, row: &Row, key: String) -> Option<RowError> {
         if key.is_empty() {
             return None;
         }

@@ -15,11 +15,13 @@ mod experts;
 mod fee;
 mod inspections;
 mod meetings;
+mod notices;
 mod panels;
 mod plans;
 mod projects;
 mod rosters;
 mod services;
+mod statistics;
 mod training;
 
 use std::time::Instant;
@@ -83,6 +85,8 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "重点岗位培训（应培训人数、培训、学员）", training::generate(owner, trainees)).await?;
     timed(say, "服务机构与推荐清单、技工院校、宣传活动", services::generate(owner, options.n)).await?;
     timed(say, "联合检查及限期整改", inspections::generate(owner, options.n)).await?;
+    timed(say, "通知通报（含阅读回执）", notices::generate(owner, options.n)).await?;
+    timed(say, "工伤统计数据", statistics::generate(owner)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -85,6 +85,7 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         // Not a PDF: an officer who may upload gets the page back with the reason.
         "POST"
             if probe.pattern == "/employers/import"
+                || probe.pattern == "/statistics/import"
                 || probe.pattern == "/training/sessions/{id}/import"
                 || probe.pattern == "/training/required/import" =>
         {
@@ -109,6 +110,9 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         }
         "POST" if probe.pattern == "/findings/{id}/attachments" => {
             user.upload(&probe.path, "photo", "照片.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/notices/{id}/attachments" => {
+            user.upload(&probe.path, "document", "通知.pdf", b"plain text".to_vec()).await.status().as_u16()
         }
         "POST" if probe.pattern == "/publicity/{id}/attachments" => {
             user.upload(&probe.path, "material", "宣传册.pdf", b"plain text".to_vec()).await.status().as_u16()
@@ -298,6 +302,18 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_photo_scrap =
         plans::attachment_of(&app.db, "210100", "finding", sy_finding, "notice", &pdf, target_id).await;
     let dl_photo_file = plans::attachment_of(&app.db, "210200", "finding", dl_finding, "photo", &pdf, target_id).await;
+    // Notices: the province's to 沈阳 and to 大连 (issued, with files); 沈阳's issued notice; the
+    // drafts of 沈阳 (with two files) and 大连 (with one).
+    let pv_notice = fx::notice(&app.db, "210000", &["210100"], "发往沈阳的通知", true).await;
+    let pv_dl_notice = fx::notice(&app.db, "210000", &["210200"], "发往大连的通知", true).await;
+    let sy_issued = fx::notice(&app.db, "210100", &["210100"], "沈阳已发布的通知", true).await;
+    let sy_draft = fx::notice(&app.db, "210100", &["210100"], "沈阳的通知草稿", false).await;
+    let dl_draft = fx::notice(&app.db, "210200", &["210200"], "大连的通知草稿", false).await;
+    let pv_file = plans::attachment_of(&app.db, "210000", "notice", pv_notice, "document", &pdf, target_id).await;
+    let pv_dl_file = plans::attachment_of(&app.db, "210000", "notice", pv_dl_notice, "document", &pdf, target_id).await;
+    let sy_draft_file = plans::attachment_of(&app.db, "210100", "notice", sy_draft, "document", &pdf, target_id).await;
+    let sy_draft_scrap = plans::attachment_of(&app.db, "210100", "notice", sy_draft, "other", &pdf, target_id).await;
+    let dl_draft_file = plans::attachment_of(&app.db, "210200", "notice", dl_draft, "document", &pdf, target_id).await;
     // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
     let import_job = |code: &'static str| {
         let db = &app.db;
@@ -352,6 +368,36 @@ async fn every_route_every_role_own_and_other_region() {
     let dl_expert = crate::support::experts::expert(&app.db, "210200", "孙立新", "finance").await;
     let sy_job = import_job("210100").await;
     let dl_job = import_job("210200").await;
+    // An injury-statistics import of 沈阳 rejected for an unknown industry (so its marked file
+    // exists), and 大连's.
+    let statistics_job = |code: &'static str| {
+        let db = &app.db;
+        async move {
+            let pool = db.app_pool().await;
+            let region = prevention::regions::store::find_by_code(&pool, code).await.unwrap().unwrap();
+            let lines = [
+                ["年度", "重点行业", "参保人数", "认定工伤人数", "工亡人数", "职业病病例数"],
+                ["2025", "粉尘涉爆", "1", "0", "0", "0"],
+            ];
+            let text = lines.iter().map(|l| l.join(",")).collect::<Vec<_>>().join("\n");
+            let job = prevention::jobs::NewJob {
+                region: region.id,
+                kind: prevention::statistics::import::KIND,
+                payload: serde_json::json!({ "file_name": "统计.csv" }),
+                account: target_id,
+                account_name: "测试",
+                file: Some(("统计.csv", text.as_bytes())),
+            };
+            let scope = DbActor::new(Scope::Province, None);
+            let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+            let id = prevention::jobs::enqueue(&mut tx, &job).await.unwrap();
+            tx.commit().await.unwrap();
+            assert!(prevention::jobs::run_once(&pool, "matrix", prevention::server::JOB_RUNNERS).await.unwrap());
+            id
+        }
+    };
+    let sy_statistics_job = statistics_job("210100").await;
+    let dl_statistics_job = statistics_job("210200").await;
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -2279,6 +2325,96 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/organisations/{sy_org}/qualifications/{sy_qualification}/delete"),
                 expect: [303, 403, 403, 403, 403, 403, 403, 403],
             },
+            // Injury statistics: read by every officer (the province every city's and the
+            // province-wide sums), kept by the region's city officers; the entry of a year and
+            // the import are theirs alone. An empty entry form comes back with its message (200).
+            Probe { method: "GET", pattern: "/statistics", path: "/statistics".into(), expect: officers },
+            Probe { method: "GET", pattern: "/statistics/export", path: "/statistics/export".into(), expect: officers },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/province",
+                path: "/statistics/province".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/regions/{code}",
+                path: "/statistics/regions/210100".into(),
+                expect: officers,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/regions/{code}",
+                path: "/statistics/regions/210200".into(),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/regions/{code}/{year}/edit",
+                path: "/statistics/regions/210100/2025/edit".into(),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/regions/{code}/{year}/edit",
+                path: "/statistics/regions/210200/2025/edit".into(),
+                expect: city_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/statistics/regions/{code}/{year}/edit",
+                path: "/statistics/regions/210100/2025/edit".into(),
+                expect: city_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/statistics/regions/{code}/{year}/edit",
+                path: "/statistics/regions/210200/2025/edit".into(),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import",
+                path: "/statistics/import".into(),
+                expect: city_only,
+            },
+            // A PDF: the keepers get the page back with the reason; nothing is queued.
+            Probe {
+                method: "POST",
+                pattern: "/statistics/import",
+                path: "/statistics/import".into(),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import/template",
+                path: "/statistics/import/template".into(),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import/{job}",
+                path: format!("/statistics/import/{sy_statistics_job}"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import/{job}",
+                path: format!("/statistics/import/{dl_statistics_job}"),
+                expect: city_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import/{job}/errors",
+                path: format!("/statistics/import/{sy_statistics_job}/errors"),
+                expect: city_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/statistics/import/{job}/errors",
+                path: format!("/statistics/import/{dl_statistics_job}/errors"),
+                expect: city_other,
+            },
             // Technical schools: read by every officer, kept by the region's city officers.
             Probe {
                 method: "GET",
@@ -2515,6 +2651,188 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/warning-bases/{id}/edit",
                 path: format!("/warning-bases/{dl_base}/edit"),
                 expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            // Notices: read by the officers of the regions addressed (the province every issued one),
+            // drafts and receipts the issuer's; the partner is of 沈阳's emergency department.
+            Probe {
+                method: "GET",
+                pattern: "/notices",
+                path: "/notices".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/new",
+                path: "/notices/new".into(),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/new",
+                path: "/notices/new".into(),
+                expect: [422, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}",
+                path: format!("/notices/{pv_notice}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}",
+                path: format!("/notices/{pv_dl_notice}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}",
+                path: format!("/notices/{sy_draft}"),
+                expect: [404, 200, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}",
+                path: format!("/notices/{dl_draft}"),
+                expect: [404, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/edit",
+                path: format!("/notices/{sy_draft}/edit"),
+                expect: [404, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/edit",
+                path: format!("/notices/{dl_draft}/edit"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/edit",
+                path: format!("/notices/{pv_notice}/edit"),
+                expect: [422, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/edit",
+                path: format!("/notices/{sy_draft}/edit"),
+                expect: [404, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/edit",
+                path: format!("/notices/{dl_draft}/edit"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/issue",
+                path: format!("/notices/{sy_draft}/issue"),
+                expect: [404, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/issue",
+                path: format!("/notices/{dl_draft}/issue"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/delete",
+                path: format!("/notices/{sy_draft}/delete"),
+                expect: [404, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/delete",
+                path: format!("/notices/{dl_draft}/delete"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/delete",
+                path: format!("/notices/{sy_draft}/delete"),
+                expect: [404, 422, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/read",
+                path: format!("/notices/{pv_notice}/read"),
+                expect: [403, 303, 303, 303, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/read",
+                path: format!("/notices/{pv_dl_notice}/read"),
+                expect: [403, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/receipts",
+                path: format!("/notices/{pv_notice}/receipts"),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/receipts",
+                path: format!("/notices/{sy_issued}/receipts"),
+                expect: [200, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/receipts",
+                path: format!("/notices/{pv_dl_notice}/receipts"),
+                expect: [200, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/attachments",
+                path: format!("/notices/{sy_draft}/attachments"),
+                expect: [404, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/attachments",
+                path: format!("/notices/{dl_draft}/attachments"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/attachments/{file}",
+                path: format!("/notices/{pv_notice}/attachments/{pv_file}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/attachments/{file}",
+                path: format!("/notices/{pv_dl_notice}/attachments/{pv_dl_file}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/attachments/{file}",
+                path: format!("/notices/{sy_draft}/attachments/{sy_draft_file}"),
+                expect: [404, 200, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/notices/{id}/attachments/{file}/delete",
+                path: format!("/notices/{sy_draft}/attachments/{sy_draft_scrap}/delete"),
+                expect: [404, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/attachments/{file}/delete",
+                path: format!("/notices/{dl_draft}/attachments/{dl_draft_file}/delete"),
+                expect: [404, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/notices/{id}/attachments/{file}/delete",
+                path: format!("/notices/{sy_draft}/attachments/{sy_draft_scrap}/delete"),
+                expect: [404, 303, 403, 403, 403, 403, 403, 403],
             },
             Probe {
                 method: "GET",
@@ -2831,10 +3149,14 @@ async fn every_route_every_role_own_and_other_region() {
             dl_record,
             sy_photo_file,
             dl_photo_file,
+            pv_file,
+            pv_dl_file,
+            sy_draft_file,
+            dl_draft_file,
             sy_report,
             dl_report
         ],
-        "only 沈阳's officer removed a file (of a plan, a meeting, an application and an event), and only 沈阳's"
+        "only 沈阳's officer removed a file (of a plan, a meeting, an application, an event and a notice draft), and only 沈阳's"
     );
     let applications: Vec<i64> =
         sqlx::query_scalar("SELECT count(*) FROM projects GROUP BY region_id ORDER BY region_id")

@@ -482,6 +482,26 @@ async fn the_demo_has_organisations_some_suspended_schools_everywhere_and_both_c
 }
 
 #[tokio::test]
+async fn the_demo_has_injury_statistics_of_every_city_some_on_track_and_some_not() {
+    let app = TestApp::spawn_demo().await;
+    let pool = app.db.app_pool().await;
+    let scope = prevention::db::DbActor::new(prevention::db::Scope::Province, None);
+    let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+    let (cities, years, rows): (i64, i64, i64) =
+        sqlx::query_as("SELECT count(DISTINCT region_id), count(DISTINCT year), count(*) FROM injury_statistics")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((cities, years, rows), (14, 6, 14 * 6 * 5), "2020–2025, every city and key industry");
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let page = province.get("/statistics?cycle=2021").await.text().await.unwrap();
+    assert!(page.contains(">达标<") && page.contains(">未达标<"), "{page}");
+    let next = province.get("/statistics/province?cycle=2026").await.text().await.unwrap();
+    assert!(next.contains("2025（基准年）") && next.contains("‰"), "2025 is the next cycle's base: {next}");
+}
+
+#[tokio::test]
 async fn the_demo_has_inspections_with_findings_in_every_status() {
     let app = TestApp::spawn_demo().await;
     let pool = app.db.app_pool().await;
@@ -515,4 +535,25 @@ async fn the_demo_has_inspections_with_findings_in_every_status() {
     let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
     let list = partner.get("/findings?status=overdue").await.text().await.unwrap();
     assert!(list.contains("配电柜未可靠接地"), "the emergency department's overdue finding on its list");
+}
+
+#[tokio::test]
+async fn the_demo_has_notices_read_by_some_and_waiting_for_others() {
+    let app = TestApp::spawn_demo().await;
+    let city = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let home = city.get("/").await.text().await.unwrap();
+    assert!(home.contains("关于做好2027年度工伤预防项目申报工作的通知") && home.contains("较大中毒事故"), "{home}");
+    let partner = app.login("demo_sy_emergency", DEMO_PASSWORD).await.unwrap();
+    let home = partner.get("/").await.text().await.unwrap();
+    assert!(!home.contains("项目申报工作的通知") && home.contains("较大中毒事故"), "read, and not yet read: {home}");
+    let received = partner.get("/notices").await.text().await.unwrap();
+    let accident = received.split("/notices/").find(|s| s.contains("较大中毒事故")).unwrap();
+    let id: String = accident.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let page = partner.get(&format!("/notices/{id}")).await.text().await.unwrap();
+    assert!(page.contains("较大事故") && page.contains("登记联合检查"), "candidates for inspection: {page}");
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let receipts = province.get(&format!("/notices/{id}/receipts")).await.text().await.unwrap();
+    assert!(receipts.contains("已读") && receipts.contains("未读") && receipts.contains("赵丽娟"), "{receipts}");
+    let issued = province.get("/notices?folder=issued").await.text().await.unwrap();
+    assert!(issued.contains("草稿") && issued.contains("人已读"), "{issued}");
 }

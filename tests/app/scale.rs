@@ -333,6 +333,29 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     let (overdue, extended, rectified, verified, referred, major) = states;
     assert!(overdue > 0 && extended > 0 && rectified > 0 && verified > 0 && referred > 0 && major > 0, "{states:?}");
 
+    // Notices of the province and of every city, some read and some not.
+    let (issuers, accidents, read, unread): (i64, i64, i64, i64) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let counts = sqlx::query_as(
+            "SELECT (SELECT count(DISTINCT region_id) FROM notices),
+                    (SELECT count(*) FROM notices WHERE kind = 'accident'),
+                    (SELECT count(*) FROM notice_reads),
+                    (SELECT count(*) FROM notices n JOIN accounts a ON a.region_id = ANY (n.recipients)
+                     WHERE a.role = 'city_officer' AND NOT EXISTS (SELECT FROM notice_reads r
+                        WHERE r.notice_id = n.id AND r.notice_region_id = n.region_id AND r.account_id = a.id))",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        counts
+    };
+    assert_eq!(issuers, 15, "the province and every city");
+    assert!(accidents > 0 && read > 0 && unread > 0, "{accidents} accident notices, {read} read, {unread} unread");
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

@@ -87,7 +87,13 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     crate::support::publicity::school(&app.db, "210100", "沈阳市技师学院").await;
     let (inspection, finding) =
         crate::support::publicity::inspection(&app.db, "210100", employer.0, "emergency", "emergency").await;
+    let notice = crate::support::publicity::notice(&app.db, "210000", &["210100", "210200"], "申报通知", true).await;
     let pages: Vec<(&TestUser, String)> = vec![
+        (&city, "/notices".into()),
+        (&province, "/notices".into()),
+        (&province, "/notices?folder=issued".into()),
+        (&city, format!("/notices/{notice}")),
+        (&province, format!("/notices/{notice}/receipts")),
         (&province, "/inspections".into()),
         (&city, "/inspections".into()),
         (&city, format!("/inspections/{inspection}")),
@@ -104,6 +110,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, "/publicity?year=2026".into()),
         (&province, "/publicity?year=2026".into()),
         (&province, "/publicity/counts?year=2026".into()),
+        (&province, "/statistics?cycle=2021".into()),
+        (&city, "/statistics/regions/210100?cycle=2021".into()),
+        (&province, "/statistics/province?cycle=2021".into()),
+        (&city, "/statistics/regions/210100/2024/edit".into()),
         (&city, "/warning-bases".into()),
         (&province, "/".into()),
         (&city, "/".into()),
@@ -266,7 +276,10 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              SELECT {sy}, 'finding', {finding}, 'open', 'open', 'extend', '延期' || g, {by}, '测试' FROM generate_series(1, 1000) g;
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
-             FROM generate_series(1, 1000) g;"
+             FROM generate_series(1, 1000) g;
+             INSERT INTO injury_statistics (region_id, year, industry, insured, injuries, deaths, disease_cases)
+             SELECT r.id, y, k.key, 100000 + y, 150 + y % 50, 2, 3
+             FROM regions r CROSS JOIN key_industries k CROSS JOIN generate_series(2000, 2100) y;"
         ),
     )
     .await;

@@ -102,6 +102,7 @@ pub async fn attachment_of(
         "publicity_event" => prevention::publicity::model::ATTACHMENT_KINDS,
         "joint_inspection" => prevention::inspections::model::ATTACHMENT_KINDS,
         "finding" => prevention::inspections::model::FINDING_ATTACHMENT_KINDS,
+        "notice" => prevention::notices::model::ATTACHMENT_KINDS,
         other => panic!("no attachment kinds for {other}"),
     };
     let kind = kinds.iter().find(|k| k.key == kind).copied().expect("a kind of the record");

@@ -101,3 +101,19 @@ pub async fn inspection(db: &TestDb, region: &str, employer: i64, lead: &str, de
     .await;
     (inspection, finding)
 }
+
+/// A guidance notice of `issuer` addressed to `recipients` (region codes), issued or a draft.
+pub async fn notice(db: &TestDb, issuer: &str, recipients: &[&str], title: &str, issued: bool) -> i64 {
+    one(
+        db,
+        "INSERT INTO notices (region_id, kind, title, recipients, issued_on, issued_at, issued_by, issued_by_name,
+                              created_by, created_by_name)
+         SELECT r.id, 'guidance', $2, ARRAY(SELECT id FROM regions WHERE code = ANY(string_to_array($3, ','))),
+                CASE WHEN $4 = 'yes' THEN current_date END, CASE WHEN $4 = 'yes' THEN now() END,
+                CASE WHEN $4 = 'yes' THEN (SELECT id FROM accounts ORDER BY id LIMIT 1) END,
+                '测试', (SELECT id FROM accounts ORDER BY id LIMIT 1), '测试'
+         FROM regions r WHERE r.code = $1 RETURNING id",
+        &[issuer, title, &recipients.join(","), if issued { "yes" } else { "no" }],
+    )
+    .await
+}
