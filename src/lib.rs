@@ -28,6 +28,7 @@ pub mod employers;
 pub mod error;
 pub mod experts;
 pub mod fee;
+pub mod floating_rates;
 pub mod home;
 pub mod import;
 pub mod industries;
@@ -121,6 +122,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(schools::routes())
         .merge(publicity::routes())
         .merge(notices::routes())
+        .merge(floating_rates::routes())
+        .merge(floating_rates::tables::routes())
         .merge(inspections::routes())
         .merge(statistics::routes())
         .merge(training::routes())

@@ -92,8 +92,9 @@ pub async fn group_roles(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<GroupRole>
     sqlx::query_as!(GroupRole, "SELECT key, name FROM group_roles ORDER BY position, key").fetch_all(db).await
 }
 
-/// The version and the data, read in one snapshot so they belong together.
-async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
+/// The version and the data, read in one snapshot so they belong together (background jobs,
+/// which have no request, read them here too).
+pub async fn load(pool: &PgPool) -> Result<Reference, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
     let version =
         sqlx::query_scalar!("SELECT version FROM reference_version WHERE singleton").fetch_one(&mut *tx).await?;

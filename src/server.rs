@@ -150,7 +150,6 @@ async fn run(
     Ok(())
 }
 
-/// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run it: the DELETE is idempotent.
 /// What runs each kind of background job (`jobs`): the features register theirs here, the one
 /// place that knows them all.
 pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] = &[
@@ -158,8 +157,12 @@ pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] = &[
     (crate::training::import::TRAINEES, crate::training::import::run_trainees),
     (crate::training::import::REQUIRED, crate::training::import::run_required),
     (crate::statistics::import::KIND, crate::statistics::import::run),
+    (crate::floating_rates::import::KIND, crate::floating_rates::import::run),
+    (crate::floating_rates::run::KIND, crate::floating_rates::run::run),
 ];
 
+/// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run
+/// it: the DELETE is idempotent.
 fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));

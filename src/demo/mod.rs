@@ -13,6 +13,7 @@ pub(crate) mod meetings;
 mod notices;
 pub(crate) mod plans;
 pub(crate) mod projects;
+mod rates;
 pub(crate) mod reviews;
 pub(crate) mod rosters;
 mod services;
@@ -143,6 +144,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("notices") {
         notices::seed(owner).await?;
+    }
+    if !done.contains("rates") {
+        rates::seed(owner).await?;
     }
     Ok(())
 }

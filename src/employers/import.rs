@@ -21,6 +21,7 @@ pub const SPEC: Spec = Spec {
     title: "用人单位",
     unit: "家",
     key: "credit_code",
+    updates: "已登记的单位按统一社会信用代码更新。",
     columns: &[
         Column {
             header: "统一社会信用代码",

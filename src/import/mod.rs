@@ -7,6 +7,7 @@
 //! Writing is the feature's: all rows in one transaction, or none (see `jobs`).
 
 pub mod csv;
+pub mod pages;
 pub mod upload;
 pub mod views;
 
@@ -36,6 +37,8 @@ pub struct Spec {
     pub unit: &'static str,
     pub columns: &'static [Column],
     pub key: &'static str,
+    /// What a row already there becomes, as the upload page says it (e.g. 已登记的单位按统一社会信用代码更新).
+    pub updates: &'static str,
 }
 
 impl Spec {
@@ -330,6 +333,7 @@ mod tests {
         title: "测试",
         unit: "条",
         key: "code",
+        updates: "",
         columns: &[
             Column { header: "代码", field: "code", required: true, help: "", example: "A1" },
             Column { header: "名称", field: "name", required: true, help: "", example: "甲" },

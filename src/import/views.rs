@@ -46,6 +46,7 @@ fn summary(job: &Job) -> String {
 pub struct UploadPage {
     pub layout: Layout,
     pub title: &'static str,
+    pub updates: &'static str,
     /// The feature's import URL (`/employers/import`): the form posts there, the template is
     /// under it.
     pub base: String,
@@ -68,6 +69,7 @@ impl UploadPage {
         UploadPage {
             layout: chrome.layout(format!("导入{}", spec.title), vec![back, Crumb::here("导入")]),
             title: spec.title,
+            updates: spec.updates,
             base: base.to_string(),
             columns: spec
                 .columns

@@ -107,29 +107,42 @@ impl RiskClassForm {
 
     pub fn parse(&self) -> Result<(Decimal, Vec<i16>, Version), FieldErrors> {
         let mut p = FormParser::default();
-        let rate = self
-            .base_rate_percent
-            .trim()
-            .parse::<Decimal>()
-            .ok()
-            .filter(|d| *d > Decimal::ZERO && *d < Decimal::TEN && d.scale() <= 3);
-        p.check("base_rate_percent", rate.is_some(), "请填写大于 0、小于 10 的百分数，最多三位小数，如 0.7");
-        let mut grades = Vec::new();
-        let mut bad = false;
-        for raw in self.grades.split(|c: char| c == ',' || c == '\u{FF0C}' || c == '、' || c.is_whitespace()) {
-            if raw.trim().is_empty() {
-                continue;
-            }
-            match raw.trim().parse::<i16>() {
-                Ok(g) if (10..=300).contains(&g) && !grades.contains(&g) => grades.push(g),
-                _ => bad = true,
-            }
-        }
-        grades.sort_unstable();
-        p.check("grades", !bad && grades.contains(&100), "浮动档次为基准费率的百分比（10–300），用逗号分隔，须含 100");
+        let rate = parse_base_rate(&self.base_rate_percent);
+        p.check("base_rate_percent", rate.is_some(), BASE_RATE_MESSAGE);
+        let grades = parse_grades(&self.grades);
+        p.check("grades", grades.is_some(), GRADES_MESSAGE);
         let version = p.value::<Version>("version", &self.version);
-        p.finish(|| Some((rate?, grades, version?)))
+        p.finish(|| Some((rate?, grades?, version?)))
     }
+}
+
+/// What a base rate must be.
+pub const BASE_RATE_MESSAGE: &str = "请填写大于 0、小于 10 的百分数，最多三位小数，如 0.7";
+
+/// What a list of grades must be.
+pub const GRADES_MESSAGE: &str = "浮动档次为基准费率的百分比（10–300），用逗号分隔，须含 100，最多 10 档";
+
+/// A base rate as typed (% of the wage bill): above 0, below 10, at most three decimals. The
+/// reference classes and the regions' rate tables (floating rates) take it alike.
+pub fn parse_base_rate(raw: &str) -> Option<Decimal> {
+    raw.trim().parse::<Decimal>().ok().filter(|d| *d > Decimal::ZERO && *d < Decimal::TEN && d.scale() <= 3)
+}
+
+/// The grades a class allows, as typed (% of the base, separated by commas, 、 or spaces):
+/// each 10–300 and given once, 100 among them, at most 10; ascending.
+pub fn parse_grades(raw: &str) -> Option<Vec<i16>> {
+    let mut grades = Vec::new();
+    for part in raw.split(|c: char| c == ',' || c == '\u{FF0C}' || c == '、' || c.is_whitespace()) {
+        if part.trim().is_empty() {
+            continue;
+        }
+        match part.trim().parse::<i16>() {
+            Ok(g) if (10..=300).contains(&g) && !grades.contains(&g) => grades.push(g),
+            _ => return None,
+        }
+    }
+    grades.sort_unstable();
+    (grades.contains(&100) && grades.len() <= 10).then_some(grades)
 }
 
 #[cfg(test)]
@@ -161,6 +174,12 @@ mod tests {
             .parse()
             .unwrap_err();
         assert!(errors.get("base_rate_percent").is_some() && errors.get("grades").is_some());
+        assert_eq!(parse_grades("150、80 100,50，120"), Some(vec![50, 80, 100, 120, 150]));
+        assert_eq!(parse_grades("100, 100"), None, "a grade given twice");
+        assert_eq!(parse_grades("9, 100"), None);
+        assert_eq!(parse_grades("10,20,30,40,50,60,70,80,90,100,110"), None, "eleven grades");
+        assert_eq!(parse_base_rate("0.7"), Some(Decimal::new(7, 1)));
+        assert_eq!(parse_base_rate("0.1234"), None);
         let classes = [RiskClass { class: 2, base_rate_percent: Decimal::new(4, 1), grades: vec![100], version: 1 }];
         assert!(DivisionForm { risk_class: "9".into(), ..Default::default() }.parse(&classes).is_err());
         let (class, _, _) = DivisionForm { risk_class: "2".into(), class_note: String::new(), version: "1".into() }

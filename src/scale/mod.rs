@@ -19,6 +19,7 @@ mod notices;
 mod panels;
 mod plans;
 mod projects;
+mod rates;
 mod rosters;
 mod services;
 mod statistics;
@@ -86,6 +87,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "服务机构与推荐清单、技工院校、宣传活动", services::generate(owner, options.n)).await?;
     timed(say, "联合检查及限期整改", inspections::generate(owner, options.n)).await?;
     timed(say, "通知通报（含阅读回执）", notices::generate(owner, options.n)).await?;
+    timed(say, "浮动费率评估（上一评估期已确定，本评估期待测算）", rates::generate(owner)).await?;
     timed(say, "工伤统计数据", statistics::generate(owner)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;

@@ -22,6 +22,7 @@ pub const SPEC: Spec = Spec {
     title: "工伤统计数据",
     unit: "行",
     key: "industry",
+    updates: "同一年度、同一重点行业已有的数据按文件更新。",
     columns: &[
         Column {
             header: "年度",
@@ -62,6 +63,16 @@ pub const SPEC: Spec = Spec {
             example: "5",
         },
     ],
+};
+
+/// The import's pages, under the statistics.
+pub static IMPORTER: crate::import::pages::Importer = crate::import::pages::Importer {
+    spec: &SPEC,
+    job: KIND,
+    base: "/statistics/import",
+    back: super::views::crumb,
+    region: super::importing_region,
+    template: "工伤统计数据导入模板",
 };
 
 /// The industry a cell names: the key industry of that Chinese name, or of that key.

@@ -11,7 +11,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum_extra::extract::Form;
@@ -21,14 +21,11 @@ use serde::Deserialize;
 use self::model::{Goal, YearErrors, YearForm, YearLine, by_year, may_keep, trend, year_allowed};
 use self::views::{EditPage, OverviewPage, RegionRow, TrendOf, TrendPage};
 use crate::audit::export::{self, ExportJob};
-use crate::audit::{self, Action, AuditContext, Event};
+use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
-use crate::auth::session::CurrentSession;
 use crate::cycles::model::{Cycle, pick};
 use crate::db::{self, Scope};
 use crate::error::AppError;
-use crate::import::views::{JobPage, UploadPage};
-use crate::jobs;
 use crate::org::{Region, RegionLevel};
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
@@ -47,10 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/province", get(province_trend))
         .route("/statistics/regions/{code}", get(region_trend))
         .route("/statistics/regions/{code}/{year}/edit", get(edit).post(save))
-        .route("/statistics/import", crate::attachments::upload::route(upload_import).get(import_page))
-        .route("/statistics/import/template", get(import_template))
-        .route("/statistics/import/{job}", get(import_job))
-        .route("/statistics/import/{job}/errors", get(import_errors))
+        .merge(crate::import::pages::routes(&import::IMPORTER))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -328,132 +322,7 @@ async fn save(
     Ok(flash::redirect_with(&format!("/statistics/regions/{}{query}", region.code), Flash::StatisticsSaved))
 }
 
-/// The region whose figures a keeper imports: their own.
-fn kept_region(actor: &Actor) -> Result<Region, AppError> {
-    actor.region.clone().filter(|r| may_keep(actor, r)).ok_or(AppError::Forbidden)
-}
-
-const IMPORT_BASE: &str = "/statistics/import";
-const RECENT_JOBS: i64 = 10;
-
-async fn import_upload_page(
-    state: &AppState,
-    actor: &Actor,
-    chrome: &Chrome,
-    region: &Region,
-    error: Option<String>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let recent = jobs::recent(&mut tx, region.id, import::KIND, RECENT_JOBS).await?;
-    tx.commit().await?;
-    let max = state.settings.attachment_max_bytes;
-    render(UploadPage::new(chrome, &import::SPEC, views::crumb(), IMPORT_BASE, &recent, error, max))
-}
-
-/// 导入工伤统计数据: the template, what each column wants, and the region's recent imports.
-async fn import_page(State(state): State<AppState>, actor: Actor, chrome: Chrome) -> Result<Response, AppError> {
-    let region = kept_region(&actor)?;
-    import_upload_page(&state, &actor, &chrome, &region, None).await
-}
-
-async fn import_template(actor: Actor) -> Result<Response, AppError> {
-    kept_region(&actor)?;
-    let bytes = crate::import::template(&import::SPEC).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(crate::web::export::workbook_download(bytes, "工伤统计数据导入模板"))
-}
-
-/// Receives the file (multipart: csrf, file) and queues its import; a file of the wrong type,
-/// or a second import while one runs, is refused on the page with the reason.
-async fn upload_import(
-    State(state): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    let region = kept_region(&actor)?;
-    let max = state.settings.attachment_max_bytes;
-    let (name, content) = match crate::import::upload::receive(form, session.csrf_token(), max).await {
-        Ok(file) => file,
-        Err(crate::import::upload::UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => return import_upload_page(&state, &actor, &chrome, &region, Some(e.to_string())).await,
-    };
-    if let Err(e) = crate::import::sniff(&content) {
-        return import_upload_page(&state, &actor, &chrome, &region, Some(e.to_string())).await;
-    }
-    let job = jobs::NewJob {
-        region: region.id,
-        kind: import::KIND,
-        payload: serde_json::json!({ "file_name": name }),
-        account: actor.account_id,
-        account_name: &actor.display_name,
-        file: Some((&name, &content)),
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = match jobs::enqueue(&mut tx, &job).await {
-        Ok(id) => id,
-        Err(e) if e.is_duplicate("jobs_one_active_idx") => {
-            tx.rollback().await?;
-            let message = "本地区已有一个工伤统计数据导入正在处理，请等它完成后再提交。".to_string();
-            return import_upload_page(&state, &actor, &chrome, &region, Some(message)).await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let detail = format!("{name}（{}）", crate::attachments::human_size(content.len() as i64));
-    audit::record(&mut tx, &audit, Event::new(Action::ImportQueued).object("job", id).detail(detail)).await?;
-    tx.commit().await?;
-    Ok(flash::redirect(&format!("{IMPORT_BASE}/{id}")))
-}
-
-/// An import job of the region (another region's: 404).
-async fn import_job_of(state: &AppState, actor: &Actor, id: jobs::JobId) -> Result<jobs::Job, AppError> {
-    kept_region(actor)?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let job = jobs::find(&mut tx, id).await?.filter(|j| j.kind == import::KIND).ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    Ok(job)
-}
-
-fn file_name_of(job: &jobs::Job) -> String {
-    job.payload.get("file_name").and_then(|v| v.as_str()).unwrap_or("导入文件").to_string()
-}
-
-/// A job's progress, then its outcome; any instance answers, and a reload finds it again.
-async fn import_job(
-    State(state): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path(id): Path<jobs::JobId>,
-) -> Result<Response, AppError> {
-    let job = import_job_of(&state, &actor, id).await?;
-    let name = file_name_of(&job);
-    render(JobPage::new(&chrome, &import::SPEC, views::crumb(), IMPORT_BASE, job, name))
-}
-
-/// The file as uploaded, every row kept, with an error column added.
-async fn import_errors(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path(id): Path<jobs::JobId>,
-) -> Result<Response, AppError> {
-    let job = import_job_of(&state, &actor, id).await?;
-    let Some(crate::import::Outcome::Rejected { errors, .. }) =
-        job.result.clone().and_then(|r| serde_json::from_value::<crate::import::Outcome>(r).ok())
-    else {
-        return Err(AppError::NotFound);
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let (name, content) = jobs::file(&mut tx, &job).await?.ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
-        let table = crate::import::read_table(&content).map_err(|e| AppError::Refused(e.to_string().into()))?;
-        let (header, rows) =
-            crate::import::rows(&import::SPEC, table).map_err(|e| AppError::Refused(e.to_string().into()))?;
-        crate::import::with_errors(&header, &rows, &errors).map_err(|e| AppError::Internal(e.into()))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))??;
-    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-    Ok(crate::web::export::workbook_download(bytes, &format!("{stem}（错误标注）")))
+/// The region whose figures an officer imports: their own, if they keep it.
+pub fn importing_region(actor: &Actor) -> Option<Region> {
+    actor.region.clone().filter(|r| may_keep(actor, r))
 }

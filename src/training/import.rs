@@ -40,6 +40,7 @@ pub const TRAINEE_SPEC: Spec = Spec {
     title: "学员名单",
     unit: "人",
     key: "id_number",
+    updates: "已在本次培训名单中的学员不能重复导入。",
     columns: &[
         Column { header: "姓名", field: "name", required: true, help: "不超过 50 字", example: "李强" },
         Column {
@@ -80,6 +81,7 @@ pub const REQUIRED_SPEC: Spec = Spec {
     title: "重点岗位应培训人数",
     unit: "条",
     key: "employer",
+    updates: "已填报的单位和类别按文件更新应培训人数。",
     columns: &[
         Column {
             header: "用人单位统一社会信用代码",

@@ -28,6 +28,32 @@ fn home_region(role: Role) -> &'static str {
     }
 }
 
+/// A floating-rate job of `code` (a run, or an import of `file`), queued and run to its end.
+async fn rate_job(
+    db: &crate::support::TestDb,
+    code: &str,
+    kind: &'static str,
+    file: Option<&str>,
+    by: prevention::org::AccountId,
+) -> prevention::jobs::JobId {
+    let pool = db.app_pool().await;
+    let region = prevention::regions::store::find_by_code(&pool, code).await.unwrap().unwrap();
+    let job = prevention::jobs::NewJob {
+        region: region.id,
+        kind,
+        payload: serde_json::json!({ "period": 2023, "file_name": "评估.csv" }),
+        account: by,
+        account_name: "测试",
+        file: file.map(|f| ("评估.csv", f.as_bytes())),
+    };
+    let scope = DbActor::new(Scope::Province, None);
+    let mut tx = prevention::db::begin(&pool, scope).await.unwrap();
+    let id = prevention::jobs::enqueue(&mut tx, &job).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(prevention::jobs::run_once(&pool, "matrix", prevention::server::JOB_RUNNERS).await.unwrap());
+    id
+}
+
 /// One probe: method, the route's pattern (to check coverage), the concrete path, and the
 /// status for each role in `ROLES` order.
 struct Probe {
@@ -86,6 +112,7 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         "POST"
             if probe.pattern == "/employers/import"
                 || probe.pattern == "/statistics/import"
+                || probe.pattern == "/rates/import"
                 || probe.pattern == "/training/sessions/{id}/import"
                 || probe.pattern == "/training/required/import" =>
         {
@@ -113,6 +140,11 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         }
         "POST" if probe.pattern == "/notices/{id}/attachments" => {
             user.upload(&probe.path, "document", "通知.pdf", b"plain text".to_vec()).await.status().as_u16()
+        }
+        // A new rate table without its fields: the province gets the form back with the messages.
+        "POST" if probe.pattern == "/rates/tables/{code}/new" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("form_token", token.as_str())]).await.status().as_u16()
         }
         "POST" if probe.pattern == "/publicity/{id}/attachments" => {
             user.upload(&probe.path, "material", "宣传册.pdf", b"plain text".to_vec()).await.status().as_u16()
@@ -398,6 +430,55 @@ async fn every_route_every_role_own_and_other_region() {
     };
     let sy_statistics_job = statistics_job("210100").await;
     let dl_statistics_job = statistics_job("210200").await;
+    // Rate tables of 沈阳 and 大连; 沈阳 keeps its own rule set (大连 uses the default one).
+    use crate::support::rate_tables as rates;
+    rates::table(&app.db, "210100", "2026-01-01").await;
+    rates::table(&app.db, "210200", "2026-01-01").await;
+    rates::own_rules(&app.db, "210100").await;
+    let default_rule = rates::rule(&app.db, None, "fund_use", Some(50)).await;
+    let doomed_rule = rates::rule(&app.db, None, "fund_use", None).await;
+    let sy_rule = rates::rule(&app.db, Some("210100"), "fund_use", Some(50)).await;
+    // Floating-rate evaluations of 沈阳 and 大连 (entered), each region's run done (沈阳's
+    // evaluation then proposed), and an inputs import of each rejected for an unknown employer.
+    let evaluation = |code: &'static str, employer: i64| {
+        let db = &app.db;
+        async move {
+            let su = db.superuser_pool().await;
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO rate_evaluations (region_id, employer_id, period_start, premiums, benefits, wage_bill,
+                                               injuries, hazard_level, standardisation, entered_by, entered_by_name)
+                 SELECT r.id, $2, 2023, '{1000,1000,1000}', '{0,0,0}', 90000, 0, 'none', 'level2', $3, '测试'
+                 FROM regions r WHERE r.code = $1 RETURNING id",
+            )
+            .bind(code)
+            .bind(employer)
+            .bind(target_id.0)
+            .fetch_one(&su)
+            .await
+            .unwrap()
+        }
+    };
+    let sy_evaluation = evaluation("210100", sy_employer.0).await;
+    let dl_evaluation = evaluation("210200", dl_employer.0).await;
+    let run_kind = prevention::floating_rates::run::KIND;
+    let sy_run = rate_job(&app.db, "210100", run_kind, None, target_id).await;
+    let dl_run = rate_job(&app.db, "210200", run_kind, None, target_id).await;
+    // Joined, so the CSV's commas stay ASCII commas.
+    let bad_inputs = [
+        prevention::floating_rates::import::SPEC.columns.iter().map(|c| c.header).collect::<Vec<_>>(),
+        vec!["9144030071526726XG", "2023", "1", "1", "1", "0", "0", "0", "1", "0", "一般", "三级"],
+    ]
+    .iter()
+    .map(|l| l.join(","))
+    .collect::<Vec<_>>()
+    .join("\n");
+    let import_kind = prevention::floating_rates::import::KIND;
+    let sy_rate_import = rate_job(&app.db, "210100", import_kind, Some(&bad_inputs), target_id).await;
+    let dl_rate_import = rate_job(&app.db, "210200", import_kind, Some(&bad_inputs), target_id).await;
+    let agency_only = [403, 403, 403, 200, 403, 403, 403, 403];
+    let agency_other = [403, 403, 403, 404, 403, 403, 403, 403];
+    let rates_view = [200, 200, 403, 200, 403, 403, 403, 403];
+    let rates_other = [200, 404, 403, 404, 403, 403, 403, 403];
     let officers = [200, 200, 200, 200, 403, 403, 403, 403];
     let province_only = [200, 403, 403, 403, 403, 403, 403, 403];
     let city_only = [403, 200, 403, 403, 403, 403, 403, 403];
@@ -2415,6 +2496,261 @@ async fn every_route_every_role_own_and_other_region() {
                 path: format!("/statistics/import/{dl_statistics_job}/errors"),
                 expect: city_other,
             },
+            // Floating-rate evaluations: read by province, city and agency officers (another
+            // region's: 404), kept by the region's agency; empty forms come back with their messages.
+            Probe { method: "GET", pattern: "/rates", path: "/rates".into(), expect: rates_view },
+            Probe {
+                method: "GET",
+                pattern: "/rates/export",
+                path: "/rates/export?period=2023".into(),
+                expect: rates_view,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/run",
+                path: "/rates/run".into(),
+                expect: [403, 403, 403, 422, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/runs/{job}",
+                path: format!("/rates/runs/{sy_run}"),
+                expect: rates_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/runs/{job}",
+                path: format!("/rates/runs/{dl_run}"),
+                expect: rates_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/evaluations/new",
+                path: "/rates/evaluations/new".into(),
+                expect: agency_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/new",
+                path: "/rates/evaluations/new".into(),
+                expect: [403, 403, 403, 422, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/evaluations/{id}",
+                path: format!("/rates/evaluations/{sy_evaluation}"),
+                expect: rates_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/evaluations/{id}",
+                path: format!("/rates/evaluations/{dl_evaluation}"),
+                expect: rates_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/evaluations/{id}/edit",
+                path: format!("/rates/evaluations/{sy_evaluation}/edit"),
+                expect: agency_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/evaluations/{id}/edit",
+                path: format!("/rates/evaluations/{dl_evaluation}/edit"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/edit",
+                path: format!("/rates/evaluations/{sy_evaluation}/edit"),
+                expect: agency_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/edit",
+                path: format!("/rates/evaluations/{dl_evaluation}/edit"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/decide",
+                path: format!("/rates/evaluations/{sy_evaluation}/decide"),
+                expect: [403, 403, 403, 422, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/decide",
+                path: format!("/rates/evaluations/{dl_evaluation}/decide"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/evaluate",
+                path: format!("/rates/evaluations/{dl_evaluation}/evaluate"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/evaluations/{id}/evaluate",
+                path: format!("/rates/evaluations/{sy_evaluation}/evaluate"),
+                expect: [403, 403, 403, 303, 403, 403, 403, 403],
+            },
+            Probe { method: "GET", pattern: "/rates/import", path: "/rates/import".into(), expect: agency_only },
+            Probe { method: "POST", pattern: "/rates/import", path: "/rates/import".into(), expect: agency_only },
+            Probe {
+                method: "GET",
+                pattern: "/rates/import/template",
+                path: "/rates/import/template".into(),
+                expect: agency_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/import/{job}",
+                path: format!("/rates/import/{sy_rate_import}"),
+                expect: agency_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/import/{job}",
+                path: format!("/rates/import/{dl_rate_import}"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/import/{job}/errors",
+                path: format!("/rates/import/{sy_rate_import}/errors"),
+                expect: agency_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/import/{job}/errors",
+                path: format!("/rates/import/{dl_rate_import}/errors"),
+                expect: agency_other,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/rates",
+                path: format!("/employers/{sy_employer}/rates"),
+                expect: rates_view,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/employers/{id}/rates",
+                path: format!("/employers/{dl_employer}/rates"),
+                expect: rates_other,
+            },
+            // Rate tables and rule sets: read by province, city and agency officers (the city and
+            // the agency their own region's and the default set), kept by the province. Empty forms
+            // come back with their messages (200); the province copies the default set into 大连's
+            // own, removes a row of the default set and drops 沈阳's own set, once each.
+            Probe {
+                method: "GET",
+                pattern: "/rates/tables",
+                path: "/rates/tables".into(),
+                expect: [200, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/tables/{code}",
+                path: "/rates/tables/210100".into(),
+                expect: [200, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/tables/{code}",
+                path: "/rates/tables/210200".into(),
+                expect: [200, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/tables/{code}/new",
+                path: "/rates/tables/210100/new".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/tables/{code}/new",
+                path: "/rates/tables/210200/new".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules",
+                path: "/rates/rules".into(),
+                expect: [200, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules",
+                path: "/rates/rules?region=210100".into(),
+                expect: [200, 200, 403, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules",
+                path: "/rates/rules?region=210200".into(),
+                expect: [200, 404, 403, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules/new",
+                path: "/rates/rules/new?region=210100&factor=hazard".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/rules/new",
+                path: "/rates/rules/new".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules/{id}/edit",
+                path: format!("/rates/rules/{default_rule}/edit"),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules/{id}/edit",
+                path: format!("/rates/rules/{sy_rule}/edit"),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/rules/{id}/edit",
+                path: format!("/rates/rules/{sy_rule}/edit"),
+                expect: province_only,
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules/{id}/delete",
+                path: format!("/rates/rules/{doomed_rule}/delete"),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/rules/{id}/delete",
+                path: format!("/rates/rules/{doomed_rule}/delete"),
+                expect: [303, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/rules/copy",
+                path: "/rates/rules/copy?region=210200".into(),
+                expect: [303, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/rates/rules/reset",
+                path: "/rates/rules/reset?region=210100".into(),
+                expect: province_only,
+            },
+            Probe {
+                method: "POST",
+                pattern: "/rates/rules/reset",
+                path: "/rates/rules/reset?region=210100".into(),
+                expect: [303, 403, 403, 403, 403, 403, 403, 403],
+            },
             // Technical schools: read by every officer, kept by the region's city officers.
             Probe {
                 method: "GET",
@@ -3169,6 +3505,9 @@ async fn every_route_every_role_own_and_other_region() {
         .await
         .unwrap();
     assert_eq!(asked, [sy_expert.0, dl_expert.0], "each expert's account asked for once, by those who keep them");
+    drop(tx);
+    assert_eq!(rates::counts(&app.db, "210100").await, (21, 0), "a default row removed, 沈阳's set dropped");
+    assert_eq!(rates::counts(&app.db, "210200").await.1, 21, "大连's own set copied once, after the removal");
 }
 
 #[tokio::test]

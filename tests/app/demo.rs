@@ -557,3 +557,29 @@ async fn the_demo_has_notices_read_by_some_and_waiting_for_others() {
     let issued = province.get("/notices?folder=issued").await.text().await.unwrap();
     assert!(issued.contains("草稿") && issued.contains("人已读"), "{issued}");
 }
+
+#[tokio::test]
+async fn the_demo_has_rate_evaluations_with_every_kind_of_move_and_two_overrides() {
+    let app = TestApp::spawn_demo().await;
+    let pool = app.db.superuser_pool().await;
+    let (up, down, same, overridden, waiting, entered): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE proposed_grade > current_grade),
+                count(*) FILTER (WHERE proposed_grade < current_grade),
+                count(*) FILTER (WHERE proposed_grade = current_grade),
+                count(*) FILTER (WHERE status = 'overridden'),
+                count(*) FILTER (WHERE status = 'proposed'),
+                count(*) FILTER (WHERE status = 'entered')
+         FROM rate_evaluations WHERE period_start = 2023",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(up > 0 && down > 0 && same > 0, "{up} up, {down} down, {same} unchanged");
+    assert!(
+        overridden >= 2 && waiting > 0 && entered > 0,
+        "{overridden} overridden, {waiting} waiting, {entered} entered"
+    );
+    let agency = app.login("demo_sy_agency", DEMO_PASSWORD).await.unwrap();
+    let list = agency.get("/rates?period=2023").await.text().await.unwrap();
+    assert!(list.contains("已调整确认") && list.contains("已测算待确认") && list.contains("已录入待评估"), "{list}");
+}

@@ -40,6 +40,8 @@ mod project_rounds;
 mod projects;
 mod province;
 mod publicity;
+mod rates;
+mod rates_tables;
 mod reviews;
 mod rls;
 mod rosters;

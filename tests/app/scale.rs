@@ -356,6 +356,28 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert_eq!(issuers, 15, "the province and every city");
     assert!(accidents > 0 && read > 0 && unread > 0, "{accidents} accident notices, {read} read, {unread} unread");
 
+    // Every employer's inputs of 2023–2025 waiting for the run; a third decided the period before.
+    let (employers, entered, decided, overridden): (i64, i64, i64, i64) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let counts = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM employers),
+                    count(*) FILTER (WHERE period_start = 2023 AND status = 'entered'),
+                    count(*) FILTER (WHERE period_start = 2020 AND final_grade IS NOT NULL),
+                    count(*) FILTER (WHERE status = 'overridden' AND override_reason <> '')
+             FROM rate_evaluations",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        counts
+    };
+    assert_eq!(entered, employers);
+    assert!(decided * 3 >= employers - 3 && decided * 3 <= employers + 3 && overridden > 0, "{decided} {overridden}");
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

@@ -88,8 +88,27 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let (inspection, finding) =
         crate::support::publicity::inspection(&app.db, "210100", employer.0, "emergency", "emergency").await;
     let notice = crate::support::publicity::notice(&app.db, "210000", &["210100", "210200"], "申报通知", true).await;
+    let evaluation: i64 = sqlx::query_scalar(
+        "INSERT INTO rate_evaluations (region_id, employer_id, period_start, premiums, benefits, wage_bill, injuries,
+                                       hazard_level, standardisation, entered_by, entered_by_name)
+         SELECT region_id, id, 2023, '{1000,1000,1000}', '{0,0,0}', 90000, 0, 'none', 'level2', $2, '测试'
+         FROM employers WHERE id = $1 RETURNING id",
+    )
+    .bind(employer.0)
+    .bind(by.0)
+    .fetch_one(&app.db.superuser_pool().await)
+    .await
+    .unwrap();
     let pages: Vec<(&TestUser, String)> = vec![
         (&city, "/notices".into()),
+        (&city, "/rates?period=2023".into()),
+        (&province, "/rates?period=2023".into()),
+        (&city, format!("/rates/evaluations/{evaluation}")),
+        (&city, format!("/employers/{employer}/rates")),
+        (&province, "/rates/tables".into()),
+        (&city, "/rates/tables/210100".into()),
+        (&province, "/rates/rules".into()),
+        (&city, "/rates/rules?region=210100".into()),
         (&province, "/notices".into()),
         (&province, "/notices?folder=issued".into()),
         (&city, format!("/notices/{notice}")),
@@ -277,6 +296,16 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
              INSERT INTO employers (region_id, credit_code, name, division_code, size)
              SELECT {sy}, lpad(g::text, 18, '0'), '沈阳批量' || g, 'C26', 'small'
              FROM generate_series(1, 1000) g;
+             INSERT INTO rate_evaluations (region_id, employer_id, period_start, premiums, benefits, wage_bill, injuries,
+                                           hazard_level, standardisation, entered_by, entered_by_name)
+             SELECT {sy}, id, 2023, '{{1,1,1}}', '{{0,0,0}}', 1, 0, 'none', 'none', {by}, '测试'
+             FROM employers WHERE name LIKE '沈阳批量%';
+             INSERT INTO rate_evaluations (region_id, employer_id, period_start, premiums, benefits, wage_bill, injuries,
+                                           hazard_level, standardisation, entered_by, entered_by_name)
+             SELECT {sy}, {employer}, y, '{{1,1,1}}', '{{0,0,0}}', 1, 0, 'none', 'none', {by}, '测试'
+             FROM generate_series(2000, 2020) y;
+             INSERT INTO rate_rules (region_id, factor, from_value, below_value, moves)
+             SELECT {sy}, 'fund_use', g, g + 1, 0 FROM generate_series(1, 1000) g;
              INSERT INTO injury_statistics (region_id, year, industry, insured, injuries, deaths, disease_cases)
              SELECT r.id, y, k.key, 100000 + y, 150 + y % 50, 2, 3
              FROM regions r CROSS JOIN key_industries k CROSS JOIN generate_series(2000, 2100) y;"

@@ -13,6 +13,7 @@ pub mod meetings;
 pub mod plans;
 pub mod projects;
 pub mod publicity;
+pub mod rate_tables;
 pub mod rosters;
 pub mod statements;
 pub mod training;
