@@ -9,6 +9,7 @@
 //! and [`store`].
 
 pub mod detect;
+pub mod pages;
 pub mod samples;
 pub mod store;
 pub mod upload;

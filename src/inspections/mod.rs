@@ -12,7 +12,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -28,11 +28,10 @@ use self::views::{
     Chosen, CountRow, DetailPage, DetailParts, EditPage, EmployerPage, Feedback, FindingFeedback, FindingPage,
     FindingRow, FindingsPage, InspectionRow, LineRow, ListPage,
 };
-use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
+use crate::attachments;
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
-use crate::auth::session::CurrentSession;
 use crate::db::{self, Scope};
 use crate::employers::model::EmployerId;
 use crate::error::AppError;
@@ -40,7 +39,6 @@ use crate::org::{DepartmentKind, Region, Role};
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::values::{Date, time};
-use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
@@ -59,16 +57,12 @@ pub fn routes() -> Router<AppState> {
         .route("/inspections/{id}", get(detail))
         .route("/inspections/{id}/edit", get(edit).post(save))
         .route("/inspections/{id}/findings", post(add_finding))
-        .route("/inspections/{id}/attachments", attachments::upload::route(upload))
-        .route("/inspections/{id}/attachments/{file}", get(download))
-        .route("/inspections/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
+        .merge(attachments::pages::routes::<JointInspection>("/inspections/{id}"))
         .route("/findings", get(findings))
         .route("/findings/export", get(export_findings))
         .route("/findings/{id}", get(finding))
         .route("/findings/{id}/follow-up", post(follow_up))
-        .route("/findings/{id}/attachments", attachments::upload::route(upload_finding_file))
-        .route("/findings/{id}/attachments/{file}", get(download_finding_file))
-        .route("/findings/{id}/attachments/{file}/delete", get(confirm_remove_finding_file).post(remove_finding_file))
+        .merge(attachments::pages::routes::<Finding>("/findings/{id}"))
         .route("/employers/{id}/inspections", get(employer))
 }
 
@@ -384,104 +378,56 @@ async fn add_finding(
     Ok(flash::redirect_with(&format!("/findings/{finding}"), Flash::FindingAdded))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn upload(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    Path(id): Path<InspectionId>,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    let (inspection, _) = load_editable(&state, &actor, &reference, id).await?;
-    let max = state.settings.attachment_max_bytes;
-    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max as u64).await {
-        Ok(file) => file,
-        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => {
-            tracing::info!(reason = %e, "upload refused");
-            let feedback = Feedback { upload: Some(e.to_string()), ..Feedback::default() };
-            return detail_page(&state, &actor, &reference, &chrome, id, feedback).await;
-        }
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &inspection.owner(), "recorded", file, &by).await?;
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/inspections/{id}#attachments"), Flash::AttachmentAdded))
-}
+/// An inspection's records: added and removed by its editors, read by whoever sees it.
+impl attachments::pages::Holder for JointInspection {
+    type Id = InspectionId;
+    const KINDS: &'static [attachments::AttachmentKind] = ATTACHMENT_KINDS;
 
-async fn download(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((id, file)): Path<(InspectionId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let inspection = store::find_inspection(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    attachments::store::serve(tx, &inspection.owner(), file).await
-}
-
-async fn file_of(
-    state: &AppState,
-    actor: &Actor,
-    reference: &Reference,
-    id: InspectionId,
-    file: AttachmentId,
-) -> Result<(JointInspection, Attachment), AppError> {
-    let (inspection, _) = load_editable(state, actor, reference, id).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let files = attachments::store::list(&mut tx, &inspection.owner()).await?;
-    tx.commit().await?;
-    let attachment = files.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
-    Ok((inspection, attachment))
-}
-
-fn removal_question(attachment: &Attachment, kinds: &[attachments::AttachmentKind]) -> String {
-    format!(
-        "确定删除附件「{}」（{}，{}）吗？删除后不能恢复，删除记录保留在审计日志中。",
-        attachment.file_name,
-        attachments::kind_label(kinds, &attachment.kind),
-        attachment.size()
-    )
-}
-
-async fn confirm_remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    Path((id, file)): Path<(InspectionId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (_, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    render(ConfirmPage::new(
-        &chrome,
-        vec![views::crumb(), Crumb::link("检查记录", format!("/inspections/{id}"))],
-        "删除附件",
-        removal_question(&attachment, ATTACHMENT_KINDS),
-        format!("/inspections/{id}/attachments/{file}/delete"),
-        "删除",
-        format!("/inspections/{id}#attachments"),
-    ))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    audit: AuditContext,
-    Path((id, file)): Path<(InspectionId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (inspection, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    let label = attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind);
-    if !attachments::store::detach(&mut tx, &inspection.owner(), "recorded", &label, &attachment, &by).await? {
-        return Err(AppError::NotFound);
+    fn page(id: InspectionId) -> String {
+        format!("/inspections/{id}")
     }
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/inspections/{id}#attachments"), Flash::AttachmentRemoved))
+
+    fn owner(&self) -> attachments::Owner {
+        JointInspection::owner(self)
+    }
+
+    fn stage(&self) -> &'static str {
+        "recorded"
+    }
+
+    fn title(&self) -> String {
+        "检查记录".into()
+    }
+
+    fn crumb() -> Crumb {
+        views::crumb()
+    }
+
+    async fn find(tx: &mut sqlx::PgConnection, id: InspectionId, _lock: bool) -> sqlx::Result<Option<JointInspection>> {
+        // Who may change an inspection's files does not change with the record: no lock needed.
+        store::find_inspection(tx, id).await
+    }
+
+    fn readable(&self, _: &Actor, _: &Reference) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    fn changeable(&self, actor: &Actor, reference: &Reference) -> Result<(), AppError> {
+        let region = reference.regions.iter().find(|r| r.id == self.region).ok_or(AppError::NotFound)?;
+        if may_edit(actor, region, self) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    async fn with_problem(
+        state: &AppState,
+        actor: &Actor,
+        reference: &Reference,
+        chrome: &Chrome,
+        id: InspectionId,
+        problem: String,
+    ) -> Result<Response, AppError> {
+        let feedback = Feedback { upload: Some(problem), ..Feedback::default() };
+        detail_page(state, actor, reference, chrome, id, feedback).await
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -769,98 +715,56 @@ async fn follow_up(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn upload_finding_file(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    Path(id): Path<FindingId>,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    let (finding, _) = load_actionable(&state, &actor, &reference, id).await?;
-    let max = state.settings.attachment_max_bytes;
-    let kinds = FINDING_ATTACHMENT_KINDS;
-    let file = match attachments::upload::receive(form, session.csrf_token(), kinds, max as u64).await {
-        Ok(file) => file,
-        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => {
-            tracing::info!(reason = %e, "upload refused");
-            let feedback = FindingFeedback { upload: Some(e.to_string()), ..FindingFeedback::default() };
-            return finding_page(&state, &actor, &reference, &chrome, id, feedback).await;
-        }
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &finding.owner(), finding.stage().as_str(), file, &by).await?;
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/findings/{id}#attachments"), Flash::AttachmentAdded))
-}
+/// A finding's photos and documents: added and removed by those who act on it, read by whoever
+/// sees it; each change filed under the finding's stage.
+impl attachments::pages::Holder for Finding {
+    type Id = FindingId;
+    const KINDS: &'static [attachments::AttachmentKind] = FINDING_ATTACHMENT_KINDS;
 
-async fn download_finding_file(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((id, file)): Path<(FindingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let finding = store::find_finding(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    attachments::store::serve(tx, &finding.owner(), file).await
-}
-
-async fn finding_file_of(
-    state: &AppState,
-    actor: &Actor,
-    reference: &Reference,
-    id: FindingId,
-    file: AttachmentId,
-) -> Result<(Finding, Attachment), AppError> {
-    let (finding, _) = load_actionable(state, actor, reference, id).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let files = attachments::store::list(&mut tx, &finding.owner()).await?;
-    tx.commit().await?;
-    let attachment = files.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
-    Ok((finding, attachment))
-}
-
-async fn confirm_remove_finding_file(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    Path((id, file)): Path<(FindingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (_, attachment) = finding_file_of(&state, &actor, &reference, id, file).await?;
-    render(ConfirmPage::new(
-        &chrome,
-        vec![views::findings_crumb(), Crumb::link("整改事项", format!("/findings/{id}"))],
-        "删除附件",
-        removal_question(&attachment, FINDING_ATTACHMENT_KINDS),
-        format!("/findings/{id}/attachments/{file}/delete"),
-        "删除",
-        format!("/findings/{id}#attachments"),
-    ))
-}
-
-async fn remove_finding_file(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    audit: AuditContext,
-    Path((id, file)): Path<(FindingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (finding, attachment) = finding_file_of(&state, &actor, &reference, id, file).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    let label = attachments::kind_label(FINDING_ATTACHMENT_KINDS, &attachment.kind);
-    if !attachments::store::detach(&mut tx, &finding.owner(), finding.stage().as_str(), &label, &attachment, &by)
-        .await?
-    {
-        return Err(AppError::NotFound);
+    fn page(id: FindingId) -> String {
+        format!("/findings/{id}")
     }
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/findings/{id}#attachments"), Flash::AttachmentRemoved))
+
+    fn owner(&self) -> attachments::Owner {
+        Finding::owner(self)
+    }
+
+    fn stage(&self) -> &'static str {
+        Finding::stage(self).as_str()
+    }
+
+    fn title(&self) -> String {
+        "整改事项".into()
+    }
+
+    fn crumb() -> Crumb {
+        views::findings_crumb()
+    }
+
+    async fn find(tx: &mut sqlx::PgConnection, id: FindingId, lock: bool) -> sqlx::Result<Option<Finding>> {
+        store::find_finding(tx, id, lock).await
+    }
+
+    fn readable(&self, _: &Actor, _: &Reference) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    fn changeable(&self, actor: &Actor, reference: &Reference) -> Result<(), AppError> {
+        let region = reference.regions.iter().find(|r| r.id == self.region).ok_or(AppError::NotFound)?;
+        if may_act(actor, region, self) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    async fn with_problem(
+        state: &AppState,
+        actor: &Actor,
+        reference: &Reference,
+        chrome: &Chrome,
+        id: FindingId,
+        problem: String,
+    ) -> Result<Response, AppError> {
+        let feedback = FindingFeedback { upload: Some(problem), ..FindingFeedback::default() };
+        finding_page(state, actor, reference, chrome, id, feedback).await
+    }
 }
 
 /// An employer's inspections and findings (another region's employer: 404).

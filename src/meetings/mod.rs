@@ -10,7 +10,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -25,11 +25,10 @@ use self::store::{Closed, ItemFilter, ItemLine, MeetingLine};
 use self::views::{
     ClosePage, DetailPage, EditPage, Feedback, IndexPage, ItemPage, ItemsPage, OverviewPage, close_form, year_choices,
 };
-use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
+use crate::attachments::{self, Attachment};
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
-use crate::auth::session::CurrentSession;
 use crate::cycles::model::departments_on;
 use crate::db::{self, Scope};
 use crate::error::AppError;
@@ -38,7 +37,6 @@ use crate::reference::{Ref, Reference};
 use crate::state::AppState;
 use crate::trail;
 use crate::values::time;
-use crate::web::confirm::ConfirmPage;
 use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors};
@@ -48,6 +46,7 @@ use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(attachments::pages::routes::<Meeting>("/meetings/{id}"))
         .route("/meetings", get(index))
         .route("/meetings/export", get(export_meetings))
         .route("/meetings/new", get(new_meeting).post(create))
@@ -56,9 +55,6 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/items", post(add_item))
         .route("/meetings/{id}/items/{item}/edit", get(edit_item).post(save_item))
         .route("/meetings/{id}/items/{item}/close", get(confirm_close).post(close))
-        .route("/meetings/{id}/attachments", attachments::upload::route(upload))
-        .route("/meetings/{id}/attachments/{file}", get(download))
-        .route("/meetings/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
         .route("/action-items", get(items))
         .route("/action-items/export", get(export_items))
 }
@@ -443,99 +439,56 @@ async fn close(
     }
 }
 
-/// Uploads the minutes or another file (multipart: csrf, kind, file) for the meeting's keepers.
-#[allow(clippy::too_many_arguments)]
-async fn upload(
-    State(state): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    Path(id): Path<MeetingId>,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    let (meeting, files) = load_kept(&state, &actor, id).await?;
-    let max = state.settings.attachment_max_bytes;
-    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max as u64).await {
-        Ok(file) => file,
-        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => {
-            tracing::info!(reason = %e, "upload refused");
-            let feedback = Feedback { upload: Some(e.to_string()), ..Feedback::default() };
-            return render(DetailPage::new(&chrome, &actor, meeting, &files, feedback, max));
-        }
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let locked = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &locked.owner(), "recorded", file, &by).await?;
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/meetings/{id}#attachments"), Flash::AttachmentAdded))
-}
+/// A meeting's minutes and other files: added and removed by its keepers, read by whoever
+/// sees the meeting.
+impl attachments::pages::Holder for Meeting {
+    type Id = MeetingId;
+    const KINDS: &'static [attachments::AttachmentKind] = ATTACHMENT_KINDS;
 
-/// A meeting's file, to whoever may see the meeting (another region's: 404).
-async fn download(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((id, file)): Path<(MeetingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let meeting = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    attachments::store::serve(tx, &meeting.owner(), file).await
-}
-
-async fn file_of(
-    state: &AppState,
-    actor: &Actor,
-    id: MeetingId,
-    file: AttachmentId,
-) -> Result<(Meeting, Attachment), AppError> {
-    let (meeting, files) = load_kept(state, actor, id).await?;
-    let attachment = files.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
-    Ok((meeting, attachment))
-}
-
-async fn confirm_remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path((id, file)): Path<(MeetingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (meeting, attachment) = file_of(&state, &actor, id, file).await?;
-    render(ConfirmPage::new(
-        &chrome,
-        vec![
-            Crumb::link("联席会议", "/meetings"),
-            Crumb::link(format!("{} {}", meeting.region.name, meeting.held_on), format!("/meetings/{id}")),
-        ],
-        "删除附件",
-        format!(
-            "确定删除附件「{}」（{}，{}）吗？删除后不能恢复，删除记录保留在审计日志中。",
-            attachment.file_name,
-            attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind),
-            attachment.size()
-        ),
-        format!("/meetings/{id}/attachments/{file}/delete"),
-        "删除",
-        format!("/meetings/{id}#attachments"),
-    ))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    audit: AuditContext,
-    Path((id, file)): Path<(MeetingId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (meeting, attachment) = file_of(&state, &actor, id, file).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    let label = attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind);
-    if !attachments::store::detach(&mut tx, &meeting.owner(), "recorded", &label, &attachment, &by).await? {
-        return Err(AppError::NotFound);
+    fn page(id: MeetingId) -> String {
+        format!("/meetings/{id}")
     }
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/meetings/{id}#attachments"), Flash::AttachmentRemoved))
+
+    fn owner(&self) -> attachments::Owner {
+        Meeting::owner(self)
+    }
+
+    fn stage(&self) -> &'static str {
+        "recorded"
+    }
+
+    fn title(&self) -> String {
+        format!("{} {}", self.region.name, self.held_on)
+    }
+
+    fn crumb() -> Crumb {
+        Crumb::link("联席会议", "/meetings")
+    }
+
+    async fn find(tx: &mut sqlx::PgConnection, id: MeetingId, lock: bool) -> sqlx::Result<Option<Meeting>> {
+        store::find(tx, id, lock).await
+    }
+
+    fn readable(&self, _: &Actor, _: &Reference) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    fn changeable(&self, actor: &Actor, _: &Reference) -> Result<(), AppError> {
+        if may_keep(actor, &self.region) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    async fn with_problem(
+        state: &AppState,
+        actor: &Actor,
+        _: &Reference,
+        chrome: &Chrome,
+        id: MeetingId,
+        problem: String,
+    ) -> Result<Response, AppError> {
+        let (meeting, files) = load(state, actor, id).await?;
+        let feedback = Feedback { upload: Some(problem), ..Feedback::default() };
+        render(DetailPage::new(chrome, actor, meeting, &files, feedback, state.settings.attachment_max_bytes))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,7 +9,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -25,10 +25,9 @@ use self::views::{
     Candidates, DetailPage, DetailParts, EditPage, ListPage, Offered, ReceiptRow, ReceiptsPage, Row, Tab,
 };
 use crate::access::Permission;
-use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
+use crate::attachments;
 use crate::audit::AuditContext;
 use crate::auth::Actor;
-use crate::auth::session::CurrentSession;
 use crate::db::{self, Scope};
 use crate::error::AppError;
 use crate::org::{Region, RegionLevel, Role};
@@ -54,9 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/delete", get(confirm_delete).post(delete))
         .route("/notices/{id}/read", post(mark_read))
         .route("/notices/{id}/receipts", get(receipts))
-        .route("/notices/{id}/attachments", attachments::upload::route(upload))
-        .route("/notices/{id}/attachments/{file}", get(download))
-        .route("/notices/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
+        .merge(attachments::pages::routes::<Notice>("/notices/{id}"))
 }
 
 const PAGE_SIZE: u32 = 30;
@@ -521,107 +518,61 @@ async fn receipts(
     })
 }
 
-/// Uploads a file to a draft (multipart: csrf, kind, file) for its issuers.
-#[allow(clippy::too_many_arguments)]
-async fn upload(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    Path(id): Path<NoticeId>,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    load_draft(&state, &actor, &reference, id).await?;
-    let max = state.settings.attachment_max_bytes;
-    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max as u64).await {
-        Ok(file) => file,
-        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => {
-            tracing::info!(reason = %e, "upload refused");
-            return detail_page(&state, &actor, &reference, &chrome, id, Some(e.to_string())).await;
+/// A notice's files: added and removed by its issuers while a draft, read wherever the
+/// notice is.
+impl attachments::pages::Holder for Notice {
+    type Id = NoticeId;
+    const KINDS: &'static [attachments::AttachmentKind] = ATTACHMENT_KINDS;
+
+    fn page(id: NoticeId) -> String {
+        format!("/notices/{id}")
+    }
+
+    fn owner(&self) -> attachments::Owner {
+        Notice::owner(self)
+    }
+
+    fn stage(&self) -> &'static str {
+        "draft"
+    }
+
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+
+    fn crumb() -> Crumb {
+        views::crumb()
+    }
+
+    async fn find(tx: &mut sqlx::PgConnection, id: NoticeId, lock: bool) -> sqlx::Result<Option<Notice>> {
+        store::find(tx, id, lock).await
+    }
+
+    fn readable(&self, actor: &Actor, reference: &Reference) -> Result<(), AppError> {
+        seen(actor, reference, self).map(|_| ())
+    }
+
+    fn changeable(&self, actor: &Actor, reference: &Reference) -> Result<(), AppError> {
+        let issuer = seen(actor, reference, self)?;
+        if !may_issue(actor, &issuer) {
+            return Err(AppError::Forbidden);
         }
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let locked = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
-    if locked.issued() {
-        return Err(AppError::Refused("通知已经发布，不能再添加附件。".into()));
+        if self.issued() {
+            return Err(AppError::Refused("通知已经发布，附件不能再更改。".into()));
+        }
+        Ok(())
     }
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &locked.owner(), "draft", file, &by).await?;
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/notices/{id}#attachments"), Flash::AttachmentAdded))
-}
 
-/// A notice's file, to whoever may see the notice (elsewhere: 404).
-async fn download(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    Path((id, file)): Path<(NoticeId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let notice = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    seen(&actor, &reference, &notice)?;
-    attachments::store::serve(tx, &notice.owner(), file).await
-}
-
-async fn file_of(
-    state: &AppState,
-    actor: &Actor,
-    reference: &Reference,
-    id: NoticeId,
-    file: AttachmentId,
-) -> Result<(Notice, Attachment), AppError> {
-    let (notice, _) = load_draft(state, actor, reference, id).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let files = attachments::store::list(&mut tx, &notice.owner()).await?;
-    tx.commit().await?;
-    let attachment = files.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
-    Ok((notice, attachment))
-}
-
-async fn confirm_remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    Path((id, file)): Path<(NoticeId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (notice, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    render(ConfirmPage::new(
-        &chrome,
-        vec![views::crumb(), Crumb::link(notice.title.clone(), format!("/notices/{id}"))],
-        "删除附件",
-        format!(
-            "确定删除附件「{}」（{}，{}）吗？删除后不能恢复，删除记录保留在审计日志中。",
-            attachment.file_name,
-            attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind),
-            attachment.size()
-        ),
-        format!("/notices/{id}/attachments/{file}/delete"),
-        "删除",
-        format!("/notices/{id}#attachments"),
-    ))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    audit: AuditContext,
-    Path((id, file)): Path<(NoticeId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (notice, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    let label = attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind);
-    if !attachments::store::detach(&mut tx, &notice.owner(), "draft", &label, &attachment, &by).await? {
-        return Err(AppError::NotFound);
+    async fn with_problem(
+        state: &AppState,
+        actor: &Actor,
+        reference: &Reference,
+        chrome: &Chrome,
+        id: NoticeId,
+        problem: String,
+    ) -> Result<Response, AppError> {
+        detail_page(state, actor, reference, chrome, id, Some(problem)).await
     }
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/notices/{id}#attachments"), Flash::AttachmentRemoved))
 }
 
 /// The home page's unread notices of the actor (none for roles that do not read notices).

@@ -10,7 +10,7 @@ pub mod store;
 pub mod views;
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum_extra::extract::Form;
@@ -22,11 +22,10 @@ use self::model::{
     may_log,
 };
 use self::views::{BaseEditPage, BaseRow, BasesPage, CountsPage, DetailPage, EditPage, EventChoices, ListPage, Row};
-use crate::attachments::{self, Attachment, AttachmentId, upload::UploadError};
+use crate::attachments;
 use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
-use crate::auth::session::CurrentSession;
 use crate::db::{self, Scope};
 use crate::error::AppError;
 use crate::org::{DepartmentKind, Region, Role};
@@ -51,9 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/publicity/{id}", get(detail))
         .route("/publicity/{id}/edit", get(edit).post(save))
         .route("/publicity/{id}/delete", get(confirm_delete).post(delete))
-        .route("/publicity/{id}/attachments", attachments::upload::route(upload))
-        .route("/publicity/{id}/attachments/{file}", get(download))
-        .route("/publicity/{id}/attachments/{file}/delete", get(confirm_remove).post(remove))
+        .merge(attachments::pages::routes::<Event>("/publicity/{id}"))
         .route("/warning-bases", get(bases))
         .route("/warning-bases/new", get(new_base).post(create_base))
         .route("/warning-bases/{id}/edit", get(edit_base).post(save_base))
@@ -422,102 +419,56 @@ async fn delete(
     Ok(flash::redirect_with(&format!("/publicity?year={}", event.held_on.year()), Flash::PublicityDeleted))
 }
 
-/// Uploads a material or a photo (multipart: csrf, kind, file) for the event's editors.
-#[allow(clippy::too_many_arguments)]
-async fn upload(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    audit: AuditContext,
-    session: CurrentSession,
-    Path(id): Path<EventId>,
-    form: Multipart,
-) -> Result<Response, AppError> {
-    let loaded = load_editable(&state, &actor, &reference, id).await?;
-    let max = state.settings.attachment_max_bytes;
-    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max as u64).await {
-        Ok(file) => file,
-        Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
-        Err(e) => {
-            tracing::info!(reason = %e, "upload refused");
-            return detail_page(&state, &actor, &chrome, loaded, Some(e.to_string())).await;
-        }
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let locked = store::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &locked.owner(), "recorded", file, &by).await?;
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/publicity/{id}#attachments"), Flash::AttachmentAdded))
-}
+/// An event's materials and photos: added and removed by its editors, read by whoever sees
+/// the event.
+impl attachments::pages::Holder for Event {
+    type Id = EventId;
+    const KINDS: &'static [attachments::AttachmentKind] = ATTACHMENT_KINDS;
 
-/// An event's file, to whoever may see the event (another region's: 404).
-async fn download(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((id, file)): Path<(EventId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let event = store::find(&mut tx, id, false).await?.ok_or(AppError::NotFound)?;
-    attachments::store::serve(tx, &event.owner(), file).await
-}
-
-async fn file_of(
-    state: &AppState,
-    actor: &Actor,
-    reference: &Reference,
-    id: EventId,
-    file: AttachmentId,
-) -> Result<(Event, Attachment), AppError> {
-    let (event, _) = load_editable(state, actor, reference, id).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let files = attachments::store::list(&mut tx, &event.owner()).await?;
-    tx.commit().await?;
-    let attachment = files.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
-    Ok((event, attachment))
-}
-
-async fn confirm_remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    chrome: Chrome,
-    Path((id, file)): Path<(EventId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (event, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    render(ConfirmPage::new(
-        &chrome,
-        vec![views::crumb(), Crumb::link(event.title.clone(), format!("/publicity/{id}"))],
-        "删除附件",
-        format!(
-            "确定删除附件「{}」（{}，{}）吗？删除后不能恢复，删除记录保留在审计日志中。",
-            attachment.file_name,
-            attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind),
-            attachment.size()
-        ),
-        format!("/publicity/{id}/attachments/{file}/delete"),
-        "删除",
-        format!("/publicity/{id}#attachments"),
-    ))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    actor: Actor,
-    Ref(reference): Ref,
-    audit: AuditContext,
-    Path((id, file)): Path<(EventId, AttachmentId)>,
-) -> Result<Response, AppError> {
-    let (event, attachment) = file_of(&state, &actor, &reference, id, file).await?;
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    let label = attachments::kind_label(ATTACHMENT_KINDS, &attachment.kind);
-    if !attachments::store::detach(&mut tx, &event.owner(), "recorded", &label, &attachment, &by).await? {
-        return Err(AppError::NotFound);
+    fn page(id: EventId) -> String {
+        format!("/publicity/{id}")
     }
-    tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/publicity/{id}#attachments"), Flash::AttachmentRemoved))
+
+    fn owner(&self) -> attachments::Owner {
+        Event::owner(self)
+    }
+
+    fn stage(&self) -> &'static str {
+        "recorded"
+    }
+
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+
+    fn crumb() -> Crumb {
+        views::crumb()
+    }
+
+    async fn find(tx: &mut sqlx::PgConnection, id: EventId, lock: bool) -> sqlx::Result<Option<Event>> {
+        store::find(tx, id, lock).await
+    }
+
+    fn readable(&self, _: &Actor, _: &Reference) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    fn changeable(&self, actor: &Actor, reference: &Reference) -> Result<(), AppError> {
+        let region = reference.regions.iter().find(|r| r.id == self.region).ok_or(AppError::NotFound)?;
+        if may_edit(actor, region, self) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    async fn with_problem(
+        state: &AppState,
+        actor: &Actor,
+        reference: &Reference,
+        chrome: &Chrome,
+        id: EventId,
+        problem: String,
+    ) -> Result<Response, AppError> {
+        let loaded = load(state, actor, reference, id).await?;
+        detail_page(state, actor, chrome, loaded, Some(problem)).await
+    }
 }
 
 /// 警示教育基地: every base in scope.
