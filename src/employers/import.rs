@@ -152,15 +152,9 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let divisions = crate::industries::store::divisions(&mut tx).await?;
     tx.commit().await?;
     // Reading and checking are CPU work: off the async threads.
-    let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
-        let table = import::read_table(&content)?;
-        import::rows(&SPEC, table)
-    })
-    .await
-    .map_err(|e| JobError::Other(e.to_string()))?;
-    let (_, rows) = match read {
-        Ok(read) => read,
-        Err(e) => return finish_alone(pool, job, &Outcome::Unreadable { message: e.to_string() }).await,
+    let rows = match import::job::rows_of(content, &SPEC).await? {
+        Ok(rows) => rows,
+        Err(outcome) => return import::job::finish_unwritten(pool, job, &outcome).await,
     };
     let total = rows.len() as i64;
     let mut errors = Vec::new();
@@ -191,7 +185,7 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     if !errors.is_empty() {
         tx.rollback().await?;
         errors.sort_by_key(|e| e.row);
-        return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
+        return import::job::finish_unwritten(pool, job, &Outcome::Rejected { rows, errors }).await;
     }
     counts = counts.plus(store::upsert(&mut tx, job.region_id, &batch).await?);
     let ctx = AuditContext::for_job(job.account_id, &job.account_name, job.region_id);
@@ -209,12 +203,3 @@ async fn import_employers(pool: &PgPool, job: &Job) -> Result<(), JobError> {
 
 /// Rows written per statement.
 const WRITE_BATCH: usize = 5_000;
-
-/// Records an outcome that wrote nothing.
-async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(), JobError> {
-    let mut tx = db::begin(pool, WORKER).await?;
-    let value = serde_json::to_value(outcome).map_err(|e| JobError::Other(e.to_string()))?;
-    jobs::finish(&mut tx, job, &value).await?;
-    tx.commit().await?;
-    Ok(())
-}

@@ -189,15 +189,9 @@ async fn import_inputs(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let employers = employers(&mut tx, job.region_id).await?;
     let existing = existing(&mut tx, job.region_id).await?;
     tx.commit().await?;
-    let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
-        let table = import::read_table(&content)?;
-        import::rows(&SPEC, table)
-    })
-    .await
-    .map_err(|e| JobError::Other(e.to_string()))?;
-    let (_, rows) = match read {
-        Ok(read) => read,
-        Err(e) => return finish_alone(pool, job, &Outcome::Unreadable { message: e.to_string() }).await,
+    let rows = match import::job::rows_of(content, &SPEC).await? {
+        Ok(rows) => rows,
+        Err(outcome) => return import::job::finish_unwritten(pool, job, &outcome).await,
     };
     let total = rows.len() as i64;
     let this_year = chrono::Datelike::year(&time::today());
@@ -231,7 +225,7 @@ async fn import_inputs(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let rows = total as usize;
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
-        return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
+        return import::job::finish_unwritten(pool, job, &Outcome::Rejected { rows, errors }).await;
     }
     let added = ready.iter().filter(|(e, i)| !existing.contains_key(&(*e, i.period_start))).count() as u64;
     let mut tx = db::begin(pool, WORKER).await?;
@@ -293,15 +287,6 @@ async fn upsert(tx: &mut PgConnection, job: &Job, batch: &[(i64, InputsInput)]) 
     )
     .execute(tx)
     .await?;
-    Ok(())
-}
-
-/// Records an outcome that wrote nothing.
-async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(), JobError> {
-    let mut tx = db::begin(pool, WORKER).await?;
-    let value = serde_json::to_value(outcome).map_err(|e| JobError::Other(e.to_string()))?;
-    jobs::finish(&mut tx, job, &value).await?;
-    tx.commit().await?;
     Ok(())
 }
 

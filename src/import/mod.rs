@@ -7,6 +7,7 @@
 //! Writing is the feature's: all rows in one transaction, or none (see `jobs`).
 
 pub mod csv;
+pub mod job;
 pub mod pages;
 pub mod upload;
 pub mod views;

@@ -134,15 +134,9 @@ async fn import_statistics(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let industries = store::industries(&mut tx).await?;
     tx.commit().await?;
     // Reading is CPU work: off the async threads.
-    let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
-        let table = import::read_table(&content)?;
-        import::rows(&SPEC, table)
-    })
-    .await
-    .map_err(|e| JobError::Other(e.to_string()))?;
-    let (_, rows) = match read {
-        Ok(read) => read,
-        Err(e) => return finish_alone(pool, job, &Outcome::Unreadable { message: e.to_string() }).await,
+    let rows = match import::job::rows_of(content, &SPEC).await? {
+        Ok(rows) => rows,
+        Err(outcome) => return import::job::finish_unwritten(pool, job, &outcome).await,
     };
     let total = rows.len() as i64;
     let this_year = chrono::Datelike::year(&time::today());
@@ -166,7 +160,7 @@ async fn import_statistics(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let rows = total as usize;
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
-        return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
+        return import::job::finish_unwritten(pool, job, &Outcome::Rejected { rows, errors }).await;
     }
     let mut tx = db::begin(pool, WORKER).await?;
     let counts = store::upsert(&mut tx, job.region_id, &checked, job.account_id, &job.account_name)
@@ -180,15 +174,6 @@ async fn import_statistics(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     audit::record(&mut tx, &ctx, Event::new(Action::ImportStatistics).object("job", job.id).detail(detail)).await?;
     let outcome = Outcome::Imported { rows, added: counts.added, updated: counts.updated, unchanged: counts.unchanged };
     let value = serde_json::to_value(&outcome).map_err(|e| JobError::Other(e.to_string()))?;
-    jobs::finish(&mut tx, job, &value).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Records an outcome that wrote nothing.
-async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(), JobError> {
-    let mut tx = db::begin(pool, WORKER).await?;
-    let value = serde_json::to_value(outcome).map_err(|e| JobError::Other(e.to_string()))?;
     jobs::finish(&mut tx, job, &value).await?;
     tx.commit().await?;
     Ok(())

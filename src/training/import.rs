@@ -391,22 +391,7 @@ async fn read(pool: &PgPool, job: &Job, spec: &'static Spec) -> Result<Result<Ve
     let mut tx = db::begin(pool, WORKER).await?;
     let (_, content) = jobs::file(&mut tx, job).await?.ok_or_else(|| JobError::Other("导入文件缺失".into()))?;
     tx.commit().await?;
-    let read = tokio::task::spawn_blocking(move || -> Result<_, import::ReadError> {
-        let table = import::read_table(&content)?;
-        import::rows(spec, table)
-    })
-    .await
-    .map_err(|e| JobError::Other(e.to_string()))?;
-    Ok(read.map(|(_, rows)| rows).map_err(|e| Outcome::Unreadable { message: e.to_string() }))
-}
-
-/// Records an outcome that wrote nothing.
-async fn finish_alone(pool: &PgPool, job: &Job, outcome: &Outcome) -> Result<(), JobError> {
-    let mut tx = db::begin(pool, WORKER).await?;
-    let value = serde_json::to_value(outcome).map_err(|e| JobError::Other(e.to_string()))?;
-    jobs::finish(&mut tx, job, &value).await?;
-    tx.commit().await?;
-    Ok(())
+    import::job::rows_of(content, spec).await
 }
 
 fn error_at(spec: &Spec, row: &import::Row, field: &str, message: String) -> RowError {
@@ -458,7 +443,7 @@ async fn import_trainees(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let cycle = cycles.iter().find(|c| c.id == session.cycle).ok_or_else(|| JobError::Other("周期不存在".into()))?;
     let rows = match read(pool, job, &TRAINEE_SPEC).await? {
         Ok(rows) => rows,
-        Err(outcome) => return finish_alone(pool, job, &outcome).await,
+        Err(outcome) => return import::job::finish_unwritten(pool, job, &outcome).await,
     };
     let total = rows.len() as i64;
     let all = all_categories(cycle);
@@ -501,7 +486,7 @@ async fn import_trainees(pool: &PgPool, job: &Job) -> Result<(), JobError> {
             e.value = crate::values::mask::id_number(&e.value);
         }
         errors.sort_by_key(|e| e.row);
-        return finish_alone(pool, job, &Outcome::Rejected { rows, errors }).await;
+        return import::job::finish_unwritten(pool, job, &Outcome::Rejected { rows, errors }).await;
     }
     let mut tx = db::begin(pool, WORKER).await?;
     if !store::lock_session(&mut tx, id).await? {
@@ -552,7 +537,7 @@ async fn import_required(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     let cycle = cycle_by_year(&cycles, year).ok_or_else(|| JobError::Other("导入任务缺少周期".into()))?;
     let rows = match read(pool, job, &REQUIRED_SPEC).await? {
         Ok(rows) => rows,
-        Err(outcome) => return finish_alone(pool, job, &outcome).await,
+        Err(outcome) => return import::job::finish_unwritten(pool, job, &outcome).await,
     };
     let total = rows.len();
     let codes: HashSet<String> = rows.iter().map(|r| r.get("employer").to_uppercase()).collect();
@@ -589,7 +574,7 @@ async fn import_required(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
-        return finish_alone(pool, job, &Outcome::Rejected { rows: total, errors }).await;
+        return import::job::finish_unwritten(pool, job, &Outcome::Rejected { rows: total, errors }).await;
     }
     let mut tx = db::begin(pool, WORKER).await?;
     let mut changed = 0;
