@@ -118,6 +118,14 @@ pub enum Permission {
     KeepRates,
     /// Agency officers: their region's evaluations (inputs, runs, confirmation and override).
     EvaluateRates,
+    /// Province, city, partner and agency officers: annual reports (the province every region's;
+    /// partner and agency officers their region's once submitted, a rule of the report).
+    ViewAnnualReports,
+    /// City officers (their city's) and province officers (省本级's): write and submit the
+    /// annual report.
+    WriteAnnualReports,
+    /// Province officers: accept or return reports, the year's overview and its export.
+    ReviewAnnualReports,
     ViewDepartments,
     EditDepartments,
     /// The system administrator: accounts, dormant accounts, login log, sessions.
@@ -176,6 +184,9 @@ impl Role {
             EvaluateRates => self == AgencyOfficer,
             ViewStatistics => matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer),
             KeepStatistics => self == CityOfficer,
+            ViewAnnualReports => matches!(self, ProvinceOfficer | CityOfficer | PartnerOfficer | AgencyOfficer),
+            WriteAnnualReports => matches!(self, CityOfficer | ProvinceOfficer),
+            ReviewAnnualReports => self == ProvinceOfficer,
             ManageAccounts => self == SysAdmin,
             AssignRoles | SetPolicy => self == SecurityAdmin,
             ReadAuditLog => self == Auditor,
@@ -434,6 +445,16 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/rates/import/template", Access::Requires(Permission::EvaluateRates)),
     rule("GET", "/rates/import/{job}", Access::Requires(Permission::EvaluateRates)),
     rule("GET", "/rates/import/{job}/errors", Access::Requires(Permission::EvaluateRates)),
+    rule("GET", "/annual-reports", Access::Requires(Permission::ViewAnnualReports)),
+    rule("POST", "/annual-reports/new", Access::Requires(Permission::WriteAnnualReports)),
+    rule("GET", "/annual-reports/overview/export", Access::Requires(Permission::ReviewAnnualReports)),
+    rule("GET", "/annual-reports/{id}", Access::Requires(Permission::ViewAnnualReports)),
+    rule("GET", "/annual-reports/{id}/edit", Access::Requires(Permission::WriteAnnualReports)),
+    rule("POST", "/annual-reports/{id}/edit", Access::Requires(Permission::WriteAnnualReports)),
+    rule("POST", "/annual-reports/{id}/transition", Access::Requires(Permission::WriteAnnualReports)),
+    rule("GET", "/annual-reports/{id}/compare", Access::Requires(Permission::ViewAnnualReports)),
+    rule("GET", "/annual-reports/{id}/print", Access::Requires(Permission::ViewAnnualReports)),
+    rule("GET", "/annual-reports/{id}/export", Access::Requires(Permission::ViewAnnualReports)),
     rule("GET", "/employers/{id}/rates", Access::Requires(Permission::ViewRates)),
     rule("GET", "/inspections", Access::Requires(Permission::ViewInspections)),
     rule("GET", "/inspections/new", Access::Requires(Permission::LogInspections)),
@@ -663,6 +684,9 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { label: "宣传活动", href: "/publicity", access: Access::Requires(Permission::ViewPublicity) },
     MenuItem { label: "技工院校", href: "/schools", access: Access::Requires(Permission::ViewPublicity) },
     MenuItem { label: "工伤统计", href: "/statistics", access: Access::Requires(Permission::ViewStatistics) },
+    MenuItem {
+        label: "年度报告", href: "/annual-reports", access: Access::Requires(Permission::ViewAnnualReports)
+    },
     MenuItem { label: "申报批次", href: "/project-rounds", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "申报单位", href: "/applicants", access: Access::Requires(Permission::ViewProjects) },
     MenuItem { label: "专家库", href: "/experts", access: Access::Requires(Permission::KeepExperts) },
@@ -909,6 +933,7 @@ mod tests {
                 "宣传活动",
                 "技工院校",
                 "工伤统计",
+                "年度报告",
                 "申报批次",
                 "申报单位",
                 "专家库",

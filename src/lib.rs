@@ -13,6 +13,7 @@ pub mod acceptance;
 pub mod access;
 pub mod accounts;
 pub mod agreements;
+pub mod annual_reports;
 pub mod applicants;
 pub mod approvals;
 pub mod attachments;
@@ -122,6 +123,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(schools::routes())
         .merge(publicity::routes())
         .merge(notices::routes())
+        .merge(annual_reports::routes())
         .merge(floating_rates::routes())
         .merge(floating_rates::tables::routes())
         .merge(inspections::routes())

@@ -321,6 +321,41 @@ fn parse_tasks(p: &mut FormParser, ids: &[String], titles: &[String], summaries:
     (ok && !tasks.is_empty()).then_some(tasks)
 }
 
+/// A cycle of 2026–2030 with two tasks and two key positions, for other modules' unit tests.
+#[cfg(test)]
+pub fn sample_cycle() -> Cycle {
+    Cycle {
+        id: CycleId(2),
+        first_year: 2026,
+        last_year: 2030,
+        name: "2026—2030年".into(),
+        national_document: String::new(),
+        provincial_document: String::new(),
+        headline_target: String::new(),
+        accident_rate_reduction_percent: Decimal::from(10),
+        training_target: String::new(),
+        training_coverage_due: NaiveDate::from_ymd_opt(2030, 12, 31).unwrap_or_default(),
+        key_positions: vec!["主要负责人".into(), "一线班组长".into()],
+        platform_positions: Vec::new(),
+        coverage_target_percent: Decimal::from(100),
+        plan_filing_due: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(),
+        annual_report_due: MonthDay { month: 12, day: 15 },
+        departments: vec![DepartmentKind::Hrss],
+        tasks: vec![
+            CycleTask {
+                id: CycleTaskId(21), key: "plan".into(), title: "制定实施方案".into(), summary: String::new()
+            },
+            CycleTask {
+                id: CycleTaskId(22),
+                key: "training".into(),
+                title: "开展重点岗位培训".into(),
+                summary: String::new(),
+            },
+        ],
+        version: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,8 @@
 //! starts the demo sees the system alive. Seeded once, by key, like the province file: what a
 //! visitor changes in the demo stays changed.
 
-pub(crate) mod approvals;
+pub(crate) mod annual_reports;
+mod approvals;
 pub(crate) mod employers;
 pub(crate) mod experts;
 mod fee;
@@ -147,6 +148,9 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
     }
     if !done.contains("rates") {
         rates::seed(owner).await?;
+    }
+    if !done.contains("annual_reports") {
+        annual_reports::seed(owner).await?;
     }
     Ok(())
 }

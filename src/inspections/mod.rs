@@ -448,6 +448,9 @@ pub struct FindingsQuery {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// The year of the inspections the findings were made at.
+    #[serde(default, deserialize_with = "lenient_u32")]
+    pub year: Option<u32>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub page: Option<u32>,
 }
@@ -472,6 +475,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         hazard: given(&q.hazard).and_then(|h| HazardLevel::parse(&h)),
         from: day(&q.from),
         to: day(&q.to),
+        year: q.year.map(|y| y as i32).filter(|y| (2000..=2100).contains(y)),
     };
     let chosen = Chosen {
         region: if actor.db().scope == Scope::Province {
@@ -486,6 +490,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         hazard: filter.hazard.map(|h| h.as_str().to_string()).unwrap_or_default(),
         from: filter.from.map(|d| d.to_string()).unwrap_or_default(),
         to: filter.to.map(|d| d.to_string()).unwrap_or_default(),
+        year: filter.year.map(|y| y.to_string()).unwrap_or_default(),
     };
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in [
@@ -497,6 +502,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         ("hazard", &chosen.hazard),
         ("from", &chosen.from),
         ("to", &chosen.to),
+        ("year", &chosen.year),
     ] {
         if !value.is_empty() {
             query.append_pair(key, value);

@@ -386,6 +386,8 @@ pub struct FindingFilter {
     /// Deadlines from and to (both inclusive).
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Only findings of the inspections held in this year.
+    pub year: Option<i32>,
 }
 
 /// A finding as the list shows it.
@@ -464,7 +466,14 @@ pub async fn findings(
     if f.division.is_some() {
         qb.push(" JOIN employers e ON e.region_id = f.region_id AND e.id = f.employer_id");
     }
+    if f.year.is_some() {
+        qb.push(" JOIN joint_inspections i ON i.region_id = f.region_id AND i.id = f.inspection_id");
+    }
     qb.push(" WHERE true");
+    if let Some(year) = f.year {
+        qb.push(" AND i.inspected_on >= make_date(").push_bind(year).push(", 1, 1)");
+        qb.push(" AND i.inspected_on < make_date(").push_bind(year + 1).push(", 1, 1)");
+    }
     if let Some(r) = f.region {
         qb.push(" AND f.region_id = ").push_bind(r.0);
     }

@@ -273,6 +273,8 @@ pub struct Chosen {
     pub hazard: String,
     pub from: String,
     pub to: String,
+    /// The inspections' year, as asked (empty: every year).
+    pub year: String,
 }
 
 #[derive(Template)]

@@ -72,6 +72,12 @@ pub struct ListQuery {
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub year: Option<u32>,
+    /// `issued`: in the issuer's folder, leave the drafts out.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// In the province's folder of every region: one issuing region (its code).
+    #[serde(default)]
+    pub region: Option<String>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub page: Option<u32>,
 }
@@ -97,6 +103,7 @@ fn folders(actor: &Actor) -> Vec<(&'static str, &'static str)> {
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
+    Ref(reference): Ref,
     chrome: Chrome,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
@@ -105,9 +112,13 @@ async fn list(
     let default = if actor.db().scope == Scope::Province { "all" } else { "received" };
     let asked = q.folder.as_deref().map(str::trim).unwrap_or(default);
     let folder = offered.iter().map(|(k, _)| *k).find(|k| *k == asked).unwrap_or("received");
-    let shown = match folder {
-        "issued" => Folder::Issued(region.id),
-        "all" => Folder::All,
+    let issued_only = q.state.as_deref().map(str::trim) == Some("issued");
+    let issuer = q.region.as_deref().and_then(|c| reference.region_by_code(c.trim())).cloned();
+    let shown = match (folder, &issuer) {
+        ("issued", _) if issued_only => Folder::IssuedBy(region.id),
+        ("issued", _) => Folder::Issued(region.id),
+        ("all", Some(r)) => Folder::IssuedBy(r.id),
+        ("all", None) => Folder::All,
         _ => Folder::Received(region.id),
     };
     let year = year_asked(q.year, time::today().year());
@@ -119,6 +130,12 @@ async fn list(
     let mut query = format!("folder={folder}&year={year}");
     if let Some(k) = kind {
         query.push_str(&format!("&kind={}", k.as_str()));
+    }
+    if issued_only && folder == "issued" {
+        query.push_str("&state=issued");
+    }
+    if let (Some(r), "all") = (&issuer, folder) {
+        query.push_str(&format!("&region={}", r.code));
     }
     let issuer_view = folder != "received";
     render(ListPage {

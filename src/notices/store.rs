@@ -115,6 +115,8 @@ pub enum Folder {
     Received(RegionId),
     /// Issued by the region, drafts included.
     Issued(RegionId),
+    /// Issued by the region, drafts left out (what an annual report counts).
+    IssuedBy(RegionId),
     /// Every issued notice in scope (the province's view of all regions).
     All,
 }
@@ -148,10 +150,11 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<NoticeLine>, sqlx::Error> {
-    let (received, issued) = match shown {
-        Folder::Received(r) => (Some(r.0), None),
-        Folder::Issued(r) => (None, Some(r.0)),
-        Folder::All => (None, None),
+    let (received, issued, drafts) = match shown {
+        Folder::Received(r) => (Some(r.0), None, false),
+        Folder::Issued(r) => (None, Some(r.0), true),
+        Folder::IssuedBy(r) => (None, Some(r.0), false),
+        Folder::All => (None, None, false),
     };
     sqlx::query_as!(
         NoticeLine,
@@ -165,7 +168,7 @@ pub async fn list(
            FROM notices n JOIN regions g ON g.id = n.region_id
            WHERE ($1::bigint IS NULL OR (n.issued_at IS NOT NULL AND n.recipients @> ARRAY[$1::bigint]))
              AND ($2::bigint IS NULL OR n.region_id = $2)
-             AND ($2::bigint IS NOT NULL OR n.issued_at IS NOT NULL)
+             AND ($9::bool OR n.issued_at IS NOT NULL)
              AND ($4::text IS NULL OR n.kind = $4)
              AND (n.issued_on IS NULL OR (n.issued_on >= $5 AND n.issued_on < $6))
            ORDER BY n.issued_on DESC NULLS FIRST, n.id DESC LIMIT $7 OFFSET $8"#,
@@ -176,7 +179,8 @@ pub async fn list(
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
         NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default(),
         limit,
-        offset
+        offset,
+        drafts
     )
     .fetch_all(tx)
     .await

@@ -8,6 +8,7 @@
 //! figures shown as it goes. The same N and S give the same data.
 
 mod accounts;
+mod annual_reports;
 mod approvals;
 mod audit;
 mod employers;
@@ -89,6 +90,7 @@ pub async fn run(owner: &PgPool, options: Options, say: &dyn Fn(String)) -> anyh
     timed(say, "通知通报（含阅读回执）", notices::generate(owner, options.n)).await?;
     timed(say, "浮动费率评估（上一评估期已确定，本评估期待测算）", rates::generate(owner)).await?;
     timed(say, "工伤统计数据", statistics::generate(owner)).await?;
+    timed(say, "年度计划落实情况报告（以往年度已审核，本年度各种状态）", annual_reports::generate(owner)).await?;
     let audit_rows = options.audit_per_n * u64::from(options.n);
     timed(say, "审计日志（一年）", audit::generate(owner, audit_rows, &people, &mut rng)).await?;
     timed(say, "在线会话", accounts::sessions(owner, options.n, &people, &mut rng)).await?;

@@ -50,6 +50,9 @@ const PAGE_SIZE: u32 = 50;
 pub struct ListQuery {
     #[serde(default, deserialize_with = "lenient_u32")]
     pub year: Option<u32>,
+    /// The province's list of one region's schools (its code).
+    #[serde(default)]
+    pub region: Option<String>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub page: Option<u32>,
 }
@@ -91,7 +94,11 @@ async fn list(
 ) -> Result<Response, AppError> {
     let year = year_of(&q);
     let page = Page::new(q.page, PAGE_SIZE);
-    let own = (actor.db().scope != Scope::Province).then(|| actor.region.as_ref().map(|r| r.id)).flatten();
+    let asked = q.region.as_deref().and_then(|c| reference.region_by_code(c.trim())).cloned();
+    let own = match actor.db().scope {
+        Scope::Province => asked.as_ref().map(|r| r.id),
+        _ => actor.region.as_ref().map(|r| r.id),
+    };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let found = store::shares(&mut tx, year).await?;
     let lines = store::list(&mut tx, year, own, page.limit(), page.offset()).await?;
@@ -105,7 +112,14 @@ async fn list(
         show_region: province.is_some(),
         province,
         rows: lines.iter().map(Row::of).collect(),
-        pager: Pager::new(page, lines.first().map_or(0, |l| l.total), format!("year={year}")),
+        pager: Pager::new(
+            page,
+            lines.first().map_or(0, |l| l.total),
+            match (actor.db().scope, &asked) {
+                (Scope::Province, Some(r)) => format!("year={year}&region={}", r.code),
+                _ => format!("year={year}"),
+            },
+        ),
         may_keep: actor.region.as_ref().is_some_and(|r| may_keep(&actor, r)),
     })
 }

@@ -90,7 +90,11 @@ pub enum ExportError {
 /// An export being written.
 pub struct Export {
     workbook: Workbook,
-    columns: Vec<Column>,
+    /// The kinds of the current sheet's columns.
+    kinds: Vec<Kind>,
+    /// The sheet rows are written to (the last one started).
+    sheet: usize,
+    header: Format,
     unmasked: bool,
     next_row: u32,
     rows: u64,
@@ -157,7 +161,9 @@ impl Export {
         }
         Ok(Export {
             workbook,
-            columns: columns.to_vec(),
+            kinds: columns.iter().map(|c| c.kind).collect(),
+            sheet: 0,
+            header,
             unmasked,
             next_row: row + 1,
             rows: 0,
@@ -169,13 +175,37 @@ impl Export {
         })
     }
 
-    /// Appends a row; cells in column order.
+    /// Names the sheet being written (the first is 数据 unless renamed).
+    pub fn name_sheet(&mut self, name: &str) -> Result<(), ExportError> {
+        self.workbook.worksheet_from_index(self.sheet)?.set_name(name)?;
+        Ok(())
+    }
+
+    /// Starts another sheet named `name`: `title` on its first row, then a header row of
+    /// `columns` (header, kind, width), whose headers may be made at run time. Rows pushed from
+    /// now on go to it; the sheets before it are finished.
+    pub fn next_sheet(&mut self, name: &str, title: &str, columns: &[(String, Kind, f64)]) -> Result<(), ExportError> {
+        let bold = Format::new().set_bold();
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name(name)?;
+        sheet.write_string_with_format(0, 0, title, &bold)?;
+        for (i, (header, _, width)) in columns.iter().enumerate() {
+            sheet.set_column_width(i as u16, *width)?;
+            sheet.write_string_with_format(2, i as u16, header, &self.header)?;
+        }
+        self.sheet += 1;
+        self.kinds = columns.iter().map(|(_, kind, _)| *kind).collect();
+        self.next_row = 3;
+        Ok(())
+    }
+
+    /// Appends a row to the current sheet; cells in column order.
     pub fn push(&mut self, cells: Vec<Cell>) -> Result<(), ExportError> {
         let row = self.next_row;
-        let sheet = self.workbook.worksheet_from_index(0)?;
-        for (i, (cell, column)) in cells.into_iter().zip(self.columns.iter()).enumerate() {
+        let sheet = self.workbook.worksheet_from_index(self.sheet)?;
+        for (i, (cell, kind)) in cells.into_iter().zip(self.kinds.iter()).enumerate() {
             let col = i as u16;
-            match (cell, column.kind) {
+            match (cell, *kind) {
                 (Cell::Empty, _) => {}
                 (Cell::Text(s), Kind::Phone) => {
                     sheet.write_string(row, col, if self.unmasked { s } else { mask::phone(&s) })?;

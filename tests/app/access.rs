@@ -92,6 +92,14 @@ async fn send(app: &TestApp, user: &TestUser, probe: &Probe) -> u16 {
         "POST" if probe.pattern == "/key-industries" => {
             user.post_form(&probe.path, &[("cycle", "2026"), ("name", ""), ("divisions", "")]).await.status().as_u16()
         }
+        "POST" if probe.pattern == "/annual-reports/new" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("year", "2026"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
+        "POST" if probe.pattern == "/annual-reports/{id}/transition" => {
+            let token = prevention::web::once::new_token();
+            user.post_form(&probe.path, &[("action", "submit"), ("form_token", token.as_str())]).await.status().as_u16()
+        }
         "POST" if probe.pattern == "/plans/new" => {
             let token = prevention::web::once::new_token();
             user.post_form(&probe.path, &[("cycle", "2026"), ("form_token", token.as_str())]).await.status().as_u16()
@@ -346,6 +354,15 @@ async fn every_route_every_role_own_and_other_region() {
     let sy_draft_file = plans::attachment_of(&app.db, "210100", "notice", sy_draft, "document", &pdf, target_id).await;
     let sy_draft_scrap = plans::attachment_of(&app.db, "210100", "notice", sy_draft, "other", &pdf, target_id).await;
     let dl_draft_file = plans::attachment_of(&app.db, "210200", "notice", dl_draft, "document", &pdf, target_id).await;
+    // Annual reports: 沈阳's 2026 draft and 2025 submitted one (with two versions), 大连's 2026
+    // draft and 2025 submitted one.
+    use crate::support::annual_reports as reports;
+    let sy_report_draft = reports::report(&app.db, "210100", 2026, "draft").await;
+    let sy_report_sent = reports::report(&app.db, "210100", 2025, "submitted").await;
+    let dl_report_draft = reports::report(&app.db, "210200", 2026, "draft").await;
+    let dl_report_sent = reports::report(&app.db, "210200", 2025, "submitted").await;
+    plans::versions_of(&app.db, "210100", "annual_report", sy_report_sent, 2, target_id).await;
+    plans::versions_of(&app.db, "210200", "annual_report", dl_report_sent, 2, target_id).await;
     // An employer import of 沈阳 rejected for a bad row (so its marked file exists), and 大连's.
     let import_job = |code: &'static str| {
         let db = &app.db;
@@ -2987,6 +3004,122 @@ async fn every_route_every_role_own_and_other_region() {
                 pattern: "/warning-bases/{id}/edit",
                 path: format!("/warning-bases/{dl_base}/edit"),
                 expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            // Annual reports: a region's own officers write theirs, the province reads every one and
+            // reviews; partner and agency officers read their region's once submitted.
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports",
+                path: "/annual-reports".into(),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/annual-reports/new",
+                path: "/annual-reports/new".into(),
+                expect: [303, 303, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/overview/export",
+                path: "/annual-reports/overview/export?year=2026".into(),
+                expect: [200, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}",
+                path: format!("/annual-reports/{sy_report_draft}"),
+                expect: [200, 200, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}",
+                path: format!("/annual-reports/{sy_report_sent}"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}",
+                path: format!("/annual-reports/{dl_report_sent}"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/edit",
+                path: format!("/annual-reports/{sy_report_draft}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/edit",
+                path: format!("/annual-reports/{dl_report_draft}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/edit",
+                path: format!("/annual-reports/{sy_report_sent}/edit"),
+                expect: [403, 403, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/annual-reports/{id}/edit",
+                path: format!("/annual-reports/{sy_report_draft}/edit"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/annual-reports/{id}/edit",
+                path: format!("/annual-reports/{dl_report_draft}/edit"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/annual-reports/{id}/transition",
+                path: format!("/annual-reports/{sy_report_draft}/transition"),
+                expect: [403, 200, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "POST",
+                pattern: "/annual-reports/{id}/transition",
+                path: format!("/annual-reports/{dl_report_draft}/transition"),
+                expect: [403, 404, 403, 403, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/compare",
+                path: format!("/annual-reports/{sy_report_sent}/compare"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/compare",
+                path: format!("/annual-reports/{dl_report_sent}/compare"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/print",
+                path: format!("/annual-reports/{sy_report_draft}/print"),
+                expect: [200, 200, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/print",
+                path: format!("/annual-reports/{dl_report_draft}/print"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/export",
+                path: format!("/annual-reports/{sy_report_sent}/export"),
+                expect: [200, 200, 200, 200, 403, 403, 403, 403],
+            },
+            Probe {
+                method: "GET",
+                pattern: "/annual-reports/{id}/export",
+                path: format!("/annual-reports/{dl_report_draft}/export"),
+                expect: [200, 404, 404, 404, 403, 403, 403, 403],
             },
             // Notices: read by the officers of the regions addressed (the province every issued one),
             // drafts and receipts the issuer's; the partner is of 沈阳's emergency department.

@@ -583,3 +583,23 @@ async fn the_demo_has_rate_evaluations_with_every_kind_of_move_and_two_overrides
     let list = agency.get("/rates?period=2023").await.text().await.unwrap();
     assert!(list.contains("已调整确认") && list.contains("已测算待确认") && list.contains("已录入待评估"), "{list}");
 }
+
+#[tokio::test]
+async fn the_demo_has_2025_reports_in_every_state_one_late_and_a_2026_draft() {
+    let app = TestApp::spawn_demo().await;
+    let province = app.login("demo_province", DEMO_PASSWORD).await.unwrap();
+    let overview = province.get("/annual-reports?year=2025").await.text().await.unwrap();
+    for standing in ["not_started", "draft", "submitted", "returned", "accepted"] {
+        assert!(overview.contains(&format!("data-standing=\"{standing}\"")), "{standing}: {overview}");
+    }
+    assert!(overview.contains("逾期"), "鞍山's came after 15 December");
+    let city = app.login("demo_sy_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = city.get("/annual-reports").await.text().await.unwrap();
+    assert!(list.contains("2026年度") && list.contains("草稿") && list.contains("已审核通过"), "{list}");
+    let dalian = app.login("demo_dl_hrss", DEMO_PASSWORD).await.unwrap();
+    let list = dalian.get("/annual-reports").await.text().await.unwrap();
+    let link = list.split("href=\"/annual-reports/").nth(1).unwrap();
+    let id: String = link.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let page = dalian.get(&format!("/annual-reports/{id}")).await.text().await.unwrap();
+    assert!(page.contains("已退回") && page.contains("请补充重点岗位培训覆盖率未达标单位的整改措施"), "{page}");
+}

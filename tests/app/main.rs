@@ -6,6 +6,7 @@ mod acceptance;
 mod access;
 mod admins;
 mod agreements;
+mod annual_reports;
 mod applicants;
 mod approvals;
 mod attachments;

@@ -378,6 +378,29 @@ async fn a_province_of_data_the_same_for_the_same_seed_and_written_once() {
     assert_eq!(entered, employers);
     assert!(decided * 3 >= employers - 3 && decided * 3 <= employers + 3 && overridden > 0, "{decided} {overridden}");
 
+    // Every region's reports of the past years accepted with their figures frozen (some late);
+    // this year's in several states.
+    let (past, frozen_meetings, late, this_year): (i64, i64, i64, i64) = {
+        let mut tx =
+            prevention::db::begin(&owner_a, prevention::db::DbActor::new(prevention::db::Scope::Province, None))
+                .await
+                .unwrap();
+        let counts = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE year < 2026 AND status = 'accepted'),
+                    count(*) FILTER (WHERE figures @> '[{\"key\": \"meetings\"}]'),
+                    count(*) FILTER (WHERE late),
+                    count(DISTINCT status) FILTER (WHERE year = 2026)
+             FROM annual_reports",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        counts
+    };
+    assert_eq!(past, 15 * 5, "15 regions × 2021–2025");
+    assert!(frozen_meetings >= past && late > 0 && this_year == 2, "{frozen_meetings} {late} {this_year}");
+
     // Once only.
     let again = prevention::scale::run(&owner_a, small(7), &|_| {}).await.unwrap_err();
     assert!(format!("{again:#}").contains("已生成过规模数据（n=1,seed=7）"), "{again:#}");

@@ -99,7 +99,16 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     .fetch_one(&app.db.superuser_pool().await)
     .await
     .unwrap();
+    let report = crate::support::annual_reports::report(&app.db, "210100", 2026, "submitted").await;
+    let draft_report = crate::support::annual_reports::report(&app.db, "210100", 2025, "draft").await;
     let pages: Vec<(&TestUser, String)> = vec![
+        (&city, "/annual-reports".into()),
+        (&province, "/annual-reports?year=2026".into()),
+        (&city, format!("/annual-reports/{report}")),
+        (&province, format!("/annual-reports/{report}")),
+        (&city, format!("/annual-reports/{draft_report}")),
+        (&city, format!("/annual-reports/{draft_report}/edit")),
+        (&city, format!("/annual-reports/{report}/print")),
         (&city, "/notices".into()),
         (&city, "/rates?period=2023".into()),
         (&province, "/rates?period=2023".into()),

@@ -126,7 +126,7 @@ async fn coverage_counts_each_person_once_caps_each_category_and_follows_the_exa
     // Required A 3 + B 3 = 6 (C is no key industry); counted: A's team leaders capped at 2,
     // B none yet: 2 of 6 = 33.3%, 4 people short of 100%.
     let page = body(&city, "/training/coverage").await;
-    assert!(page.contains("应培训 6 人，计入覆盖 2 人，覆盖率 <strong id=\"coverage-rate\">33.3%</strong>"), "{page}");
+    assert!(page.contains("应培训 <span id=\"coverage-required\">6</span> 人，计入覆盖 <span id=\"coverage-capped\">2</span> 人，覆盖率 <strong id=\"coverage-rate\">33.3%</strong>"), "{page}");
     assert!(page.contains("尚差 <strong>4</strong> 人"), "{page}");
 
     // B's pending trainee passes: 3 of 6.
@@ -173,7 +173,7 @@ async fn coverage_counts_each_person_once_caps_each_category_and_follows_the_exa
     let pool = app.db.superuser_pool().await;
     sqlx::query("UPDATE employers SET division_code = 'C26' WHERE id = $1").bind(c).execute(&pool).await.unwrap();
     let page = body(&city, "/training/coverage").await;
-    assert!(page.contains("应培训 11 人，计入覆盖 3 人，覆盖率 <strong id=\"coverage-rate\">27.3%</strong>"), "{page}");
+    assert!(page.contains("应培训 <span id=\"coverage-required\">11</span> 人，计入覆盖 <span id=\"coverage-capped\">3</span> 人，覆盖率 <strong id=\"coverage-rate\">27.3%</strong>"), "{page}");
     let (rollups, totals, tallies): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT sum(capped)::bigint FROM training_rollups), (SELECT sum(capped)::bigint FROM training_employer_totals),
                 (SELECT sum(least(trained, required))::bigint FROM training_tallies)",

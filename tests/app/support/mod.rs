@@ -5,6 +5,7 @@
 //! file and are built through the feature's own store functions.
 
 pub mod accounts;
+pub mod annual_reports;
 pub mod departments;
 pub mod employers;
 pub mod experts;
