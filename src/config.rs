@@ -46,6 +46,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// How many times a finding's rectification deadline may be extended.
     pub rectification_max_extensions: u32,
+    /// Days an expert has to score from the day they are seated on a panel (their home page
+    /// shows the date; an assumed period, no public rule names one).
+    pub expert_days_to_score: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +87,7 @@ impl Default for Settings {
             totp_required_for_all: false,
             log_format: LogFormat::Text,
             rectification_max_extensions: 2,
+            expert_days_to_score: 10,
         }
     }
 }
@@ -119,6 +123,7 @@ impl fmt::Debug for Settings {
             .field("totp_required_for_all", &self.totp_required_for_all)
             .field("log_format", &self.log_format)
             .field("rectification_max_extensions", &self.rectification_max_extensions)
+            .field("expert_days_to_score", &self.expert_days_to_score)
             .finish()
     }
 }

@@ -110,6 +110,10 @@ pub struct Raw {
     /// Injuries and insured workers of the year, and of the cycle's base year.
     pub statistics: Option<(i64, i64)>,
     pub base_statistics: Option<(i64, i64)>,
+    /// Findings of any year open today, and those of them past their deadline (the home
+    /// pages show them; the report counts the year's).
+    pub findings_open_now: i64,
+    pub findings_overdue_now: i64,
 }
 
 /// The figures of a region's year from what its records say. `cycle` is the cycle the year

@@ -303,7 +303,8 @@ pub async fn raw_figures(
                    WHERE p.region_id = r.id AND p.held_on >= y.first AND p.held_on < y.next) AS "publicity!",
                   sc.total AS "schools!", sc.running AS "schools_running!",
                   st.injuries AS "injuries?", st.insured AS "insured?",
-                  bs.injuries AS "base_injuries?", bs.insured AS "base_insured?"
+                  bs.injuries AS "base_injuries?", bs.insured AS "base_insured?",
+                  now_open.open AS "findings_open_now!", now_open.overdue AS "findings_overdue_now!"
            FROM regions r
            CROSS JOIN (SELECT make_date($1, 1, 1) AS first, make_date($1 + 1, 1, 1) AS next) y
            LEFT JOIN plans pl ON pl.region_id = r.id AND pl.cycle_id = $2
@@ -339,6 +340,11 @@ pub async fn raw_figures(
            LEFT JOIN LATERAL (
                SELECT sum(injuries)::bigint AS injuries, sum(insured)::bigint AS insured
                FROM injury_statistics WHERE region_id = r.id AND year = $5::int HAVING count(*) > 0) bs ON true
+           CROSS JOIN LATERAL (
+               SELECT count(*) AS open, count(*) FILTER (WHERE f.deadline < $4) AS overdue
+               FROM findings f
+               WHERE f.region_id = r.id AND f.rectified_on IS NULL AND f.verified_on IS NULL
+                 AND f.referred_on IS NULL) now_open
            WHERE ($3::bigint IS NULL OR r.id = $3)
            ORDER BY r.level = 'city', r.sort_order, r.code"#,
         year,
@@ -384,6 +390,8 @@ pub async fn raw_figures(
                 schools_running: r.schools_running,
                 statistics: pair(r.injuries, r.insured),
                 base_statistics: pair(r.base_injuries, r.base_insured),
+                findings_open_now: r.findings_open_now,
+                findings_overdue_now: r.findings_overdue_now,
             };
             ((place, records), raw)
         })

@@ -171,8 +171,7 @@ async fn overview(
             .map(|e| figures_of(e).execution.map(|r| format!("{r:.1}")).unwrap_or_else(|| "0".into()))
             .collect(),
     };
-    // As JSON inside a non-executed script element: `<` escaped so no tag can close it.
-    let chart = serde_json::to_string(&chart).map_err(anyhow::Error::from)?.replace('<', "\\u003c");
+    let chart = crate::web::chart::json(&chart)?;
     render(OverviewPage {
         layout: chrome.layout(format!("{year}年度工伤预防费执行情况"), vec![Crumb::here("工伤预防费执行情况")]),
         year,

@@ -451,6 +451,9 @@ pub struct FindingsQuery {
     /// The year of the inspections the findings were made at.
     #[serde(default, deserialize_with = "lenient_u32")]
     pub year: Option<u32>,
+    /// `1`: only findings not yet rectified (whatever their deadline).
+    #[serde(default)]
+    pub open: Option<String>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub page: Option<u32>,
 }
@@ -476,6 +479,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         from: day(&q.from),
         to: day(&q.to),
         year: q.year.map(|y| y as i32).filter(|y| (2000..=2100).contains(y)),
+        open_only: given(&q.open).is_some_and(|o| o == "1"),
     };
     let chosen = Chosen {
         region: if actor.db().scope == Scope::Province {
@@ -491,6 +495,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         from: filter.from.map(|d| d.to_string()).unwrap_or_default(),
         to: filter.to.map(|d| d.to_string()).unwrap_or_default(),
         year: filter.year.map(|y| y.to_string()).unwrap_or_default(),
+        open: if filter.open_only { "1".into() } else { String::new() },
     };
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in [
@@ -503,6 +508,7 @@ fn findings_asked(actor: &Actor, reference: &Reference, q: &FindingsQuery) -> (F
         ("from", &chosen.from),
         ("to", &chosen.to),
         ("year", &chosen.year),
+        ("open", &chosen.open),
     ] {
         if !value.is_empty() {
             query.append_pair(key, value);

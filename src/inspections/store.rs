@@ -388,6 +388,8 @@ pub struct FindingFilter {
     pub to: Option<NaiveDate>,
     /// Only findings of the inspections held in this year.
     pub year: Option<i32>,
+    /// Only findings not yet rectified, verified or referred (whatever their deadline).
+    pub open_only: bool,
 }
 
 /// A finding as the list shows it.
@@ -479,6 +481,9 @@ pub async fn findings(
     }
     if let Some(s) = f.status {
         push_status(&mut qb, s, today);
+    }
+    if f.open_only {
+        qb.push(" AND f.rectified_on IS NULL AND f.verified_on IS NULL AND f.referred_on IS NULL");
     }
     if let Some(d) = f.department {
         qb.push(" AND f.responsible_department = ").push_bind(d.as_str());

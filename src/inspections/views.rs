@@ -275,6 +275,8 @@ pub struct Chosen {
     pub to: String,
     /// The inspections' year, as asked (empty: every year).
     pub year: String,
+    /// `1`: only findings not yet rectified.
+    pub open: String,
 }
 
 #[derive(Template)]

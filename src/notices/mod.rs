@@ -591,14 +591,3 @@ impl attachments::pages::Holder for Notice {
         detail_page(state, actor, reference, chrome, id, Some(problem)).await
     }
 }
-
-/// The home page's unread notices of the actor (none for roles that do not read notices).
-pub async fn unread_for(state: &AppState, actor: &Actor) -> Result<Vec<store::Unread>, AppError> {
-    let Some(region) = actor.region.as_ref().filter(|_| actor.role.may(Permission::ViewNotices)) else {
-        return Ok(Vec::new());
-    };
-    let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let unread = store::unread(&mut tx, region.id, actor.account_id, HOME_UNREAD + 1).await?;
-    tx.commit().await?;
-    Ok(unread)
-}

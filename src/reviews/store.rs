@@ -166,6 +166,8 @@ pub struct Assignment {
     pub requested_amount: Money,
     pub saved_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The day the expert was seated on this panel (their scoring is due a set number of days on).
+    pub seated_on: chrono::NaiveDate,
 }
 
 /// The panels `expert` of `region` sits on (a project's review and acceptances apart), the latest drawn first (at most 200:
@@ -176,7 +178,7 @@ pub async fn assignments(tx: &mut PgConnection, region: RegionId, expert: i64) -
         r#"SELECT p.id AS "project: ProjectId", m.stage AS "stage: PanelStage", g.name AS region_name, w.title AS round_title, p.year,
                   a.name AS "applicant_name?", p.name, p.status AS "status: ProjectStatus",
                   p.requested_amount AS "requested_amount: Money",
-                  s.saved_at AS "saved_at?", s.submitted_at
+                  s.saved_at AS "saved_at?", s.submitted_at, m.seated_on
            FROM panel_members m
            JOIN projects p ON p.region_id = m.region_id AND p.id = m.project_id
            JOIN regions g ON g.id = p.region_id

@@ -174,7 +174,7 @@ fn chart_json(lines: &[YearLine]) -> Result<String, AppError> {
         rates: lines.iter().map(|l| chart_value(l.rate)).collect(),
         targets: lines.iter().map(|l| chart_value(l.target)).collect(),
     };
-    Ok(serde_json::to_string(&chart).map_err(anyhow::Error::from)?.replace('<', "\\u003c"))
+    crate::web::chart::json(&chart)
 }
 
 #[derive(Template)]

@@ -260,8 +260,7 @@ async fn coverage(
         regions: tables.by_region.iter().map(|l| l.name.clone()).collect(),
         rates: tables.by_region.iter().map(|l| l.coverage.rate().unwrap_or_default().to_string()).collect(),
     };
-    // As JSON inside a non-executed script element: `<` escaped so no tag can close it.
-    let chart = serde_json::to_string(&chart).map_err(anyhow::Error::from)?.replace('<', "\\u003c");
+    let chart = crate::web::chart::json(&chart)?;
     let title = format!("{}培训覆盖率（{}—{}年）", tables.total.name, asked.cycle.first_year, asked.cycle.last_year);
     render(CoveragePage {
         layout: chrome.layout(title, vec![super::views::crumb(), Crumb::here("培训覆盖率")]),

@@ -2,6 +2,7 @@
 //! messages, forms, pagination, the Excel export, static assets and the health endpoints.
 
 pub mod assets;
+pub mod chart;
 pub mod client;
 pub mod confirm;
 pub mod cookies;

@@ -91,7 +91,8 @@ async fn readyz_reports_the_database() {
 #[tokio::test]
 async fn the_home_page_shows_the_plan_cycles() {
     let app = TestApp::spawn().await;
-    let user = app.login_as(Role::CityOfficer, "210100").await;
+    // The administrators' home page; officers' show their work (tests/app/home.rs).
+    let user = app.login_as(Role::Auditor, "").await;
     let res = user.get("/").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_security_headers(res.headers());

@@ -24,6 +24,7 @@ mod experts;
 mod export;
 mod fee;
 mod floating_rates;
+mod home;
 mod http;
 mod identity;
 mod imports;

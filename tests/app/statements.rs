@@ -28,6 +28,8 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
     let sysadmin = app.login_as(Role::SysAdmin, "").await;
     let secadmin = app.login_as(Role::SecurityAdmin, "").await;
     let auditor = app.login_as(Role::Auditor, "").await;
+    let partner = app.login_as(Role::PartnerOfficer, "210100").await;
+    let agency = app.login_as(Role::AgencyOfficer, "210100").await;
     let by = crate::support::accounts::id_of(&app.db.app_pool().await, &city.username).await;
     let plan = plans::draft(&app.db, "210100", 2026, by).await;
     plans::versions(&app.db, "210100", plan, 2, by).await;
@@ -145,6 +147,9 @@ async fn each_page_sends_the_same_few_statements_with_10_rows_or_1000() {
         (&city, "/warning-bases".into()),
         (&province, "/".into()),
         (&city, "/".into()),
+        (&partner, "/".into()),
+        (&agency, "/".into()),
+        (&scorer, "/".into()),
         (&province, "/departments".into()),
         (&province, "/departments?region=210100&kind=emergency".into()),
         (&city, "/departments".into()),
