@@ -358,13 +358,15 @@ impl DetailPage {
             Vec::new()
         };
         let table = transitions(report.region.level);
-        let actions: Vec<ActionButton> = available(table, report.status, actor.role)
+        let offered: Vec<ReportAction> = available(table, report.status, actor.role)
             .into_iter()
             .filter(|a| *a != ReportAction::Submit || may_write(actor, &report.region))
+            .collect();
+        let asks_comment = offered.iter().any(|a| needs_comment(table, *a));
+        let actions = offered
+            .into_iter()
             .map(|a| ActionButton { action: a.as_str(), label: a.label(), danger: a == ReportAction::Return })
             .collect();
-        let asks_comment =
-            actions.iter().any(|a| needs_comment(table, ReportAction::parse(a.action).unwrap_or(ReportAction::Submit)));
         let links = link_context(actor, &report.region, report.year, &l.cycle, l.records);
         let (shown, drifts) = match &report.figures {
             Some(frozen) if !report.status.is_open() => (frozen.clone(), drift(frozen, &l.live)),

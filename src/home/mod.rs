@@ -106,34 +106,45 @@ async fn province(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycl
     let common = common(&mut tx, actor).await?;
     tx.commit().await?;
     let on_track = views::latest_on_track(&statistics, &goal);
-    let regions: Vec<(crate::org::Region, reports::Records, Vec<figures::Figure>, i64)> = raw
+    // Each region's figures computed once; the table, the charts and the sums read them.
+    struct Computed {
+        region: crate::org::Region,
+        records: reports::Records,
+        figures: Vec<figures::Figure>,
+        overdue: i64,
+        roster_complete: bool,
+    }
+    let regions: Vec<Computed> = raw
         .into_iter()
-        .map(|((region, records), raw)| {
-            let computed = figures::compute(&raw, year, cycle);
-            (region, records, computed, raw.findings_overdue_now)
+        .map(|((region, records), raw)| Computed {
+            figures: figures::compute(&raw, year, cycle),
+            overdue: raw.findings_overdue_now,
+            roster_complete: raw.roster.as_ref().is_some_and(|(_, _, complete)| *complete),
+            region,
+            records,
         })
         .collect();
     let rows = regions
         .iter()
-        .map(|(region, records, computed, overdue)| {
+        .map(|c| {
             views::province_row(
                 &RegionInput {
-                    region,
-                    records: *records,
-                    figures: computed,
-                    overdue: *overdue,
-                    report: lines.iter().find(|l| l.region_id == region.id),
-                    accident: on_track.get(&region.id).copied(),
+                    region: &c.region,
+                    records: c.records,
+                    figures: &c.figures,
+                    overdue: c.overdue,
+                    roster_complete: c.roster_complete,
+                    report: lines.iter().find(|l| l.region_id == c.region.id),
+                    accident: on_track.get(&c.region.id).copied(),
                 },
                 year,
                 cycle,
             )
         })
         .collect();
-    let cities: Vec<&(crate::org::Region, reports::Records, Vec<figures::Figure>, i64)> =
-        regions.iter().filter(|(r, ..)| views::is_city(r)).collect();
+    let cities: Vec<&Computed> = regions.iter().filter(|c| views::is_city(&c.region)).collect();
     let percent = |key: &str| -> Vec<(String, String)> {
-        cities.iter().map(|(r, _, f, _)| (r.name.clone(), views::chart_percent(f, key))).collect()
+        cities.iter().map(|c| (c.region.name.clone(), views::chart_percent(&c.figures, key))).collect()
     };
     let (coverage, execution) = (percent("training.rate"), percent("fee_execution"));
     let chart = |pairs: &[(String, String)]| {
@@ -142,7 +153,7 @@ async fn province(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycl
             rates: pairs.iter().map(|(_, p)| p.clone()).collect(),
         })
     };
-    let city_ids: Vec<RegionId> = cities.iter().map(|(r, ..)| r.id).collect();
+    let city_ids: Vec<RegionId> = cities.iter().map(|c| c.region.id).collect();
     let trend = views::province_trend(&statistics, &city_ids, &goal);
     render(ProvincePage {
         layout: chrome.layout("工作台", Vec::new()),

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
+use crate::projects::model::{PanelStage, ProjectStatus};
 use crate::web::deadline::{self, DueStatus};
 
 /// How far ahead a home page looks.
@@ -44,6 +45,16 @@ pub struct DueItem {
 impl DueItem {
     pub fn status(&self, today: NaiveDate) -> DueStatus {
         deadline::due_status_on(self.due_on, today)
+    }
+}
+
+/// Whether a panel still awaits its members' scores: the project is at that panel's stage now
+/// (a sheet of an earlier stage left unsubmitted is no longer awaited).
+pub fn awaits_scores(stage: PanelStage, status: ProjectStatus) -> bool {
+    match stage {
+        PanelStage::Review => status == ProjectStatus::ExpertReview,
+        PanelStage::Acceptance => status == ProjectStatus::AwaitingAcceptance,
+        PanelStage::Reacceptance => status == ProjectStatus::AwaitingReacceptance,
     }
 }
 
@@ -101,6 +112,14 @@ mod tests {
         assert!(is_listed(day(2026, 12, 31), today), "the 30th day is listed");
         assert!(!is_listed(day(2027, 1, 1), today), "the 31st is not");
         assert!(is_listed(day(2026, 11, 2), today), "overdue stays on the list");
+    }
+
+    #[test]
+    fn a_panel_awaits_scores_only_at_its_own_stage() {
+        assert!(awaits_scores(PanelStage::Review, ProjectStatus::ExpertReview));
+        assert!(!awaits_scores(PanelStage::Review, ProjectStatus::Reviewed), "the review is over");
+        assert!(awaits_scores(PanelStage::Acceptance, ProjectStatus::AwaitingAcceptance));
+        assert!(!awaits_scores(PanelStage::Acceptance, ProjectStatus::AwaitingReacceptance));
     }
 
     #[test]

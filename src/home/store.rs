@@ -164,16 +164,19 @@ pub async fn agency(tx: &mut PgConnection, region: RegionId, year: i32) -> Resul
     )
     .fetch_one(tx)
     .await?;
-    let decimal = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+    // The amounts travel as numeric text, so nothing is lost on the way; text that is not a
+    // number is a decoding error, never a silent zero.
+    let decimal = |s: &str| s.parse::<Decimal>().map_err(|e| sqlx::Error::Decode(Box::new(e)));
+    let unpaid = row
+        .unpaid
+        .0
+        .into_iter()
+        .map(|(id, name, held, paid)| Ok(Unpaid { id, name, held: decimal(&held)?, paid: decimal(&paid)? }))
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(AgencyWork {
         next_budget: row.next_budget,
         income_entered: row.income_entered,
-        unpaid: row
-            .unpaid
-            .0
-            .into_iter()
-            .map(|(id, name, held, paid)| Unpaid { id, name, held: decimal(&held), paid: decimal(&paid) })
-            .collect(),
+        unpaid,
         evaluations: row.evaluations.0,
     })
 }

@@ -259,7 +259,7 @@ impl ExpertPage {
     ) -> ExpertPage {
         let waiting = assignments
             .iter()
-            .filter(|a| a.submitted_at.is_none() && is_being_scored(a))
+            .filter(|a| a.submitted_at.is_none() && super::model::awaits_scores(a.stage, a.status))
             .map(|a| {
                 let due = a.seated_on + Duration::days(i64::from(days));
                 let status = crate::web::deadline::due_status_on(due, today);
@@ -275,17 +275,6 @@ impl ExpertPage {
             })
             .collect();
         ExpertPage { layout, actor_name, days, waiting }
-    }
-}
-
-/// Whether the project is being scored at the panel's stage now (a sheet of an earlier stage
-/// left unsubmitted is no longer awaited).
-fn is_being_scored(a: &Assignment) -> bool {
-    use crate::projects::model::{PanelStage, ProjectStatus as S};
-    match a.stage {
-        PanelStage::Review => a.status == S::ExpertReview,
-        PanelStage::Acceptance => a.status == S::AwaitingAcceptance,
-        PanelStage::Reacceptance => a.status == S::AwaitingReacceptance,
     }
 }
 
@@ -313,6 +302,8 @@ pub struct RegionInput<'a> {
     pub records: Records,
     pub figures: &'a [Figure],
     pub overdue: i64,
+    /// The roster's last save found it complete.
+    pub roster_complete: bool,
     pub report: Option<&'a ReportLine>,
     /// The latest year of the cycle with a rate: (year, on track).
     pub accident: Option<(i32, Option<bool>)>,
@@ -343,11 +334,7 @@ pub fn province_row(r: &RegionInput<'_>, year: i32, cycle: &Cycle) -> ProvinceRo
             link: link("plan_status"),
             alert: r.records.plan.is_none(),
         },
-        Cell {
-            value: value_of(r.figures, "roster").shown(),
-            link: link("roster"),
-            alert: !value_of(r.figures, "roster").shown().contains("组成完整"),
-        },
+        Cell { value: value_of(r.figures, "roster").shown(), link: link("roster"), alert: !r.roster_complete },
         Cell { value: format!("{} / {}", budget.shown(), cap.shown()), link: link("fee_budget"), alert: false },
         Cell { value: value_of(r.figures, "fee_execution").shown(), link: link("fee_execution"), alert: false },
         Cell { value: value_of(r.figures, "training.rate").shown(), link: link("training.capped"), alert: false },
