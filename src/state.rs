@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::annual_reports::cache::FiguresCache;
 use crate::config::Settings;
 use crate::province::Province;
 use crate::ratelimit::LoginRateLimiter;
@@ -24,6 +25,9 @@ pub struct AppState {
     pub prelogin_key: Arc<[u8]>,
     /// Regions and cycles, kept in memory (see `reference`).
     pub reference: Arc<ReferenceCache>,
+    /// The regions' figures, kept while their records do not change (see
+    /// `annual_reports::cache`).
+    pub figures: Arc<FiguresCache>,
 }
 
 impl axum::extract::FromRef<AppState> for PgPool {
@@ -56,6 +60,7 @@ impl AppState {
             login_limiter: Arc::new(LoginRateLimiter::default()),
             prelogin_key: Arc::from(prelogin_key),
             reference: Arc::new(ReferenceCache::default()),
+            figures: Arc::new(FiguresCache::default()),
         })
     }
 }

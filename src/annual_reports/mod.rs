@@ -7,6 +7,7 @@
 //! province officer and accepted by another. The province sees every region's standing of a
 //! year and one summary table of all regions' figures, exported to Excel.
 
+pub mod cache;
 pub mod figures;
 pub mod model;
 pub mod store;
@@ -22,7 +23,7 @@ use serde::Deserialize;
 
 use self::figures::{Figure, Value};
 use self::model::{ReportAction, ReportForm, ReportId, cycle_of, may_edit, may_read, may_write};
-use self::store::{By, Done, Records, ReportLine};
+use self::store::{By, Done, Records, RegionRaw, ReportLine};
 use self::views::{DetailPage, EditPage, Feedback, IndexPage, OverviewPage, PrintPage, RegionYear};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::auth::Actor;
@@ -80,7 +81,7 @@ async fn index(
 ) -> Result<Response, AppError> {
     if actor.db().scope == Scope::Province {
         let (year, cycle) = year_and_cycle(&reference, q.year)?;
-        let regions = year_overview(&state, &actor, year, &cycle).await?;
+        let regions = year_overview(&state, &actor, &reference, year, &cycle).await?;
         return render(OverviewPage::new(&chrome, &actor, year, &cycle, regions));
     }
     let region = actor.region.clone().ok_or(AppError::Forbidden)?;
@@ -95,14 +96,21 @@ async fn index(
 
 /// Every region of a year with its report and figures: the report's frozen ones once
 /// submitted, else live from the records (one statement for all regions).
-async fn year_overview(state: &AppState, actor: &Actor, year: i32, cycle: &Cycle) -> Result<Vec<RegionYear>, AppError> {
+async fn year_overview(
+    state: &AppState,
+    actor: &Actor,
+    reference: &Reference,
+    year: i32,
+    cycle: &Cycle,
+) -> Result<Vec<RegionYear>, AppError> {
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let lines = store::lines(&mut tx, None, Some(year)).await?;
-    let raw = store::raw_figures(&mut tx, year, cycle, None, time::today()).await?;
+    let asked = cache::Asked { year, cycle, today: time::today(), reference_version: reference.version };
+    let raw = cache::figures(&mut tx, &state.figures, asked, None).await?;
     tx.commit().await?;
     Ok(raw
         .into_iter()
-        .map(|((region, _), raw)| {
+        .map(|RegionRaw { region, raw, .. }| {
             let report: Option<ReportLine> = lines.iter().find(|l| l.region_id == region.id).cloned();
             let frozen = report.as_ref().filter(|l| !l.status.is_open()).and_then(|l| l.figures.clone());
             let is_frozen = frozen.is_some();
@@ -194,10 +202,14 @@ async fn load(
     let (live, records) = match with {
         With::ReportOnly => (Vec::new(), Records::default()),
         _ => {
-            let raw = store::raw_figures(&mut tx, report.year, &cycle, Some(report.region.id), time::today()).await?;
-            raw.first()
-                .map(|((_, records), raw)| (figures::compute(raw, report.year, &cycle), *records))
-                .unwrap_or_default()
+            let asked = cache::Asked {
+                year: report.year,
+                cycle: &cycle,
+                today: time::today(),
+                reference_version: reference.version,
+            };
+            let raw = cache::figures(&mut tx, &state.figures, asked, Some(report.region.id)).await?;
+            raw.first().map(|r| (figures::compute(&r.raw, report.year, &cycle), r.records)).unwrap_or_default()
         }
     };
     tx.commit().await?;
@@ -414,7 +426,7 @@ async fn export_overview(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let (year, cycle) = year_and_cycle(&reference, q.year)?;
-    let regions = year_overview(&state, &actor, year, &cycle).await?;
+    let regions = year_overview(&state, &actor, &reference, year, &cycle).await?;
     let _slot = crate::web::export::slot().await?;
     let title = format!("{year}年度工伤预防工作计划落实情况汇总");
     let filters = [("年度", format!("{year}年度"))];

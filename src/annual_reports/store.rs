@@ -216,8 +216,8 @@ pub async fn transition(
         if !problems.is_empty() {
             return Err(TransitionError::Incomplete(problems));
         }
-        let raw = raw_figures(tx, report.year, cycle, Some(report.region.id), today).await?;
-        let figures = raw.first().map(|(_, raw)| figures::compute(raw, report.year, cycle)).unwrap_or_default();
+        let raw = raw_figures(tx, report.year, cycle, Some(&[report.region.id]), today).await?;
+        let figures = raw.first().map(|r| figures::compute(&r.raw, report.year, cycle)).unwrap_or_default();
         let frozen = snapshot(&report, cycle, &figures);
         versions::freeze(tx, report.region.id, KIND, id.0, &frozen, by.account, by.name).await?;
         let late = report.first_submitted_at.map_or_else(|| is_late(cycle, report.year, now), |_| report.late);
@@ -257,15 +257,26 @@ pub struct Records {
     pub roster: Option<i64>,
 }
 
-/// What every region in scope (or `region`) has on record for `year` (`cycle` the year's),
+/// A region's records for a year, as `raw_figures` read them.
+#[derive(Clone, Debug)]
+pub struct RegionRaw {
+    pub region: Region,
+    pub records: Records,
+    pub raw: Raw,
+    /// The region's figures version the rows were read at (`cache`).
+    pub version: i64,
+}
+
+/// What every region in scope (or in `regions`) has on record for `year` (`cycle` the year's),
 /// in one statement: counts and sums as the features' lists draw them, overdue on `today`.
+/// Pages read them through `cache::figures`; this is the live count.
 pub async fn raw_figures(
     tx: &mut PgConnection,
     year: i32,
     cycle: &Cycle,
-    region: Option<RegionId>,
+    regions: Option<&[RegionId]>,
     today: NaiveDate,
-) -> Result<Vec<((Region, Records), Raw)>, sqlx::Error> {
+) -> Result<Vec<RegionRaw>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT r.id AS "region_id!: RegionId", r.code AS "code!", r.name AS "name!", r.level AS "level!: RegionLevel",
                   pl.id AS "plan_id?", pl.status AS "plan_status?",
@@ -304,8 +315,10 @@ pub async fn raw_figures(
                   sc.total AS "schools!", sc.running AS "schools_running!",
                   st.injuries AS "injuries?", st.insured AS "insured?",
                   bs.injuries AS "base_injuries?", bs.insured AS "base_insured?",
-                  now_open.open AS "findings_open_now!", now_open.overdue AS "findings_overdue_now!"
+                  now_open.open AS "findings_open_now!", now_open.overdue AS "findings_overdue_now!",
+                  coalesce(v.version, 0) AS "version!"
            FROM regions r
+           LEFT JOIN region_figures_versions v ON v.region_id = r.id
            CROSS JOIN (SELECT make_date($1, 1, 1) AS first, make_date($1 + 1, 1, 1) AS next) y
            LEFT JOIN plans pl ON pl.region_id = r.id AND pl.cycle_id = $2
            LEFT JOIN rosters ro ON ro.region_id = r.id AND ro.cycle_id = $2
@@ -345,11 +358,11 @@ pub async fn raw_figures(
                FROM findings f
                WHERE f.region_id = r.id AND f.rectified_on IS NULL AND f.verified_on IS NULL
                  AND f.referred_on IS NULL) now_open
-           WHERE ($3::bigint IS NULL OR r.id = $3)
+           WHERE ($3::bigint[] IS NULL OR r.id = ANY ($3))
            ORDER BY r.level = 'city', r.sort_order, r.code"#,
         year,
         cycle.id.0,
-        region.map(|r| r.0),
+        regions.map(|rs| rs.iter().map(|r| r.0).collect::<Vec<i64>>()) as Option<Vec<i64>>,
         today,
         cycle.first_year - 1
     )
@@ -393,7 +406,7 @@ pub async fn raw_figures(
                 findings_open_now: r.findings_open_now,
                 findings_overdue_now: r.findings_overdue_now,
             };
-            ((place, records), raw)
+            RegionRaw { region: place, records, raw, version: r.version }
         })
         .collect())
 }

@@ -20,6 +20,7 @@ use self::views::{
     AgencyPage, CityPage, Common, DueRow, ExpertPage, PartnerPage, ProvincePage, RateChart, RegionInput, ReturnedRow,
 };
 use crate::access::Permission;
+use crate::annual_reports::cache;
 use crate::annual_reports::figures::{self, LinkContext};
 use crate::annual_reports::store as reports;
 use crate::auth::Actor;
@@ -55,8 +56,8 @@ pub async fn index(
     let today = time::today();
     let cycle = cycles::model::current(&reference.cycles, today).cloned();
     match (actor.role, cycle) {
-        (Role::ProvinceOfficer, Some(cycle)) => province(&state, &actor, &chrome, &cycle).await,
-        (Role::CityOfficer, Some(cycle)) => city(&state, &actor, &chrome, &cycle).await,
+        (Role::ProvinceOfficer, Some(cycle)) => province(&state, &actor, &chrome, &cycle, reference.version).await,
+        (Role::CityOfficer, Some(cycle)) => city(&state, &actor, &chrome, &cycle, reference.version).await,
         (Role::PartnerOfficer, _) => partner(&state, &actor, &chrome).await,
         (Role::AgencyOfficer, _) => agency(&state, &actor, &chrome).await,
         (Role::Expert, _) => expert(&state, &actor, &chrome).await,
@@ -95,12 +96,19 @@ async fn common(tx: &mut PgConnection, actor: &Actor) -> Result<Common, AppError
 /// The province: every region's plan, roster, budget against its cap, execution, coverage,
 /// overdue rectifications, report and accident rate, each linked to its list; charts of
 /// coverage and execution by city and of the province-wide accident rate against the target.
-async fn province(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycle) -> Result<Response, AppError> {
+async fn province(
+    state: &AppState,
+    actor: &Actor,
+    chrome: &Chrome,
+    cycle: &Cycle,
+    reference_version: i64,
+) -> Result<Response, AppError> {
     let today = time::today();
     let year = today.year();
     let goal = Goal::of(cycle);
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let raw = reports::raw_figures(&mut tx, year, cycle, None, today).await?;
+    let asked = cache::Asked { year, cycle, today, reference_version };
+    let raw = cache::figures(&mut tx, &state.figures, asked, None).await?;
     let lines = reports::lines(&mut tx, None, Some(year)).await?;
     let statistics = crate::statistics::store::by_region(&mut tx, goal.base_year, goal.last_year).await?;
     let common = common(&mut tx, actor).await?;
@@ -116,7 +124,7 @@ async fn province(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycl
     }
     let regions: Vec<Computed> = raw
         .into_iter()
-        .map(|((region, records), raw)| Computed {
+        .map(|reports::RegionRaw { region, records, raw, .. }| Computed {
             figures: figures::compute(&raw, year, cycle),
             overdue: raw.findings_overdue_now,
             roster_complete: raw.roster.as_ref().is_some_and(|(_, _, complete)| *complete),
@@ -171,20 +179,28 @@ async fn province(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycl
 }
 
 /// A city bureau: what comes due, what was returned, the region's key figures.
-async fn city(state: &AppState, actor: &Actor, chrome: &Chrome, cycle: &Cycle) -> Result<Response, AppError> {
+async fn city(
+    state: &AppState,
+    actor: &Actor,
+    chrome: &Chrome,
+    cycle: &Cycle,
+    reference_version: i64,
+) -> Result<Response, AppError> {
     let region = actor.region.clone().ok_or(AppError::Forbidden)?;
     let today = time::today();
     let year = today.year();
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let due = store::due(&mut tx, DueFor { region: region.id, department: None, bureau: true }, today).await?;
     let returned = store::returned(&mut tx, region.id).await?;
-    let raw = reports::raw_figures(&mut tx, year, cycle, Some(region.id), today).await?;
+    let asked = cache::Asked { year, cycle, today, reference_version };
+    let raw = cache::figures(&mut tx, &state.figures, asked, Some(region.id)).await?;
     let common = common(&mut tx, actor).await?;
     tx.commit().await?;
     let (records, live, open, overdue) = raw
         .first()
-        .map(|((_, records), raw)| {
-            (*records, figures::compute(raw, year, cycle), raw.findings_open_now, raw.findings_overdue_now)
+        .map(|r| {
+            let raw = &r.raw;
+            (r.records, figures::compute(raw, year, cycle), raw.findings_open_now, raw.findings_overdue_now)
         })
         .unwrap_or_default();
     let links = LinkContext {

@@ -32,7 +32,7 @@ pub async fn generate(owner: &PgPool) -> anyhow::Result<u64> {
             .collect::<serde_json::Map<_, _>>()
             .into();
         let raws = store::raw_figures(&mut tx, year, cycle, None, today).await?;
-        for (i, ((region, _), raw)) in raws.iter().enumerate() {
+        for (i, store::RegionRaw { region, raw, .. }) in raws.iter().enumerate() {
             let status = match (year < this_year, i % 3) {
                 (true, _) => model::ReportStatus::Accepted,
                 (false, 0) => continue,

@@ -259,3 +259,63 @@ async fn the_province_sees_every_region_with_cells_that_equal_their_lists() {
         assert_eq!(value, if code == "210100" { "2" } else { "0" });
     }
 }
+
+/// The cell of `code`'s row at `index` (`<td` pieces) on the province's home page: its value.
+fn province_cell(page: &str, code: &str, index: usize) -> String {
+    let row = page.split("<tr data-region=\"").find(|r| r.starts_with(code)).unwrap_or_else(|| panic!("{code}"));
+    let cell = row.split("<td").nth(index).unwrap();
+    let after = &cell[cell.find("href=").unwrap()..];
+    between(after, "\">", "<").unwrap().to_string()
+}
+
+#[tokio::test]
+async fn figures_kept_between_views_change_as_soon_as_a_record_does() {
+    let (app, counter) = TestApp::spawn_counted().await;
+    let province = app.login_as(Role::ProvinceOfficer, "210000").await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let db = &app.db;
+    let sy = employers::employer(db, "210100", &employers::credit_code("91210100MA0HUME04"), "沈阳丁厂", "C26").await;
+    let overdue_of_city =
+        |page: &str| between(page, "data-key=\"findings_overdue_all\"", "</div></div>").unwrap().to_string();
+    assert_eq!(province_cell(&home(&province).await, "210100", 7), "0");
+    assert!(overdue_of_city(&home(&city).await).contains(">0<"));
+
+    // Views with nothing changed count nothing: the same statements each time.
+    let before = counter.total();
+    let _ = home(&province).await;
+    let unchanged = counter.total() - before;
+
+    // A finding written straight into the database (as another instance would): both pages
+    // show it on their next view, and 大连's row keeps its figure.
+    finding(db, "210100", sy.0, "emergency", -2, "沈阳新逾期").await;
+    let before = counter.total();
+    let page = home(&province).await;
+    assert_eq!(counter.total() - before, unchanged + 1, "the moved region is counted, in one more statement");
+    assert_eq!(province_cell(&page, "210100", 7), "1");
+    assert_eq!(province_cell(&page, "210200", 7), "0");
+    assert!(overdue_of_city(&home(&city).await).contains(">1<"));
+
+    // Rectified: no longer overdue, at once.
+    exec(
+        db,
+        "UPDATE findings SET rectified_on = current_date, rectified_by = recorded_by WHERE description = '沈阳新逾期'",
+    )
+    .await;
+    assert_eq!(province_cell(&home(&province).await, "210100", 7), "0");
+    assert!(overdue_of_city(&home(&city).await).contains(">0<"));
+
+    // Deleted rows count too (the statement's old rows), and a rolled-back change leaves the
+    // figures as they were.
+    finding(db, "210100", sy.0, "health", -1, "沈阳又逾期").await;
+    assert_eq!(province_cell(&home(&province).await, "210100", 7), "1");
+    let pool = db.superuser_pool().await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("UPDATE findings SET rectified_on = current_date, rectified_by = recorded_by")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(province_cell(&home(&province).await, "210100", 7), "1");
+    exec(db, "DELETE FROM findings WHERE description = '沈阳又逾期'").await;
+    assert_eq!(province_cell(&home(&province).await, "210100", 7), "0");
+}
