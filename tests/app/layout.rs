@@ -61,6 +61,32 @@ async fn pages_carry_no_inline_script_or_style() {
     }
 }
 
+/// Every template, not only the pages above: the Content-Security-Policy refuses inline style
+/// attributes and event handlers, and the browser tests once found 56 such attributes.
+#[test]
+fn no_template_carries_an_inline_style_or_event_handler() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let lower = line.to_lowercase();
+                let handler = lower.split_whitespace().any(|word| word.starts_with("on") && word.contains("=\""));
+                if lower.contains(" style=") || lower.contains("<style") || handler {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")), &mut found);
+    assert!(found.is_empty(), "inline style or handler:\n{}", found.join("\n"));
+}
+
 #[tokio::test]
 async fn assets_are_served_with_cache_rules() {
     let app = TestApp::spawn().await;
