@@ -310,7 +310,10 @@ pub fn prepare_folder(dir: &Path, run_as: Option<(u32, u32)>) -> Result<(), Loca
             if meta.uid() != me && run_as.is_none_or(|(uid, _)| meta.uid() != uid) {
                 return Err(refuse("属于其他用户"));
             }
-            let made_by_us = dir.join(LOCK_FILE).exists() || fs::read_dir(dir).map_err(folder_error)?.next().is_none();
+            // Emptiness first: a launcher that has just made the folder writes the lock file
+            // into it before anything else, so a folder found non-empty then holds it now
+            // (checking the lock first lost that race to a second launcher now and then).
+            let made_by_us = fs::read_dir(dir).map_err(folder_error)?.next().is_none() || dir.join(LOCK_FILE).exists();
             if !made_by_us {
                 return Err(refuse("不是本程序创建的目录（其中没有 launcher.lock，且不为空）"));
             }
