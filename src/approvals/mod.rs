@@ -122,7 +122,8 @@ async fn page_of(
         let calendar = calendar(state).await?;
         let requested = requested(&approval.project);
         let ids: Vec<i64> = approval.meetings.iter().map(|(id, _, _)| *id).collect();
-        approval.first_form = Some(DecisionForm::new(&context(&approval, &requested, &calendar, &ids)));
+        let at = approval.project.version;
+        approval.first_form = Some(DecisionForm::new(&context(&approval, &requested, &calendar, &ids), at));
     }
     render(ApprovalPage::new(chrome, approval, offers, feedback))
 }

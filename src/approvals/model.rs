@@ -106,10 +106,11 @@ fn date_of(raw: &str) -> Option<NaiveDate> {
 
 impl DecisionForm {
     /// The form as the page first shows it: every year's requested amount, the publicity from
-    /// the next working day for the round's days, no meeting.
-    pub fn new(c: &Context<'_>) -> DecisionForm {
+    /// the next working day for the round's days, no meeting, at the project's `version`.
+    pub fn new(c: &Context<'_>, version: i32) -> DecisionForm {
         let start = c.calendar.add_working_days(c.today, 1);
         DecisionForm {
+            version: version.to_string(),
             year: c.requested.iter().map(|(y, _)| y.to_string()).collect(),
             amount: c.requested.iter().map(|(_, m)| m.yuan().to_string()).collect(),
             publicity_starts_on: start.to_string(),

@@ -123,9 +123,15 @@ fn the_first_form_offers_the_requested_amounts_and_the_shortest_publicity() {
         today: d(2026, 9, 28),
         meetings: &[],
     };
-    let f = DecisionForm::new(&c);
+    let mut f = DecisionForm::new(&c, 7);
     assert_eq!((f.typed(1), f.typed(2)), ("50000", "30000.50"));
     assert_eq!((f.publicity_starts_on.as_str(), f.publicity_ends_on.as_str()), ("2026-09-29", "2026-10-10"));
+    // Approved as first shown, without a change (the browser journey found it refused once,
+    // its version left empty).
+    f.intent = "approve".into();
+    let (decision, version) = f.parse(&c).unwrap();
+    assert!(matches!(decision, Decision::Approve(_)));
+    assert_eq!(version, Version(7));
 }
 
 #[test]
