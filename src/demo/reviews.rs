@@ -1,8 +1,9 @@
 //! Demo scoring: in 沈阳 the first panel has scored in full (the application waits for the
 //! city's decision; 郑海涛, the demo expert, submitted last) and the second is under way (three
-//! sheets in, far apart enough to be flagged, 郑海涛's a draft, one not begun). Every sitting
-//! member gets an expert account linked to their pool entry (`demo_sy_expert_<id>`, the demo
-//! password), as the system administrator would have made it. 大连's panel has not begun.
+//! sheets in, far apart enough to be flagged, 郑海涛's a draft, one not begun). Every member of
+//! 沈阳's pool has an expert account linked to their pool entry (`demo_sy_expert_<id>`, the demo
+//! password; 郑海涛's is `demo_expert`), as the system administrator would have made it. 大连's
+//! panel has not begun.
 
 use anyhow::Context;
 use rust_decimal::Decimal;
@@ -132,6 +133,15 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
                 sheets::save(&mut tx, &demo_context(), key(zheng_expert), Version(0), &input, zheng.0).await?;
             }
         }
+    }
+    // The rest of 沈阳's pool too, so that whoever a new draw seats can sign in and score (the
+    // browser journey of an application draws its own panel).
+    let pool: Vec<i64> = sqlx::query_scalar("SELECT id FROM experts WHERE region_id = $1 ORDER BY id")
+        .bind(zheng_region.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    for expert in pool {
+        member_account(&mut tx, zheng_region, expert, &hash).await?;
     }
     sqlx::query!("INSERT INTO seed_log (entity, key) VALUES ('demo', 'reviews')").execute(&mut *tx).await?;
     tx.commit().await?;

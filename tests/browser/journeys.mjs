@@ -391,8 +391,171 @@ async function employersImport({ browser, report, base }) {
   await city.context.close();
 }
 
+/// Fills the `i`-th field named `name` of the page (rows of a table).
+async function fillNth(page, name, i, value) {
+  let fields = await page.$$(`[name="${name}"]`);
+  if (fields.length <= i) {
+    // 添加一行 adds the row in place (static/js/rows.js), as an officer would.
+    const table = { line: 'budget', indicator: 'indicators', milestone: 'milestones' }[name.split('_')[0]];
+    await page.click(`button[data-add-row="${table}"]`);
+    fields = await page.$$(`[name="${name}"]`);
+  }
+  expect(fields.length > i, `a row ${i + 1} for ${name} (${fields.length})`);
+  const tag = await fields[i].evaluate((el) => el.tagName);
+  if (tag === 'SELECT') {
+    const option = await fields[i].evaluate(
+      (el, t) => [...el.options].find((o) => o.value && o.textContent.includes(t))?.value ?? null,
+      value,
+    );
+    expect(option !== null, `no option “${value}” in ${name}`);
+    await fields[i].selectOption(option);
+  } else {
+    await fields[i].fill(value);
+  }
+}
+
+/// A city officer enters a project application with cost lines, performance targets, a
+/// timetable and its documents and submits it; a second officer passes it in the pre-review
+/// and draws the expert panel; every expert drawn signs in and scores it; the city approves it,
+/// and the fee's records show the allocation.
+async function projectApplication({ browser, report, base }) {
+  const step = steps(report);
+  const city = await person(browser, report, 'sy-city');
+  const { page } = city;
+  const name = `浏览器测试：危化品企业班组长工伤预防培训（${Date.now() % 100000}）`;
+  let projectUrl = '';
+  await step(page, 'city: creates an application in the open round', async () => {
+    await signIn(base, page, 'demo_sy_hrss');
+    await page.goto(`${base}/project-rounds`);
+    const round = await page.$$eval('main tr', (rows) =>
+      rows
+        .filter((r) => r.textContent.includes('申报中'))
+        .map((r) => r.querySelector('a[href^="/project-rounds/"]')?.getAttribute('href'))
+        .find(Boolean),
+    );
+    expect(round, 'a round open for applications');
+    await page.goto(`${base}/projects/new?round=${round.split('/').pop()}`);
+    const applicant = await page.$eval('#applicant', (el) => [...el.options].filter((o) => o.value).pop()?.value);
+    await page.selectOption('#applicant', applicant);
+    await go(page, 'form[action="/projects/new"] button:has-text("创建申报草稿")');
+    projectUrl = new URL(page.url()).pathname.replace(/\/edit$/, '');
+    expect(/^\/projects\/\d+$/.test(projectUrl), `a draft: ${page.url()}`);
+  });
+  await step(page, 'city: fills in the application with cost lines, targets and a timetable', async () => {
+    await page.goto(`${base}${projectUrl}/edit`);
+    await page.fill('#name', name);
+    await choose(page, '#project_type', '培训');
+    await page.selectOption('#key_industry', await page.$eval('#key_industry', (el) => el.options[1].value));
+    await page.selectOption('#implementation_mode', await page.$eval('#implementation_mode', (el) => el.options[1].value));
+    await page.fill('#starts_on', '2027-03-01');
+    await page.fill('#ends_on', '2027-12-31');
+    await page.fill('#target_group', '危险化学品企业一线班组长');
+    await page.fill('#planned_count', '600');
+    await page.fill('#background', '危化品企业一线班组长流动性大，工伤预防意识薄弱。');
+    await page.fill('#content', '分 10 期集中培训，每期 2 天，理论与实操结合。');
+    await page.fill('#safeguards', '成立项目组，专人负责，按月报告进度。');
+    for (const [i, line] of [
+      ['师资费', '学时', '800', '160'],
+      ['培训教材及资料', '套', '45.5', '600'],
+    ].entries()) {
+      await fillNth(page, 'line_item', i, line[0]);
+      await fillNth(page, 'line_unit', i, line[1]);
+      await fillNth(page, 'line_price', i, line[2]);
+      await fillNth(page, 'line_quantity', i, line[3]);
+    }
+    for (const [i, row] of [
+      ['产出', '培训人次', '600', '人次'],
+      ['效益', '参训企业工伤事故发生率下降', '10', '%'],
+    ].entries()) {
+      await fillNth(page, 'indicator_kind', i, row[0]);
+      await fillNth(page, 'indicator_name', i, row[1]);
+      await fillNth(page, 'indicator_value', i, row[2]);
+      await fillNth(page, 'indicator_unit', i, row[3]);
+    }
+    await fillNth(page, 'milestone_due', 0, '2027-06-30');
+    await fillNth(page, 'milestone_description', 0, '完成前 5 期培训');
+    await go(page, 'main form[action$="/edit"] button.btn-primary[type=submit]:not([name])');
+    const text = await mainText(page);
+    expect(!text.includes('提交的内容有误'), `saved: ${text.slice(0, 400)}`);
+    expect(text.includes('155,300.00'), `the amounts computed: ${text.slice(0, 600)}`);
+  });
+  await step(page, 'city: uploads the documents and submits the application', async () => {
+    await page.goto(`${base}${projectUrl}`);
+    const kinds = await page.$$eval('#attachment-kind option', (os) => os.filter((o) => o.value).map((o) => o.textContent));
+    for (const kind of kinds) {
+      const pdf = await pdfOf(browser, kind);
+      await choose(page, '#attachment-kind', kind);
+      await page.setInputFiles('#attachment-file', { name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: pdf });
+      await go(page, 'form[enctype="multipart/form-data"] button[type=submit]');
+    }
+    await act(page, '提交申报');
+    const text = await mainText(page);
+    expect(text.includes('待初审'), `submitted: ${text.slice(0, 400)}`);
+  });
+  await city.context.close();
+
+  const second = await person(browser, report, 'sy-city-2');
+  let members = [];
+  await step(second.page, 'second officer: passes the pre-review and draws the panel', async () => {
+    await signIn(base, second.page, 'demo_sy_hrss_2');
+    await second.page.goto(`${base}${projectUrl}`);
+    await act(second.page, '初审通过');
+    expect((await mainText(second.page)).includes('待专家评审'), 'waiting for the experts');
+    await second.page.goto(`${base}${projectUrl}/panel`);
+    await go(second.page, `form[action="${projectUrl}/panel/draw"] button`);
+    members = await second.page.$$eval('main tbody tr', (rows) =>
+      rows.map((r) => ({
+        name: r.cells[0].textContent.trim(),
+        id: r.querySelector('form[action*="/panel/"]')?.getAttribute('action').split('/')[4],
+      })),
+    );
+    expect(members.length >= 3 && members.every((m) => m.id), `a panel drawn: ${JSON.stringify(members)}`);
+  });
+  await second.context.close();
+
+  for (const member of members) {
+    const expert = await person(browser, report, `expert-${member.id}`);
+    const username = member.name === '郑海涛' ? 'demo_expert' : `demo_sy_expert_${member.id}`;
+    await step(expert.page, `expert ${member.name}: scores the application`, async () => {
+      await signIn(base, expert.page, username);
+      await expert.page.goto(`${base}/reviews`);
+      expect((await mainText(expert.page)).includes(name), 'the application waits on 我的评审');
+      await expert.page.goto(`${base}/reviews/${projectUrl.split('/').pop()}?stage=review`);
+      const weights = await expert.page.$$eval('form[action^="/reviews/"] tbody tr td.text-end', (tds) => tds.map((t) => Number(t.textContent)));
+      const scores = await expert.page.$$('input[name=score]');
+      for (const [i, input] of scores.entries()) await input.fill(String(Math.floor(weights[i] * 0.8)));
+      await choose(expert.page, '#recommendation', '同意');
+      await expert.page.fill('#opinion', '培训对象明确，内容与岗位风险对应，经费测算合理。');
+      await expert.page.check('#final_confirmed');
+      await go(expert.page, 'button[name=intent][value=submit]');
+      const text = await mainText(expert.page);
+      expect(text.includes('已提交'), `the sheet is submitted: ${text.slice(0, 300)}`);
+    });
+    await expert.context.close();
+  }
+
+  const deciding = await person(browser, report, 'sy-city');
+  await step(deciding.page, 'city: approves the application, and the fee records show the allocation', async () => {
+    await signIn(base, deciding.page, 'demo_sy_hrss');
+    await deciding.page.goto(`${base}${projectUrl}/review`);
+    expect((await mainText(deciding.page)).includes('平均'), 'the review’s average');
+    await deciding.page.goto(`${base}${projectUrl}/approval`);
+    expect((await mainText(deciding.page)).includes('待立项审定'), 'waiting for the decision');
+    await go(deciding.page, 'button[name=intent][value=approve]');
+    const text = await mainText(deciding.page);
+    expect(text.includes('公示中'), `approved and in its publicity: ${text.slice(0, 400)}`);
+    // The project's first year is 2027: taken from that year's budget once approved, until
+    // then held as a commitment (跨年度承诺) on it.
+    await deciding.page.goto(`${base}/fee/records?year=2027`);
+    const row = await deciding.page.innerText(`main tr:has-text("${name.slice(0, 12)}")`);
+    expect(row.includes('155,300.00') && /安排|跨年度承诺/.test(row), `the project's money in the fee records: ${row}`);
+  });
+  await deciding.context.close();
+}
+
 export const journeys = {
   first_sign_in_and_plan: firstSignInAndPlan,
+  project_application: projectApplication,
   another_citys_record: anotherCitysRecord,
   partner_inspection: partnerInspection,
   employers_import: employersImport,
