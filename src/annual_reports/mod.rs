@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod figures;
 pub mod model;
+mod raw;
 pub mod store;
 pub mod views;
 
@@ -106,7 +107,7 @@ async fn year_overview(
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let lines = store::lines(&mut tx, None, Some(year)).await?;
     let asked = cache::Asked { year, cycle, today: time::today(), reference_version: reference.version };
-    let raw = cache::figures(&mut tx, &state.figures, asked, None).await?;
+    let raw = store::kept_figures(&mut tx, &state.figures, asked, None).await?;
     tx.commit().await?;
     Ok(raw
         .into_iter()
@@ -208,7 +209,7 @@ async fn load(
                 today: time::today(),
                 reference_version: reference.version,
             };
-            let raw = cache::figures(&mut tx, &state.figures, asked, Some(report.region.id)).await?;
+            let raw = store::kept_figures(&mut tx, &state.figures, asked, Some(report.region.id)).await?;
             raw.first().map(|r| (figures::compute(&r.raw, report.year, &cycle), r.records)).unwrap_or_default()
         }
     };

@@ -9,11 +9,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use sqlx::types::Json;
 
+use super::cache::{Asked, FiguresCache, Key, Stamp};
 use super::figures::{self, Figure, Raw};
 use super::model::{
     KIND, Report, ReportAction, ReportId, ReportInput, ReportStatus, is_late, snapshot, submission_problems,
     transitions,
 };
+pub use super::raw::{Records, RegionRaw};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::cycles::Cycle;
 use crate::error::WriteError;
@@ -250,23 +252,6 @@ pub async fn transition(
         .await?)
 }
 
-/// Where the records behind a region's figures are: its plan and roster of the cycle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Records {
-    pub plan: Option<i64>,
-    pub roster: Option<i64>,
-}
-
-/// A region's records for a year, as `raw_figures` read them.
-#[derive(Clone, Debug)]
-pub struct RegionRaw {
-    pub region: Region,
-    pub records: Records,
-    pub raw: Raw,
-    /// The region's figures version the rows were read at (`cache`).
-    pub version: i64,
-}
-
 /// What every region in scope (or in `regions`) has on record for `year` (`cycle` the year's),
 /// in one statement: counts and sums as the features' lists draw them, overdue on `today`.
 /// Pages read them through `cache::figures`; this is the live count.
@@ -409,4 +394,41 @@ pub async fn raw_figures(
             RegionRaw { region: place, records, raw, version: r.version }
         })
         .collect())
+}
+
+/// Every region in the transaction's scope (or `region` alone, when in scope), province first,
+/// with its figures: those `cache` holds where the region's counter has not moved, else
+/// counted now (`raw_figures`) and kept. Two statements when anything moved, one otherwise.
+pub async fn kept_figures(
+    tx: &mut PgConnection,
+    cache: &FiguresCache,
+    asked: Asked<'_>,
+    region: Option<RegionId>,
+) -> Result<Vec<RegionRaw>, sqlx::Error> {
+    let versions = sqlx::query!(
+        r#"SELECT r.id AS "region_id!: RegionId", coalesce(v.version, 0) AS "version!"
+           FROM regions r LEFT JOIN region_figures_versions v ON v.region_id = r.id
+           WHERE app_region_visible(r.id) AND ($1::bigint IS NULL OR r.id = $1)
+           ORDER BY r.level = 'city', r.sort_order, r.code"#,
+        region.map(|r| r.0)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let key = |region| Key { region, year: asked.year, cycle: asked.cycle.id };
+    let stamp = |version| Stamp { version, reference_version: asked.reference_version, today: asked.today };
+    let mut found: Vec<Option<RegionRaw>> =
+        versions.iter().map(|v| cache.get(&key(v.region_id), stamp(v.version))).collect();
+    let stale: Vec<RegionId> =
+        versions.iter().zip(&found).filter(|(_, held)| held.is_none()).map(|(v, _)| v.region_id).collect();
+    if !stale.is_empty() {
+        let counted = raw_figures(tx, asked.year, asked.cycle, Some(&stale), asked.today).await?;
+        for raw in counted {
+            // Kept at the counter read with the rows, which may be newer than the one above.
+            cache.keep(key(raw.region.id), stamp(raw.version), raw.clone());
+            if let Some(slot) = versions.iter().position(|v| v.region_id == raw.region.id) {
+                found[slot] = Some(raw);
+            }
+        }
+    }
+    Ok(found.into_iter().flatten().collect())
 }

@@ -108,7 +108,7 @@ async fn province(
     let goal = Goal::of(cycle);
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     let asked = cache::Asked { year, cycle, today, reference_version };
-    let raw = cache::figures(&mut tx, &state.figures, asked, None).await?;
+    let raw = reports::kept_figures(&mut tx, &state.figures, asked, None).await?;
     let lines = reports::lines(&mut tx, None, Some(year)).await?;
     let statistics = crate::statistics::store::by_region(&mut tx, goal.base_year, goal.last_year).await?;
     let common = common(&mut tx, actor).await?;
@@ -193,7 +193,7 @@ async fn city(
     let due = store::due(&mut tx, DueFor { region: region.id, department: None, bureau: true }, today).await?;
     let returned = store::returned(&mut tx, region.id).await?;
     let asked = cache::Asked { year, cycle, today, reference_version };
-    let raw = cache::figures(&mut tx, &state.figures, asked, Some(region.id)).await?;
+    let raw = reports::kept_figures(&mut tx, &state.figures, asked, Some(region.id)).await?;
     let common = common(&mut tx, actor).await?;
     tx.commit().await?;
     let (records, live, open, overdue) = raw

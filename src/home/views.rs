@@ -374,10 +374,8 @@ pub fn latest_on_track(rows: &[StatisticsYear], goal: &Goal) -> BTreeMap<RegionI
     by_region
         .into_iter()
         .filter_map(|(region, sums)| {
-            let line = statistics::trend(goal, &sums)
-                .into_iter()
-                .filter(|l| l.year > goal.base_year && l.rate.is_some())
-                .next_back()?;
+            let line =
+                statistics::trend(goal, &sums).into_iter().rfind(|l| l.year > goal.base_year && l.rate.is_some())?;
             Some((region, (line.year, line.on_track)))
         })
         .collect()
