@@ -187,6 +187,38 @@ pub fn document(lines: &[&str]) -> Vec<u8> {
     out
 }
 
+/// A zip archive with one deflated entry holding `data`, its headers claiming `claimed`
+/// bytes inflated (a bomb's may lie).
+pub fn deflated(name: &str, data: &[u8], claimed: u32) -> Vec<u8> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut encoder, data).expect("deflate into memory");
+    let packed = encoder.finish().expect("deflate into memory");
+    let header = |b: &mut Vec<u8>| {
+        b.extend([0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        b.extend(0u32.to_le_bytes());
+        b.extend((packed.len() as u32).to_le_bytes());
+        b.extend(claimed.to_le_bytes());
+        b.extend((name.len() as u16).to_le_bytes());
+        b.extend(0u16.to_le_bytes());
+    };
+    let mut out = b"PK\x03\x04".to_vec();
+    header(&mut out);
+    out.extend(name.as_bytes());
+    out.extend(&packed);
+    let directory = out.len() as u32;
+    out.extend(b"PK\x01\x02\x14\x00");
+    header(&mut out);
+    out.extend([0u8; 10]);
+    out.extend(0u32.to_le_bytes());
+    out.extend(name.as_bytes());
+    let size = out.len() as u32 - directory;
+    out.extend(b"PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00");
+    out.extend(size.to_le_bytes());
+    out.extend(directory.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //! Writing is the feature's: all rows in one transaction, or none (see `jobs`).
 
 pub mod csv;
+mod inflate;
 pub mod job;
 pub mod pages;
 pub mod upload;
@@ -59,6 +60,8 @@ pub enum ReadError {
     Empty,
     #[error("缺少必填列：{0}（请使用下载的模板）")]
     MissingColumns(String),
+    #[error("文件解压后超过 {0} MB，不像正常的 Excel 文件，未导入（请只保留要导入的工作表后重新保存）")]
+    InflatesTooMuch(u64),
 }
 
 /// What a file's content says it is.
@@ -99,11 +102,25 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, ReadError> {
     Ok(text.into_owned())
 }
 
+/// The most an .xlsx may inflate to: 100,000 rows of a wide template come to about 60 MB of XML.
+const MOST_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The first sheet (or the CSV) as rows of text cells.
 pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    read_table_within(bytes, MOST_INFLATED_BYTES)
+}
+
+fn read_table_within(bytes: &[u8], most_inflated: u64) -> Result<Vec<Vec<String>>, ReadError> {
     let table = match sniff(bytes)? {
         FileKind::Csv => csv::parse(&decode_text(bytes)?),
         FileKind::Xlsx => {
+            match inflate::within(bytes, most_inflated) {
+                Ok(()) => {}
+                Err(inflate::Refusal::TooLarge) => {
+                    return Err(ReadError::InflatesTooMuch(most_inflated / (1024 * 1024)));
+                }
+                Err(inflate::Refusal::Unreadable) => return Err(ReadError::WrongType),
+            }
             let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| ReadError::WrongType)?;
             sheet(&mut book)?
         }
@@ -344,6 +361,15 @@ mod tests {
 
     fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
         rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn a_workbook_that_inflates_past_the_limit_is_refused_unread() {
+        let zeros = vec![0u8; 2 * 1024 * 1024];
+        let bomb = crate::attachments::samples::deflated("xl/worksheets/sheet1.xml", &zeros, 100);
+        let refused = read_table_within(&bomb, 1024 * 1024).unwrap_err();
+        assert!(matches!(refused, ReadError::InflatesTooMuch(1)));
+        assert!(refused.to_string().contains("解压后超过 1 MB"), "{refused}");
     }
 
     #[test]
