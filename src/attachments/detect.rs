@@ -5,6 +5,8 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
+use super::zip::{self, u16_at, u32_at};
+
 labelled_enum! {
     /// The types the system accepts.
     pub enum FileType {
@@ -104,28 +106,14 @@ fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
 /// The entry names of a ZIP's central directory (empty when the file is not a readable ZIP).
 fn zip_entry_names<F: Read + Seek>(f: &mut F, len: u64) -> std::io::Result<Vec<String>> {
-    // The end-of-central-directory record: 22 bytes plus a comment of at most 65,535.
-    let tail_len = len.min(22 + 65_535);
+    let tail_len = len.min(zip::TAIL as u64);
     let mut tail = vec![0u8; tail_len as usize];
     f.seek(SeekFrom::Start(len - tail_len))?;
     let n = read_up_to(f, &mut tail)?;
     tail.truncate(n);
-    let Some(eocd) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else { return Ok(Vec::new()) };
-    let (Some(count), Some(size), Some(offset)) =
-        (u16_at(&tail, eocd + 10), u32_at(&tail, eocd + 12), u32_at(&tail, eocd + 16))
-    else {
-        return Ok(Vec::new());
-    };
+    let Some((count, size, offset)) = zip::end_record(&tail) else { return Ok(Vec::new()) };
     // A central directory larger than 4 MiB, or pointing past the file, is not one we read.
     if size > 4 << 20 || u64::from(offset) + u64::from(size) > len {
         return Ok(Vec::new());
@@ -134,23 +122,7 @@ fn zip_entry_names<F: Read + Seek>(f: &mut F, len: u64) -> std::io::Result<Vec<S
     f.seek(SeekFrom::Start(u64::from(offset)))?;
     let n = read_up_to(f, &mut dir)?;
     dir.truncate(n);
-    let mut names = Vec::new();
-    let mut at = 0usize;
-    for _ in 0..count {
-        if dir.get(at..at + 4) != Some(b"PK\x01\x02") {
-            break;
-        }
-        let (Some(name_len), Some(extra), Some(comment)) =
-            (u16_at(&dir, at + 28), u16_at(&dir, at + 30), u16_at(&dir, at + 32))
-        else {
-            break;
-        };
-        let start = at + 46;
-        let Some(name) = dir.get(start..start + name_len as usize) else { break };
-        names.push(String::from_utf8_lossy(name).into_owned());
-        at = start + name_len as usize + extra as usize + comment as usize;
-    }
-    Ok(names)
+    Ok(zip::entries(&dir, count).iter().map(|e| String::from_utf8_lossy(e.name).into_owned()).collect())
 }
 
 /// The names in an OLE compound file's directory (empty when it cannot be read).

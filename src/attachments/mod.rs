@@ -13,6 +13,7 @@ pub mod pages;
 pub mod samples;
 pub mod store;
 pub mod upload;
+pub(crate) mod zip;
 
 use chrono::{DateTime, Utc};
 

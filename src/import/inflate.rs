@@ -7,6 +7,8 @@ use std::io::{Read, copy, sink};
 
 use flate2::read::DeflateDecoder;
 
+use crate::attachments::zip;
+
 /// Why a workbook's archive is refused before it is read.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -16,51 +18,33 @@ pub enum Refusal {
     Unreadable,
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<usize> {
-    b.get(at..at + 2).map(|s| usize::from(u16::from_le_bytes([s[0], s[1]])))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<usize> {
-    b.get(at..at + 4).and_then(|s| usize::try_from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])).ok())
-}
-
 /// Inflates every entry of the zip archive `bytes` (through its central directory) into
 /// nothing, refusing once the total passes `most` bytes.
 pub fn within(bytes: &[u8], most: u64) -> Result<(), Refusal> {
-    // The end-of-directory record: the last "PK\x05\x06" (a comment of up to 64 KiB may follow).
-    let from = bytes.len().saturating_sub(22 + 65_535);
-    let end = (from..bytes.len().saturating_sub(21))
-        .rev()
-        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06"))
-        .ok_or(Refusal::Unreadable)?;
-    let count = u16_at(bytes, end + 10).ok_or(Refusal::Unreadable)?;
-    let mut at = u32_at(bytes, end + 16).ok_or(Refusal::Unreadable)?;
+    let tail = &bytes[bytes.len().saturating_sub(zip::TAIL)..];
+    let (count, size, offset) = zip::end_record(tail).ok_or(Refusal::Unreadable)?;
+    let (offset, size) = (offset as usize, size as usize);
+    let dir = bytes.get(offset..offset + size).ok_or(Refusal::Unreadable)?;
+    let entries = zip::entries(dir, count);
+    if entries.len() != usize::from(count) {
+        return Err(Refusal::Unreadable);
+    }
     let mut total: u64 = 0;
-    for _ in 0..count {
-        if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
-            return Err(Refusal::Unreadable);
-        }
-        let method = u16_at(bytes, at + 10).ok_or(Refusal::Unreadable)?;
-        let compressed = u32_at(bytes, at + 20).ok_or(Refusal::Unreadable)?;
-        let name = u16_at(bytes, at + 28).ok_or(Refusal::Unreadable)?;
-        let extra = u16_at(bytes, at + 30).ok_or(Refusal::Unreadable)?;
-        let comment = u16_at(bytes, at + 32).ok_or(Refusal::Unreadable)?;
-        let local = u32_at(bytes, at + 42).ok_or(Refusal::Unreadable)?;
-        at += 46 + name + extra + comment;
+    for entry in entries {
         // Zip64 marks its sizes 0xFFFFFFFF; no workbook of an upload's size needs it.
-        if compressed == 0xFFFF_FFFF || local == 0xFFFF_FFFF {
+        if entry.compressed == u32::MAX || entry.local == u32::MAX {
             return Err(Refusal::Unreadable);
         }
+        let local = entry.local as usize;
         if bytes.get(local..local + 4) != Some(b"PK\x03\x04") {
             return Err(Refusal::Unreadable);
         }
-        let start = local
-            + 30
-            + u16_at(bytes, local + 26).ok_or(Refusal::Unreadable)?
-            + u16_at(bytes, local + 28).ok_or(Refusal::Unreadable)?;
-        let data = bytes.get(start..start + compressed).ok_or(Refusal::Unreadable)?;
+        let (name, extra) =
+            zip::u16_at(bytes, local + 26).zip(zip::u16_at(bytes, local + 28)).ok_or(Refusal::Unreadable)?;
+        let start = local + 30 + usize::from(name) + usize::from(extra);
+        let data = bytes.get(start..start + entry.compressed as usize).ok_or(Refusal::Unreadable)?;
         let left = most.saturating_sub(total);
-        let inflated = match method {
+        let inflated = match entry.method {
             0 => data.len() as u64,
             8 => copy(&mut DeflateDecoder::new(data).take(left + 1), &mut sink()).map_err(|_| Refusal::Unreadable)?,
             _ => return Err(Refusal::Unreadable),
