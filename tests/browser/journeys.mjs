@@ -2,23 +2,12 @@
 // what the person sees. They run on the demo's data and change it (a new account, a new plan),
 // so they come before the sweep, which then screenshots the changed pages too.
 
-import { expect, mainText, person, signIn, signOut, steps } from './lib.mjs';
+import { expect, go, mainText, optionWith, person, signIn, signOut, steps } from './lib.mjs';
 import { creditCode, workbook } from './xlsx.mjs';
 
 /// Picks the option of `select` whose text contains `text`.
 async function choose(page, select, text) {
-  const value = await page.$eval(
-    select,
-    (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value ?? null,
-    text,
-  );
-  expect(value !== null, `no option “${text}” in ${select}`);
-  await page.selectOption(select, value);
-}
-
-/// Clicks and waits for the page the click loads.
-async function go(page, selector) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  await page.selectOption(select, await optionWith(page, select, text));
 }
 
 /// A small, real PDF (Chromium prints one), as a signed document scan would be uploaded.
@@ -403,12 +392,7 @@ async function fillNth(page, name, i, value) {
   expect(fields.length > i, `a row ${i + 1} for ${name} (${fields.length})`);
   const tag = await fields[i].evaluate((el) => el.tagName);
   if (tag === 'SELECT') {
-    const option = await fields[i].evaluate(
-      (el, t) => [...el.options].find((o) => o.value && o.textContent.includes(t))?.value ?? null,
-      value,
-    );
-    expect(option !== null, `no option “${value}” in ${name}`);
-    await fields[i].selectOption(option);
+    await fields[i].selectOption(await optionWith(page, fields[i], value));
   } else {
     await fields[i].fill(value);
   }

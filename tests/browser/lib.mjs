@@ -117,20 +117,37 @@ export function totp(secret, at = Date.now()) {
   return String(code).padStart(6, '0');
 }
 
+/// Clicks and waits for the page the click loads.
+export async function go(page, selector) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}
+
+/// The value of the option of `select` (a selector or an element) whose text contains `text`.
+export async function optionWith(page, select, text) {
+  const element = typeof select === 'string' ? await page.$(select) : select;
+  expect(element, `no ${select}`);
+  const value = await element.evaluate(
+    (el, t) => [...el.options].find((o) => o.value && o.textContent.includes(t))?.value ?? null,
+    text,
+  );
+  expect(value !== null, `no option “${text}” in ${select}`);
+  return value;
+}
+
 /// Signs in through the form; with `secret`, answers the second-factor page too.
 export async function signIn(base, page, username, password = DEMO_PASSWORD, secret = null) {
   await page.goto(`${base}/login`);
   await page.fill('#username', username);
   await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('main button[type=submit]')]);
+  await go(page, 'main button[type=submit]');
   if (secret && new URL(page.url()).pathname === '/login/totp') {
     await page.fill('#code', totp(secret));
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('main form button[type=submit]')]);
+    await go(page, 'main form button[type=submit]');
   }
 }
 
 export async function signOut(page) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('header form[action="/logout"] button')]);
+  await go(page, 'header form[action="/logout"] button');
 }
 
 /// axe-core on the page as it is: no serious or critical violation. Loaded through the
