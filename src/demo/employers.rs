@@ -44,6 +44,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
         contact_phone: "0411-84567890".into(),
         platform: String::new(),
         version: String::new(),
+        form_token: crate::web::once::TokenField::default(),
     };
     let (input, _) = form.parse(&divisions).map_err(|e| anyhow::anyhow!("演示用人单位无效：{e:?}"))?;
     let mut tx = db::begin(owner, PROVINCE).await?;

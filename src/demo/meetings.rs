@@ -228,6 +228,7 @@ pub async fn seed(owner: &PgPool) -> anyhow::Result<()> {
             topics: story.topics.into(),
             minutes: story.minutes.into(),
             version: "1".into(),
+            ..MeetingForm::default()
         };
         let (input, _) = form.parse(&cycles, today).map_err(|e| anyhow::anyhow!("演示会议无效：{e:?}"))?;
         let mut tx = db::begin(owner, PROVINCE).await?;
@@ -247,7 +248,12 @@ async fn add_and_close(owner: &PgPool, id: MeetingId, item: &Item) -> anyhow::Re
     let ctx = demo_context();
     let mut tx = db::begin(owner, PROVINCE).await?;
     let meeting = store::find(&mut tx, id, true).await?.context("演示会议")?;
-    let form = ItemForm { what: item.what.into(), owner: item.owner.as_str().into(), due_on: item.due.into() };
+    let form = ItemForm {
+        what: item.what.into(),
+        owner: item.owner.as_str().into(),
+        due_on: item.due.into(),
+        ..ItemForm::default()
+    };
     let input = form.parse(&meeting).map_err(|e| anyhow::anyhow!("演示事项无效：{e:?}"))?;
     let item_id = store::add_item(&mut tx, &ctx, &meeting, &input).await?;
     tx.commit().await?;

@@ -262,6 +262,7 @@ fn member_form(
         began_on: began.to_string(),
         ended_on: String::new(),
         version: String::new(),
+        form_token: crate::web::once::TokenField::default(),
     }
 }
 

@@ -126,6 +126,7 @@ fn form_of(row: &import::Row) -> EmployerForm {
         contact_phone: row.get("contact_phone").into(),
         platform: platform_value(row.get("platform")),
         version: String::new(),
+        form_token: crate::web::once::TokenField::default(),
     }
 }
 

@@ -27,7 +27,7 @@ use crate::auth::Actor;
 use crate::auth::session::CurrentSession;
 use crate::cycles;
 use crate::db::{self, Scope};
-use crate::error::AppError;
+use crate::error::{AppError, WriteError};
 use crate::import::views::{JobPage, UploadPage};
 use crate::industries::model::class_label;
 use crate::jobs;
@@ -40,6 +40,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
 use crate::web::layout::Chrome;
+use crate::web::once;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 
@@ -286,13 +287,19 @@ async fn create(
     Form(form): Form<EmployerForm>,
 ) -> Result<Response, AppError> {
     let region = kept_region(&actor)?;
+    let token = form.form_token.parse()?;
     let input = match form.parse(&reference.divisions) {
         Ok((input, _)) => input,
         Err(errors) => return render(EditPage::new(&chrome, &reference, None, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = match store::create(&mut tx, &audit, &region, &input).await {
-        Ok(id) => id,
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create(tx, &audit, &region, &input).await?;
+        Ok::<_, WriteError>(format!("/employers/{id}"))
+    })
+    .await;
+    let done = match done {
+        Ok(done) => done,
         Err(e) if e.is_duplicate("employers_region_credit_code_key") => {
             tx.rollback().await?;
             let mut errors = FieldErrors::default();
@@ -302,7 +309,7 @@ async fn create(
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/employers/{id}"), Flash::EmployerCreated))
+    Ok(flash::after(done, Flash::EmployerCreated))
 }
 
 /// The employer and its region's key industries, in the actor's scope (another region's: 404).

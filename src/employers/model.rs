@@ -11,6 +11,7 @@ use crate::key_industries::model::KeyIndustry;
 use crate::org::{Region, Role};
 use crate::values::{CreditCode, Phone, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// An employer of one region.
@@ -105,6 +106,8 @@ pub struct EmployerForm {
     pub platform: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 impl EmployerForm {
@@ -122,6 +125,7 @@ impl EmployerForm {
             contact_phone: e.contact_phone.clone(),
             platform: if e.platform { "yes".into() } else { String::new() },
             version: e.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

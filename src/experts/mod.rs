@@ -32,6 +32,7 @@ use crate::values::time;
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::Chrome;
+use crate::web::once;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 
@@ -163,14 +164,19 @@ async fn create(
     Form(form): Form<ExpertForm>,
 ) -> Result<Response, AppError> {
     let region = target_region(&actor, &reference, &form)?;
+    let token = form.form_token.parse()?;
     let (input, _) = match form.parse() {
         Ok(parsed) => parsed,
         Err(errors) => return render(EditPage::new(&chrome, None, regions_for(&actor, &reference), form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = store::create(&mut tx, &audit, region.id, &input).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create(tx, &audit, region.id, &input).await?;
+        Ok::<_, AppError>(format!("/experts/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/experts/{id}"), Flash::ExpertCreated))
+    Ok(flash::after(done, Flash::ExpertCreated))
 }
 
 /// The expert, if the actor's scope sees them and the actor keeps their region.

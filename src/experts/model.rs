@@ -9,6 +9,7 @@ use crate::auth::Actor;
 use crate::org::{Region, RegionLevel, Role};
 use crate::values::{CreditCode, Date, Phone, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// An expert of the pool.
@@ -136,6 +137,8 @@ pub struct ExpertForm {
     pub conflicts: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 impl ExpertForm {
@@ -158,6 +161,7 @@ impl ExpertForm {
             away_until: date(e.away_until),
             conflicts: e.conflicts.join("\n"),
             version: e.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

@@ -43,7 +43,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
-use crate::web::once::FormToken;
+use crate::web::once::{self, FormToken};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 use crate::workflow::history::{self, timeline};
@@ -244,15 +244,20 @@ async fn create(
     Form(form): Form<InspectionForm>,
 ) -> Result<Response, AppError> {
     let region = logging_region(&actor)?;
+    let token = form.form_token.parse()?;
     let (input, _, employer) = match parse_inspection(&state, &actor, &reference, &region, &form).await? {
         Ok(parsed) => parsed,
         Err(errors) => return edit_page(&chrome, &actor, &reference, None, form, errors),
     };
     let by = By { account: actor.account_id, name: &actor.display_name };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = store::create_inspection(&mut tx, &audit, region.id, employer, &input, &by).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create_inspection(tx, &audit, region.id, employer, &input, &by).await?;
+        Ok::<_, AppError>(format!("/inspections/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/inspections/{id}"), Flash::InspectionSaved))
+    Ok(flash::after(done, Flash::InspectionSaved))
 }
 
 /// An inspection in the actor's scope, with its region.
@@ -364,6 +369,7 @@ async fn add_finding(
     if !may_log(&actor, &region) {
         return Err(AppError::Forbidden);
     }
+    let token = form.form_token.parse()?;
     let input = match form.parse(&departments_on(&reference, inspection.inspected_on), inspection.inspected_on) {
         Ok(input) => input,
         Err(errors) => {
@@ -373,9 +379,13 @@ async fn add_finding(
     };
     let by = By { account: actor.account_id, name: &actor.display_name };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let finding = store::add_finding(&mut tx, &audit, &inspection, &input, &by).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let finding = store::add_finding(tx, &audit, &inspection, &input, &by).await?;
+        Ok::<_, AppError>(format!("/findings/{finding}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/findings/{finding}"), Flash::FindingAdded))
+    Ok(flash::after(done, Flash::FindingAdded))
 }
 
 /// An inspection's records: added and removed by its editors, read by whoever sees it.

@@ -12,6 +12,7 @@ use crate::org::{AccountId, DepartmentKind, Region, RegionId, RegionLevel, Role}
 use crate::values::{CreditCode, Date, Text, Version};
 use crate::web::deadline::{DueStatus, due_status_on};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 use crate::workflow::Transition;
 
 id_type!(
@@ -304,6 +305,8 @@ pub struct InspectionForm {
     pub summary: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -327,6 +330,7 @@ impl InspectionForm {
             employer: i.employer_code.clone(),
             summary: i.summary.clone(),
             version: i.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 
@@ -403,6 +407,8 @@ pub struct FindingForm {
     pub deadline: String,
     #[serde(default)]
     pub responsible_department: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

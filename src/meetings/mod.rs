@@ -41,6 +41,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb};
+use crate::web::once;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 
@@ -207,6 +208,7 @@ async fn create(
     Form(form): Form<MeetingForm>,
 ) -> Result<Response, AppError> {
     let region = own_kept_region(&actor)?;
+    let token = form.form_token.parse()?;
     let today = time::today();
     let input = match form.parse(&reference.cycles, today) {
         Ok((input, _)) => input,
@@ -216,9 +218,13 @@ async fn create(
         }
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = store::create(&mut tx, &audit, &region, actor.account_id, &input).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create(tx, &audit, &region, actor.account_id, &input).await?;
+        Ok::<_, AppError>(format!("/meetings/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/meetings/{id}"), Flash::MeetingCreated))
+    Ok(flash::after(done, Flash::MeetingCreated))
 }
 
 /// The meeting and its files, in one transaction of the actor's scope (another region's
@@ -306,6 +312,7 @@ async fn add_item(
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
     let (meeting, files) = load_kept(&state, &actor, id).await?;
+    let token = form.form_token.parse()?;
     let input = match form.parse(&meeting) {
         Ok(input) => input,
         Err(errors) => {
@@ -321,9 +328,13 @@ async fn add_item(
         }
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    store::add_item(&mut tx, &audit, &meeting, &input).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        store::add_item(tx, &audit, &meeting, &input).await?;
+        Ok::<_, AppError>(format!("/meetings/{id}#items"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/meetings/{id}#items"), Flash::ActionItemAdded))
+    Ok(flash::after(done, Flash::ActionItemAdded))
 }
 
 /// The meeting and one of its items, found in the actor's scope.
@@ -372,12 +383,13 @@ async fn save_item(
         return Err(AppError::Forbidden);
     }
     refuse_if_done(&item)?;
-    let input = match form.parse(&meeting) {
-        Ok(input) => input,
+    let parsed = form.version().and_then(|version| Ok((version, form.parse(&meeting)?)));
+    let (version, input) = match parsed {
+        Ok(parsed) => parsed,
         Err(errors) => return render(ItemPage::new(&chrome, &meeting, &item, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    store::update_item(&mut tx, &audit, &meeting, &item, &input).await?;
+    store::update_item(&mut tx, &audit, &meeting, &item, version, &input).await?;
     tx.commit().await?;
     Ok(flash::redirect_with(&format!("/meetings/{id}#items"), Flash::ActionItemSaved))
 }

@@ -12,6 +12,7 @@ use crate::org::{DepartmentKind, Region, RegionLevel, Role};
 use crate::values::{Date, Text, Version};
 use crate::web::deadline;
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// A joint meeting of one region.
@@ -85,6 +86,7 @@ pub struct ActionItem {
     pub closed_on: Option<NaiveDate>,
     pub closed_note: String,
     pub closed_by_name: String,
+    pub version: i32,
 }
 
 impl ActionItem {
@@ -141,6 +143,8 @@ pub struct MeetingForm {
     pub minutes: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 impl MeetingForm {
@@ -166,6 +170,7 @@ impl MeetingForm {
             topics: m.topics.clone(),
             minutes: m.minutes.clone(),
             version: m.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 
@@ -231,11 +236,22 @@ pub struct ItemForm {
     pub owner: String,
     #[serde(default)]
     pub due_on: String,
+    /// The item's version when its correction form was opened (empty on the add form).
+    #[serde(default)]
+    pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 impl ItemForm {
     pub fn of(item: &ActionItem) -> ItemForm {
-        ItemForm { what: item.what.clone(), owner: item.owner.as_str().into(), due_on: item.due_on.to_string() }
+        ItemForm {
+            what: item.what.clone(),
+            owner: item.owner.as_str().into(),
+            due_on: item.due_on.to_string(),
+            version: item.version.to_string(),
+            ..ItemForm::default()
+        }
     }
 
     /// Checked against the departments that attended (an item goes to a department present).
@@ -249,6 +265,13 @@ impl ItemForm {
             p.check("due_on", due.0 >= meeting.held_on, "完成时限不能早于会议日期");
         }
         p.finish(|| Some(ItemInput { what: what?, owner: owner?, due_on: due_on?.0 }))
+    }
+
+    /// The version a correction started from; a form without one is broken.
+    pub fn version(&self) -> Result<Version, FieldErrors> {
+        let mut p = FormParser::default();
+        let version = p.value::<Version>("version", &self.version);
+        p.finish(|| version)
     }
 }
 
@@ -330,6 +353,7 @@ mod tests {
             closed_on: None,
             closed_note: String::new(),
             closed_by_name: String::new(),
+            version: 1,
         }
     }
 
@@ -374,9 +398,11 @@ mod tests {
             what: "开展粉尘涉爆企业联合检查".into(),
             owner: "emergency".into(),
             due_on: "2026-06-30".into(),
+            ..ItemForm::default()
         };
         assert_eq!(ok.parse(&m).unwrap().owner, DepartmentKind::Emergency);
-        let bad = ItemForm { what: " ".into(), owner: "health".into(), due_on: "2026-03-01".into() };
+        let bad =
+            ItemForm { what: " ".into(), owner: "health".into(), due_on: "2026-03-01".into(), ..ItemForm::default() };
         let errors = bad.parse(&m).unwrap_err();
         assert_eq!(errors.get("what"), Some("此项为必填项"));
         assert_eq!(errors.get("owner"), Some("请从参会单位中选择责任单位"));

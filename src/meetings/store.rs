@@ -28,7 +28,8 @@ pub async fn find(tx: &mut PgConnection, id: MeetingId, lock: bool) -> Result<Op
                   m.attendees, m.topics, m.minutes, m.version, m.updated_at,
                   (SELECT coalesce(json_agg(json_build_object(
                               'id', i.id, 'what', i.what, 'owner', i.owner, 'due_on', i.due_on, 'closed_on', i.closed_on,
-                              'closed_note', i.closed_note, 'closed_by_name', i.closed_by_name) ORDER BY i.id), '[]')
+                              'closed_note', i.closed_note, 'closed_by_name', i.closed_by_name, 'version', i.version)
+                              ORDER BY i.id), '[]')
                    FROM meeting_action_items i WHERE i.region_id = m.region_id AND i.meeting_id = m.id)
                       AS "items!: Json<Vec<ActionItem>>"
            FROM meetings m JOIN regions r ON r.id = m.region_id
@@ -381,16 +382,18 @@ pub async fn update_item(
     ctx: &AuditContext,
     meeting: &Meeting,
     before: &ActionItem,
+    version: Version,
     input: &ItemInput,
 ) -> Result<(), WriteError> {
     let updated = sqlx::query!(
-        "UPDATE meeting_action_items SET what = $3, owner = $4, due_on = $5
-         WHERE region_id = $1 AND id = $2 AND closed_on IS NULL",
+        "UPDATE meeting_action_items SET what = $3, owner = $4, due_on = $5, version = version + 1
+         WHERE region_id = $1 AND id = $2 AND closed_on IS NULL AND version = $6",
         meeting.region.id.0,
         before.id.0,
         input.what.as_str(),
         input.owner.as_str(),
-        input.due_on
+        input.due_on,
+        version.0
     )
     .execute(&mut *tx)
     .await?;

@@ -38,7 +38,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb};
-use crate::web::once::FormToken;
+use crate::web::once::{self, FormToken};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 use crate::workflow::history::{self, timeline};
@@ -252,13 +252,19 @@ async fn create(
 ) -> Result<Response, AppError> {
     kept(&actor)?;
     let keeper = province_region(&reference)?.id;
+    let token = form.form_token.parse()?;
     let (input, _) = match form.parse(region_of_code(&reference)) {
         Ok(parsed) => parsed,
         Err(errors) => return render(EditPage::new(&chrome, None, &reference.regions, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = match store::create(&mut tx, &audit, keeper, &input).await {
-        Ok(id) => id,
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create(tx, &audit, keeper, &input).await?;
+        Ok::<_, WriteError>(format!("/organisations/{id}"))
+    })
+    .await;
+    let done = match done {
+        Ok(done) => done,
         Err(e) if e.is_duplicate("service_organisations_credit_code_key") => {
             let mut errors = FieldErrors::default();
             errors.add("credit_code", DUPLICATE_CODE);
@@ -267,7 +273,7 @@ async fn create(
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/organisations/{id}"), Flash::OrganisationSaved))
+    Ok(flash::after(done, Flash::OrganisationSaved))
 }
 
 /// The organisation, if the actor may read it (otherwise 404: its existence is not told).

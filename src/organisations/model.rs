@@ -8,6 +8,7 @@ use crate::auth::Actor;
 use crate::org::{RegionId, Role};
 use crate::values::{CreditCode, Date, Phone, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 use crate::workflow::Transition;
 
 id_type!(
@@ -199,6 +200,8 @@ pub struct OrganisationForm {
     pub regions: Vec<String>,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 /// A checked organisation; the regions as codes the caller resolves.
@@ -224,6 +227,7 @@ impl OrganisationForm {
             address: o.address.clone(),
             regions: o.regions.iter().filter_map(|r| code_of(*r)).collect(),
             version: o.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

@@ -27,7 +27,7 @@ use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
 use crate::db::{self, Scope};
-use crate::error::AppError;
+use crate::error::{AppError, WriteError};
 use crate::org::{DepartmentKind, Region, Role};
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
@@ -37,6 +37,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
+use crate::web::once;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 use crate::workflow::By;
@@ -286,6 +287,7 @@ async fn create(
     Form(form): Form<EventForm>,
 ) -> Result<Response, AppError> {
     let region = logging_region(&actor)?;
+    let token = form.form_token.parse()?;
     let offered = event_choices(&state, &actor, &reference, &region).await?;
     let (input, _) = match parse(&actor, &reference, &form, &offered) {
         Ok(parsed) => parsed,
@@ -293,9 +295,13 @@ async fn create(
     };
     let by = By { account: actor.account_id, name: &actor.display_name };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = store::create(&mut tx, &audit, region.id, &input, &by).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create(tx, &audit, region.id, &input, &by).await?;
+        Ok::<_, AppError>(format!("/publicity/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/publicity/{id}"), Flash::PublicitySaved))
+    Ok(flash::after(done, Flash::PublicitySaved))
 }
 
 /// An event in the actor's scope, with its region.
@@ -503,22 +509,28 @@ async fn create_base(
     Form(form): Form<BaseForm>,
 ) -> Result<Response, AppError> {
     let region = bases_region(&actor)?;
+    let token = form.form_token.parse()?;
     let (input, _) = match form.parse() {
         Ok(parsed) => parsed,
         Err(errors) => return render(BaseEditPage::new(&chrome, None, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    match store::create_base(&mut tx, &audit, region.id, &input).await {
-        Ok(_) => {}
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        store::create_base(tx, &audit, region.id, &input).await?;
+        Ok::<_, WriteError>("/warning-bases".to_string())
+    })
+    .await;
+    let done = match done {
+        Ok(done) => done,
         Err(e) if e.is_duplicate("warning_bases_name_key") => {
             let mut errors = FieldErrors::default();
             errors.add("name", DUPLICATE_BASE);
             return render(BaseEditPage::new(&chrome, None, form, errors));
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     tx.commit().await?;
-    Ok(flash::redirect_with("/warning-bases", Flash::WarningBaseSaved))
+    Ok(flash::after(done, Flash::WarningBaseSaved))
 }
 
 async fn kept_base(

@@ -10,6 +10,7 @@ use crate::auth::Actor;
 use crate::org::{DepartmentKind, Region, RegionId, RegionLevel, Role};
 use crate::values::{Count, Date, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// A publicity event or campaign.
@@ -127,6 +128,8 @@ pub struct EventForm {
     pub summary: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +156,7 @@ impl EventForm {
             project: e.project.map(|p| p.to_string()).unwrap_or_default(),
             summary: e.summary.clone(),
             version: e.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 
@@ -256,6 +260,8 @@ pub struct BaseForm {
     pub visitors_per_year: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -274,6 +280,7 @@ impl BaseForm {
             operator: b.operator.clone(),
             visitors_per_year: b.visitors_per_year.to_string(),
             version: b.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

@@ -40,7 +40,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
 use crate::web::layout::Chrome;
-use crate::web::once::FormToken;
+use crate::web::once::{self, FormToken};
 use crate::web::pagination::lenient_u32;
 use crate::web::render;
 use crate::workflow::compare::ComparePage;
@@ -270,14 +270,19 @@ async fn add_member(
     Form(form): Form<MemberForm>,
 ) -> Result<Response, AppError> {
     let l = load_editable(&state, &actor, &reference, id).await?;
+    let token = form.form_token.parse()?;
     let (input, version) = match form.parse(&l.cycle, &reference.group_roles) {
         Ok(parsed) => parsed,
         Err(errors) => return render(MemberPage::new(&chrome, &reference, &l, MemberMode::Add, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    store::add_member(&mut tx, &audit, &l.roster, version, &input, &rules(&reference, &l.cycle)).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        store::add_member(tx, &audit, &l.roster, version, &input, &rules(&reference, &l.cycle)).await?;
+        Ok::<_, AppError>(format!("/rosters/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/rosters/{id}"), Flash::RosterMemberAdded))
+    Ok(flash::after(done, Flash::RosterMemberAdded))
 }
 
 /// The roster (open, the actor its keeper) and one of its members.

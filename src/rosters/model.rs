@@ -44,6 +44,7 @@ labelled_enum! {
     }
 }
 
+use crate::web::once::TokenField;
 use RosterAction as A;
 use RosterStatus as S;
 
@@ -389,6 +390,8 @@ pub struct MemberForm {
     /// The roster's version the form was read at.
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 impl MemberForm {
@@ -410,6 +413,7 @@ impl MemberForm {
             began_on: member.began_on.to_string(),
             ended_on: member.ended_on.map(|d| d.to_string()).unwrap_or_default(),
             version: roster.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

@@ -22,7 +22,7 @@ use crate::audit::export::{self, ExportJob};
 use crate::audit::{Action, AuditContext};
 use crate::auth::Actor;
 use crate::db::{self, Scope};
-use crate::error::AppError;
+use crate::error::{AppError, WriteError};
 use crate::org::Region;
 use crate::reference::{Ref, Reference};
 use crate::state::AppState;
@@ -32,6 +32,7 @@ use crate::web::export::{Cell, Column, Kind};
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors, year_asked, year_choices};
 use crate::web::layout::{Chrome, Crumb};
+use crate::web::once;
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 
@@ -197,22 +198,28 @@ async fn create(
     Form(form): Form<SchoolForm>,
 ) -> Result<Response, AppError> {
     let region = kept_region(&actor)?;
+    let token = form.form_token.parse()?;
     let (input, _) = match form.parse(time::today()) {
         Ok(parsed) => parsed,
         Err(errors) => return render(EditPage::new(&chrome, None, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    match store::create(&mut tx, &audit, region.id, &input).await {
-        Ok(_) => {}
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        store::create(tx, &audit, region.id, &input).await?;
+        Ok::<_, WriteError>(format!("/schools?year={}", input.year))
+    })
+    .await;
+    let done = match done {
+        Ok(done) => done,
         Err(e) if e.is_duplicate("technical_schools_name_key") => {
             let mut errors = FieldErrors::default();
             errors.add("name", DUPLICATE);
             return render(EditPage::new(&chrome, None, form, errors));
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/schools?year={}", input.year), Flash::SchoolSaved))
+    Ok(flash::after(done, Flash::SchoolSaved))
 }
 
 /// A school its region's keepers change (anyone else: 403; another region's: 404).

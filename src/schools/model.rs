@@ -9,6 +9,7 @@ use crate::auth::Actor;
 use crate::org::{Region, RegionId, RegionLevel, Role};
 use crate::values::{Count, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// A technical school's row of one year.
@@ -85,6 +86,8 @@ pub struct SchoolForm {
     pub students_per_year: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -109,6 +112,7 @@ impl SchoolForm {
             course_hours: if s.runs_course { s.course_hours.normalize().to_string() } else { String::new() },
             students_per_year: if s.runs_course { s.students_per_year.to_string() } else { String::new() },
             version: s.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 
@@ -195,6 +199,7 @@ mod tests {
             course_hours: "16".into(),
             students_per_year: "1,200".into(),
             version: String::new(),
+            form_token: TokenField::default(),
         };
         let (input, _) = form.parse(today).unwrap();
         assert_eq!((input.course_hours, input.students_per_year), (Decimal::from(16), 1200));

@@ -514,6 +514,7 @@ fn form_of(row: &import::Row) -> TraineeForm {
         category: row.get("category").into(),
         exam_passed: row.get("exam_passed").into(),
         certificate_no: row.get("certificate_no").into(),
+        form_token: crate::web::once::TokenField::default(),
     }
 }
 

@@ -39,6 +39,7 @@ use crate::web::confirm::ConfirmPage;
 use crate::web::flash::{self, Flash};
 use crate::web::form::{Choice, FieldErrors};
 use crate::web::layout::{Chrome, Crumb};
+use crate::web::once::{self, Claim};
 use crate::web::pagination::{Page, Pager, lenient_u32};
 use crate::web::render;
 use crate::workflow::By;
@@ -220,15 +221,20 @@ async fn create(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let region = kept_region(&actor)?;
+    let token = form.form_token.parse()?;
     let (input, _, cycle) = match parse_session(&state, &actor, &reference, &region, &form, None).await? {
         Ok(parsed) => parsed,
         Err((errors, choices)) => return render(SessionFormPage::new(&chrome, None, form, errors, choices)),
     };
     let by = By { account: actor.account_id, name: &actor.display_name };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
-    let id = store::create_session(&mut tx, &audit, region.id, cycle.id, &input, &by).await?;
+    let done = once::run(&mut tx, actor.account_id, &token, async |tx| {
+        let id = store::create_session(tx, &audit, region.id, cycle.id, &input, &by).await?;
+        Ok::<_, AppError>(format!("/training/sessions/{id}"))
+    })
+    .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/training/sessions/{id}"), Flash::TrainingSessionSaved))
+    Ok(flash::after(done, Flash::TrainingSessionSaved))
 }
 
 /// A session in the actor's scope, with its region.
@@ -318,6 +324,7 @@ fn form_of(s: &Session) -> SessionForm {
         has_exam: if s.has_exam { "yes".into() } else { String::new() },
         project: s.project.map(|p| p.to_string()).unwrap_or_default(),
         version: s.version.to_string(),
+        form_token: crate::web::once::TokenField::default(),
     }
 }
 
@@ -445,6 +452,7 @@ async fn add_trainee(
 ) -> Result<Response, AppError> {
     let (session, region) = load_kept(&state, &actor, &reference, id).await?;
     let cycle = cycle_of_session(&reference, &session)?;
+    let token = form.form_token.parse()?;
     let input = match form.parse(&all_categories(cycle), session.has_exam) {
         Ok(input) => input,
         Err(errors) => {
@@ -454,6 +462,11 @@ async fn add_trainee(
     let mut tx = db::begin(&state.pool, actor.db()).await?;
     if !store::lock_session(&mut tx, id).await? {
         return Err(AppError::NotFound);
+    }
+    let added = format!("/training/sessions/{id}#add-trainee");
+    if let Claim::Used(outcome) = once::claim(&mut tx, actor.account_id, &token).await? {
+        tx.commit().await?;
+        return Ok(flash::redirect(&outcome));
     }
     let rows = [input];
     let (ready, problems) = resolve_employers(&mut tx, &session, cycle, &rows).await?;
@@ -477,8 +490,9 @@ async fn add_trainee(
     let detail = format!("{} {}（{}）", input.name, input.id_number.masked(), session.topic);
     audit::record(&mut tx, &audit, Event::new(Action::TraineeAdd).object(model::SESSION_KIND, id).detail(detail))
         .await?;
+    once::finish(&mut tx, actor.account_id, &token, &added).await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/training/sessions/{id}#add-trainee"), Flash::TraineeAdded))
+    Ok(flash::redirect_with(&added, Flash::TraineeAdded))
 }
 
 /// A trainee of a session in the actor's scope.

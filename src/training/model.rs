@@ -15,6 +15,7 @@ use crate::cycles::model::Cycle;
 use crate::org::{Region, Role};
 use crate::values::{CreditCode, Date, IdCardNumber, Text, Version};
 use crate::web::form::{FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// A training session of one region.
@@ -178,6 +179,8 @@ pub struct SessionForm {
     pub project: String,
     #[serde(default)]
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 /// A checked session.
@@ -293,6 +296,8 @@ pub struct TraineeForm {
     pub exam_passed: String,
     #[serde(default)]
     pub certificate_no: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 /// A checked trainee; the employer is looked up by its credit code afterwards.

@@ -162,6 +162,14 @@ pub fn redirect_with(location: &str, flash: Flash) -> Response {
     response
 }
 
+/// Where a once-only form leads: with `flash` the first time, quietly for a repeat.
+pub fn after(done: super::once::Done, flash: Flash) -> Response {
+    match done {
+        super::once::Done::Now(url) => redirect_with(&url, flash),
+        super::once::Done::Before(url) => redirect(&url),
+    }
+}
+
 /// 303 See Other to `location`.
 pub fn redirect(location: &str) -> Response {
     let location = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));

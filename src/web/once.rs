@@ -34,6 +34,36 @@ impl FormToken {
     }
 }
 
+/// A create form's token as the form struct carries it: a new form gets a fresh one (its
+/// `Default`), a posted form the one its page gave, a form posted without one an empty one
+/// (refused by `parse`, as an old page).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct TokenField(String);
+
+impl Default for TokenField {
+    fn default() -> TokenField {
+        TokenField(new_token())
+    }
+}
+
+impl TokenField {
+    /// For `#[serde(default = "TokenField::missing")]`: a post without the field.
+    pub fn missing() -> TokenField {
+        TokenField(String::new())
+    }
+
+    pub fn parse(&self) -> Result<FormToken, AppError> {
+        FormToken::parse(&self.0)
+    }
+}
+
+impl std::fmt::Display for TokenField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// What claiming a token found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
@@ -64,6 +94,33 @@ pub async fn claim(tx: &mut PgConnection, account: AccountId, token: &FormToken)
     .fetch_one(&mut *tx)
     .await?;
     Ok(Claim::Used(outcome))
+}
+
+/// What a create or a transition came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Done {
+    /// Done now; the page to show next.
+    Now(String),
+    /// The same form was posted before; where it led.
+    Before(String),
+}
+
+/// Does `work` once per token, inside the caller's transaction: the first post claims the
+/// token, works, and records the page `work` led to; any later post with it (even one sent at
+/// the same moment, which waits on the first) is sent there and does nothing. A `work` that
+/// fails rolls back with the caller's transaction, its claim with it.
+pub async fn run<E: From<sqlx::Error>>(
+    tx: &mut PgConnection,
+    account: AccountId,
+    token: &FormToken,
+    work: impl AsyncFnOnce(&mut PgConnection) -> Result<String, E>,
+) -> Result<Done, E> {
+    if let Claim::Used(outcome) = claim(tx, account, token).await? {
+        return Ok(Done::Before(outcome));
+    }
+    let led_to = work(&mut *tx).await?;
+    finish(tx, account, token, &led_to).await?;
+    Ok(Done::Now(led_to))
 }
 
 /// Records where the token's work led (the page a second post is sent to).
@@ -101,5 +158,14 @@ mod tests {
         assert!(FormToken::parse("").is_err());
         assert!(FormToken::parse(&t.to_uppercase()).is_err());
         assert!(FormToken::parse("x' or 1=1 -- abcdefabcdefabcdefab").is_err());
+    }
+
+    #[test]
+    fn a_new_form_gets_a_fresh_token_and_a_post_without_one_is_refused() {
+        let (a, b) = (TokenField::default(), TokenField::default());
+        assert_ne!(a, b);
+        assert!(a.parse().is_ok());
+        assert_eq!(a.parse().unwrap().as_str(), a.to_string());
+        assert!(TokenField::missing().parse().is_err());
     }
 }

@@ -117,14 +117,7 @@ pub struct By<'a> {
     pub name: &'a str,
 }
 
-/// What a create or a transition came to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Done {
-    /// Done now; the page to show next.
-    Now(String),
-    /// The same form was posted before; where it led.
-    Before(String),
-}
+pub use crate::web::once::Done;
 
 /// Something a submission lacks or has wrong, with the form field it concerns (so the page can
 /// link to it) when there is one.

@@ -292,3 +292,93 @@ async fn the_print_view_is_the_plan_on_a4_without_the_menu() {
     let dalian = app.login_as(Role::CityOfficer, "210200").await;
     assert_eq!(dalian.get(&format!("/plans/{plan}/print")).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// Hostile uploads (issue 28): each is refused, or stored as an inert file that downloads as an
+/// attachment of its detected type and is never opened by the server.
+#[tokio::test]
+async fn a_polyglot_a_zip_bomb_and_a_crafted_name_are_neutralised() {
+    let app = TestApp::spawn().await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let pool = app.db.app_pool().await;
+    let plan = start_plan(&city).await;
+    let download = async |id: i64| {
+        let res = city.get(&format!("/plans/{plan}/attachments/{id}")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let headers = res.headers().clone();
+        (headers, res.bytes().await.unwrap().to_vec())
+    };
+
+    // A PDF that is also an HTML page with a script: kept as a PDF, served as one, never as a
+    // page (nosniff, attachment), its bytes untouched.
+    let mut polyglot = samples::pdf(2000);
+    polyglot.extend(b"\n<html><body><script>alert(1)</script></body></html>\n");
+    let res = upload(&city, plan, "other", "page.html", polyglot.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (kind, file_type, _, name) = files_of(&pool, plan).await.pop().unwrap();
+    assert_eq!((kind.as_str(), file_type.as_str(), name.as_str()), ("other", "pdf", "page.html.pdf"));
+    let id = *file_ids(&pool, plan).await.last().unwrap();
+    let (headers, body) = download(id).await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"), "no inline script runs: {csp}");
+    assert_eq!(body, polyglot);
+
+    // A zip bomb named .docx (20 MB of zeros in 20 KB): its central directory is read for the
+    // type, nothing is inflated; it is kept and given back as the same 20 KB.
+    let bomb = samples::deflated("word/document.xml", &vec![0u8; 20 * 1024 * 1024], u32::MAX);
+    assert!(bomb.len() < 100_000, "a bomb: {} bytes", bomb.len());
+    let res = upload(&city, plan, "other", "方案.docx", bomb.clone()).await;
+    if res.status() == StatusCode::SEE_OTHER {
+        let id = *file_ids(&pool, plan).await.last().unwrap();
+        let (_, size): (String, i64) = {
+            let row = files_of(&pool, plan).await.pop().unwrap();
+            (row.1, row.2)
+        };
+        assert_eq!(size as usize, bomb.len(), "stored as sent, not inflated");
+        let (headers, body) = download(id).await;
+        assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+        assert_eq!(body, bomb);
+    } else {
+        let message = refusal(res).await;
+        assert!(message.contains("不看扩展名"), "refused by its content: {message}");
+    }
+
+    // Path separators, control characters and markup in the name: only the last segment is
+    // kept, without them; the download header carries it encoded, on one line.
+    // Raw line breaks or control characters break the part's header: the upload is refused
+    // whole (a browser escapes them), or, where they get through, dropped from the name.
+    for raw in ["pass\r\nSet-Cookie: x=1.pdf", "a\u{1}\u{7}\u{1b}[31m报告.pdf"] {
+        let stored = file_ids(&pool, plan).await.len();
+        let res = upload(&city, plan, "other", raw, samples::pdf(1000)).await;
+        if res.status() == StatusCode::SEE_OTHER {
+            let (_, _, _, name) = files_of(&pool, plan).await.pop().unwrap();
+            assert!(!name.chars().any(char::is_control), "{name:?}");
+        } else {
+            assert_eq!(refusal(res).await, "上传中断或表单有误，请重新上传");
+            assert_eq!(file_ids(&pool, plan).await.len(), stored, "nothing kept of it");
+        }
+    }
+    // As a browser sends such a name: path separators and markup, line breaks escaped.
+    let crafted = "..\\..\\windows/system32\\..//etc/pass%0D%0ASet-Cookie: x=1<b>%22报告%22.pdf";
+    let res = upload(&city, plan, "other", crafted, samples::pdf(1000)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, _, _, name) = files_of(&pool, plan).await.pop().unwrap();
+    assert!(!name.contains(['/', '\\', '<', '>', '"']), "{name:?}");
+    assert!(
+        name.starts_with("pass") && name.contains("报告") && name.ends_with(".pdf"),
+        "the last segment only: {name:?}"
+    );
+    let id = *file_ids(&pool, plan).await.last().unwrap();
+    let (headers, _) = download(id).await;
+    assert!(
+        headers.get_all("set-cookie").iter().all(|c| !c.to_str().unwrap_or("").starts_with("x=")),
+        "nothing injected into the headers"
+    );
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(!disposition.contains(['\r', '\n', '\\', '/']), "{disposition}");
+    assert!(disposition.contains("%E6%8A%A5%E5%91%8A"), "{disposition}");
+    let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
+    assert!(!page.contains("<b>") && page.contains("报告"), "the name shown as text");
+}

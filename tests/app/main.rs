@@ -44,6 +44,7 @@ mod projects;
 mod province;
 mod publicity;
 mod rates_tables;
+mod resubmission;
 mod reviews;
 mod rls;
 mod rosters;

@@ -35,7 +35,7 @@ use crate::web::confirm::ConfirmPage;
 use crate::web::flash::{self, Flash};
 use crate::web::form::FieldErrors;
 use crate::web::layout::Chrome;
-use crate::web::once::{self, FormToken};
+use crate::web::once::{self, Claim, FormToken};
 use crate::web::render;
 use crate::workflow::{By, Done};
 
@@ -251,11 +251,16 @@ async fn create_rule(
     Form(form): Form<RuleForm>,
 ) -> Result<Response, AppError> {
     let region = kept_set(&actor, &reference, &q)?;
+    let token = form.form_token.parse()?;
     let (input, _) = match form.parse() {
         Ok(parsed) => parsed,
         Err(errors) => return render(RuleEditPage::new(&chrome, region.as_ref(), None, form, errors)),
     };
     let mut tx = db::begin(&state.pool, actor.db()).await?;
+    // Claimed first, so a second post of this form waits here and is sent where the first led.
+    if let Claim::Used(outcome) = once::claim(&mut tx, actor.account_id, &token).await? {
+        return Ok(flash::redirect(&outcome));
+    }
     match store::create_rule(&mut tx, &audit, region.as_ref(), &input, &actor.display_name).await? {
         Saved::Done(_) => {}
         Saved::Overlaps(message) => {
@@ -263,8 +268,10 @@ async fn create_rule(
             return render(RuleEditPage::new(&chrome, region.as_ref(), None, form, errors));
         }
     }
+    let rules = rules_url(region.as_ref());
+    once::finish(&mut tx, actor.account_id, &token, &rules).await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&rules_url(region.as_ref()), Flash::RateRuleSaved))
+    Ok(flash::redirect_with(&rules, Flash::RateRuleSaved))
 }
 
 /// A row the province writes, with the region of its set (none: the default set).

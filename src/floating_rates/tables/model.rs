@@ -12,6 +12,7 @@ use crate::macros::Labelled;
 use crate::org::RegionId;
 use crate::values::{Date, Text, Version};
 use crate::web::form::{Choice, FieldErrors, FormParser};
+use crate::web::once::TokenField;
 
 id_type!(
     /// A region's rate table (费率表) from its effective date.
@@ -318,6 +319,8 @@ pub struct RuleForm {
     pub moves: String,
     pub note: String,
     pub version: String,
+    #[serde(default = "TokenField::missing")]
+    pub form_token: TokenField,
 }
 
 /// A rule row as checked.
@@ -357,6 +360,7 @@ impl RuleForm {
             moves: r.rule.moves.to_string(),
             note: r.rule.note.clone(),
             version: r.version.to_string(),
+            form_token: TokenField::default(),
         }
     }
 

@@ -99,6 +99,7 @@ fn a_hazard_needs_its_level_and_the_deadline_follows_the_inspection() {
         advice: "立即停用并整改".into(),
         deadline: "2026-08-31".into(),
         responsible_department: "emergency".into(),
+        form_token: crate::web::once::TokenField::default(),
     };
     let errors = form.parse(&departments, day(2026, 9, 1)).unwrap_err();
     assert!(errors.get("hazard_level").is_some());

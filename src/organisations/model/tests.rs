@@ -105,6 +105,7 @@ fn the_form_checks_the_credit_code_and_resolves_every_region_served() {
         address: String::new(),
         regions: vec!["210100".into(), "210200".into(), "210100".into()],
         version: String::new(),
+        form_token: crate::web::once::TokenField::default(),
     };
     let errors = form.parse(region_of).unwrap_err();
     assert!(errors.get("credit_code").is_some(), "a code whose check character is wrong");

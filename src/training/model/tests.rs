@@ -115,6 +115,7 @@ fn a_trainee_is_checked_against_the_cycle_and_the_session() {
         category: "一线班组长".into(),
         exam_passed: "是".into(),
         certificate_no: "LN-2026-0001".into(),
+        form_token: crate::web::once::TokenField::default(),
     };
     let input = form.parse(&all, true).unwrap();
     assert_eq!((input.exam_passed, input.category.as_str()), (Some(true), "一线班组长"));

@@ -51,7 +51,8 @@ pub async fn item(
     let pool = db.app_pool().await;
     let mut tx = db::begin(&pool, PROVINCE).await.expect("begin");
     let found = store::find(&mut tx, meeting, true).await.expect("find").expect("the meeting");
-    let form = ItemForm { what: what.into(), owner: owner.as_str().into(), due_on: due_on.to_string() };
+    let form =
+        ItemForm { what: what.into(), owner: owner.as_str().into(), due_on: due_on.to_string(), ..ItemForm::default() };
     let input = form.parse(&found).expect("a valid item");
     let id = store::add_item(&mut tx, &AuditContext::default(), &found, &input).await.expect("add");
     tx.commit().await.expect("commit");

@@ -10,6 +10,7 @@ pub mod departments;
 pub mod employers;
 pub mod experts;
 pub mod fee;
+pub mod forms;
 pub mod meetings;
 pub mod plans;
 pub mod projects;
@@ -424,9 +425,14 @@ impl TestUser {
         self.client.get(self.url(path)).send().await.expect("request")
     }
 
-    /// Posts a form with this session's CSRF token added.
+    /// Posts a form with this session's CSRF token added, and a fresh one-time token when the
+    /// fields carry none (as the form's page would have given one).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let fresh = prevention::web::once::new_token();
         let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        if !fields.iter().any(|(name, _)| *name == "form_token") {
+            all.push(("form_token", fresh.as_str()));
+        }
         all.extend_from_slice(fields);
         self.client.post(self.url(path)).form(&all).send().await.expect("request")
     }

@@ -69,6 +69,7 @@ fn rule_form(factor: &str, from: &str, below: &str, category: &str, moves: &str)
         moves: moves.into(),
         note: "说明".into(),
         version: String::new(),
+        form_token: crate::web::once::TokenField::default(),
     }
 }
 
