@@ -1,4 +1,5 @@
-// Runs the journeys, then the sweep of every main page, against a running demo server.
+// Runs the journeys, then the sweep of every main page, then the hostile-input crawl (xss.mjs),
+// against a running demo server.
 //   node tests/browser/run.mjs --base http://127.0.0.1:18080 --out target/browser --demo-log server.log
 // `scripts/browser-tests` starts the server on a private cluster and calls this. Exit status 1
 // when any check failed or any page showed a console error, a CSP violation or a 5xx.
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { launch, Report } from './lib.mjs';
 import { journeys } from './journeys.mjs';
 import { sweep } from './sweep.mjs';
+import { xss } from './xss.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +43,12 @@ try {
     const began = Date.now();
     await sweep(browser, report, base, secrets);
     console.log(`sweep: ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  }
+  // Last: it stores hostile input in every form it finds, so every later page would show it.
+  if (!values.only || 'xss'.includes(values.only)) {
+    const began = Date.now();
+    await xss(browser, report, base, secrets);
+    console.log(`xss: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   }
 } catch (err) {
   report.fail('run', err.stack || err);
