@@ -163,6 +163,8 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         // body_limit_bytes for every body; upload routes take a file's worth more.
         .layer(from_fn_with_state(state.clone(), web::middleware::body_limit))
         .layer(from_fn_with_state(state.clone(), web::middleware::time_limit))
+        // A NUL character in a query or form: refused before any handler binds it.
+        .layer(axum::middleware::from_fn(web::middleware::refuse_nul))
         // The session, the client's address and CSRF on unsafe methods.
         .layer(from_fn_with_state(state.clone(), auth::middleware::sessions))
         .layer(CatchPanicLayer::custom(web::middleware::panic_response))

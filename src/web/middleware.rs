@@ -95,6 +95,49 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
     next.run(req).await
 }
 
+/// What a request that carries a NUL character is told: PostgreSQL cannot store one in text, so
+/// it is refused here, before any handler binds it (it would otherwise end as a 500).
+const NUL_REFUSED: &str = "提交的内容含有无法保存的控制字符（如 %00），未保存。请删除后重新提交。";
+
+/// Whether form-encoded text holds an encoded NUL (`%00`).
+fn holds_nul(encoded: &[u8]) -> bool {
+    encoded.windows(3).any(|w| w == b"%00")
+}
+
+/// Refuses, with a 400 page, a query string or form body that holds a NUL character: every
+/// page and form at once, signed in or not. Uploads are left to their own reader (a file's
+/// bytes may hold NULs; its name is cleaned of control characters).
+pub async fn refuse_nul(req: Request, next: Next) -> Response<Body> {
+    if req.uri().query().is_some_and(|q| holds_nul(q.as_bytes())) {
+        return nul_refused();
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    // Already bounded by `body_limit`: past it the read fails, and so does the request.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    if holds_nul(&bytes) {
+        return nul_refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn nul_refused() -> Response<Body> {
+    tracing::info!("request refused: it holds a NUL character");
+    let mut response = StatusCode::BAD_REQUEST.into_response();
+    response.extensions_mut().insert(crate::error::ErrorPage { message: Some(Cow::Borrowed(NUL_REFUSED)) });
+    response
+}
+
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The headers of SECURITY.md "Responses", on every response, error pages included.
@@ -209,6 +252,14 @@ fn describe(status: StatusCode) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_nul_is_found_anywhere_in_form_text() {
+        assert!(holds_nul(b"q=ab%00"));
+        assert!(holds_nul(b"%00&x=1"));
+        assert!(!holds_nul(b"q=%2500&x=100%25"), "an encoded percent sign followed by 00 is not a NUL");
+        assert!(!holds_nul(b"amount=1000000"));
+    }
 
     #[test]
     fn request_ids_from_outside_are_checked() {

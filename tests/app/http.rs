@@ -206,3 +206,26 @@ async fn hsts_only_when_the_site_is_https() {
     let res = https.get("/healthz").await;
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 }
+
+/// A NUL character (found by sqlmap and wapiti: PostgreSQL refuses it in text, so it ended as a
+/// 500) is refused with a 400 page that says why, in a search, a form and the sign-in alike;
+/// nothing is saved.
+#[tokio::test]
+async fn a_nul_character_anywhere_is_refused_with_a_message_not_an_error() {
+    let app = TestApp::spawn().await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let res = city.get("/employers?q=ab%00").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("无法保存的控制字符"));
+    assert_eq!(city.get("/employers?q=ab%2500").await.status(), StatusCode::OK, "a literal %00 typed is text");
+
+    let res = city.post_form("/meetings/new", &[("topics", "议题\0")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("无法保存的控制字符"));
+    let pool = app.db.superuser_pool().await;
+    let meetings: i64 = sqlx::query_scalar("SELECT count(*) FROM meetings").fetch_one(&pool).await.unwrap();
+    assert_eq!(meetings, 0);
+
+    let (_, res) = app.post_login("nobody\0x", "Wrong#Passw0rd").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "before sign-in too");
+}
