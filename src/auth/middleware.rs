@@ -152,12 +152,7 @@ fn is_multipart(headers: &HeaderMap) -> bool {
 
 /// Reads the `csrf` field of a URL-encoded form and puts the body back for the handler.
 async fn form_token(req: Request, limit: usize) -> Result<(Request, Option<String>), AppError> {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !crate::web::form::is_url_encoded(req.headers()) {
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();

@@ -7,6 +7,14 @@ use std::borrow::Cow;
 use crate::macros::Labelled;
 use crate::values::{FieldValue, ValueError};
 
+/// Whether a request's body is a URL-encoded form, as every post form but an upload sends.
+pub fn is_url_encoded(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(Vec<(&'static str, Cow<'static, str>)>);
 

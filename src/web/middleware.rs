@@ -111,12 +111,7 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response<Body> {
     if req.uri().query().is_some_and(|q| holds_nul(q.as_bytes())) {
         return nul_refused();
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !super::form::is_url_encoded(req.headers()) {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();

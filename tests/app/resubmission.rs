@@ -64,10 +64,6 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
     value
 }
 
-async fn id_of(app: &TestApp, sql: &str) -> i64 {
-    scalar(app, sql).await
-}
-
 /// The form of `page` whose action is `action`, as the browser would post it, with `typed`.
 async fn filled(user: &TestUser, case: &Create) -> Result<Vec<(String, String)>, String> {
     let (page, action) = (case.page.as_str(), case.action.as_str());
@@ -110,12 +106,12 @@ async fn post(user: &TestUser, action: &str, fields: &[(String, String)]) -> (St
 #[tokio::test]
 async fn the_same_create_form_posted_twice_at_once_makes_one_record_and_one_audit_row() {
     let app = TestApp::spawn_demo().await;
-    let sy_meeting = id_of(&app, "SELECT m.id FROM meetings m JOIN regions r ON r.id = m.region_id WHERE r.code = '210100' ORDER BY m.id LIMIT 1").await;
-    let sy_inspection = id_of(&app, "SELECT i.id FROM joint_inspections i JOIN regions r ON r.id = i.region_id WHERE r.code = '210100' ORDER BY i.id LIMIT 1").await;
+    let sy_meeting = scalar(&app, "SELECT m.id FROM meetings m JOIN regions r ON r.id = m.region_id WHERE r.code = '210100' ORDER BY m.id LIMIT 1").await;
+    let sy_inspection = scalar(&app, "SELECT i.id FROM joint_inspections i JOIN regions r ON r.id = i.region_id WHERE r.code = '210100' ORDER BY i.id LIMIT 1").await;
     // 沈阳's demo rosters are all reported; 鞍山 starts one.
     let someone = crate::support::accounts::id_of(&app.db.app_pool().await, "demo_sy_hrss").await;
     let as_roster = crate::support::rosters::roster(&app.db, "210300", 2026, someone).await.0;
-    let sy_session = id_of(&app, "SELECT s.id FROM training_sessions s JOIN regions r ON r.id = s.region_id WHERE r.code = '210100' ORDER BY s.id LIMIT 1").await;
+    let sy_session = scalar(&app, "SELECT s.id FROM training_sessions s JOIN regions r ON r.id = s.region_id WHERE r.code = '210100' ORDER BY s.id LIMIT 1").await;
     let sy_employer: String = {
         let pool = app.db.superuser_pool().await;
         sqlx::query_scalar("SELECT e.credit_code FROM employers e JOIN regions r ON r.id = e.region_id WHERE r.code = '210100' ORDER BY e.id LIMIT 1").fetch_one(&pool).await.expect("an employer of 沈阳")
@@ -314,10 +310,6 @@ fn shown(html: &str, action: &str, field: &str) -> Option<String> {
     form_fields(html, action)?.into_iter().find(|(n, _)| n == field).map(|(_, v)| v)
 }
 
-async fn first_id(app: &TestApp, sql: &str) -> i64 {
-    scalar(app, sql).await
-}
-
 #[tokio::test]
 async fn two_editors_saving_one_record_leave_the_first_change_and_show_the_second_the_conflict_page() {
     let app = TestApp::spawn_demo().await;
@@ -327,28 +319,28 @@ async fn two_editors_saving_one_record_leave_the_first_change_and_show_the_secon
     let roster = crate::support::rosters::roster(&app.db, "210300", 2026, someone).await;
     let began = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
     let member = crate::support::rosters::complete(&app.db, roster, 2026, began).await.0;
-    let employer = first_id(&app, &format!("SELECT t.id FROM employers t {sy} ORDER BY t.id LIMIT 1")).await;
-    let project = first_id(
+    let employer = scalar(&app, &format!("SELECT t.id FROM employers t {sy} ORDER BY t.id LIMIT 1")).await;
+    let project = scalar(
         &app,
         &format!("SELECT t.id FROM projects t {sy} AND t.status IN ('draft', 'returned') ORDER BY t.id LIMIT 1"),
     )
     .await;
-    let session = first_id(&app, &format!("SELECT t.id FROM training_sessions t {sy} ORDER BY t.id LIMIT 1")).await;
-    let meeting = first_id(&app, &format!("SELECT t.id FROM meetings t {sy} ORDER BY t.id LIMIT 1")).await;
-    let item = first_id(&app, &format!("SELECT t.id FROM meeting_action_items t JOIN meetings m ON m.id = t.meeting_id JOIN regions g ON g.id = m.region_id WHERE g.code = '210100' AND t.closed_at IS NULL AND t.meeting_id = {meeting} ORDER BY t.id LIMIT 1")).await;
-    let round = first_id(&app, &format!("SELECT t.id FROM project_rounds t {sy} ORDER BY t.year DESC LIMIT 1")).await;
-    let applicant = first_id(&app, &format!("SELECT t.id FROM applicants t {sy} ORDER BY t.id LIMIT 1")).await;
-    let expert = first_id(&app, &format!("SELECT t.id FROM experts t {sy} ORDER BY t.id LIMIT 1")).await;
-    let inspection = first_id(&app, &format!("SELECT t.id FROM joint_inspections t {sy} ORDER BY t.id LIMIT 1")).await;
-    let department = first_id(&app, &format!("SELECT t.id FROM departments t {sy} AND t.kind = 'transport'")).await;
-    let school = first_id(&app, &format!("SELECT t.id FROM technical_schools t {sy} ORDER BY t.id LIMIT 1")).await;
-    let event = first_id(&app, &format!("SELECT t.id FROM publicity_events t {sy} ORDER BY t.id LIMIT 1")).await;
-    let base = first_id(&app, &format!("SELECT t.id FROM warning_bases t {sy} ORDER BY t.id LIMIT 1")).await;
+    let session = scalar(&app, &format!("SELECT t.id FROM training_sessions t {sy} ORDER BY t.id LIMIT 1")).await;
+    let meeting = scalar(&app, &format!("SELECT t.id FROM meetings t {sy} ORDER BY t.id LIMIT 1")).await;
+    let item = scalar(&app, &format!("SELECT t.id FROM meeting_action_items t JOIN meetings m ON m.id = t.meeting_id JOIN regions g ON g.id = m.region_id WHERE g.code = '210100' AND t.closed_at IS NULL AND t.meeting_id = {meeting} ORDER BY t.id LIMIT 1")).await;
+    let round = scalar(&app, &format!("SELECT t.id FROM project_rounds t {sy} ORDER BY t.year DESC LIMIT 1")).await;
+    let applicant = scalar(&app, &format!("SELECT t.id FROM applicants t {sy} ORDER BY t.id LIMIT 1")).await;
+    let expert = scalar(&app, &format!("SELECT t.id FROM experts t {sy} ORDER BY t.id LIMIT 1")).await;
+    let inspection = scalar(&app, &format!("SELECT t.id FROM joint_inspections t {sy} ORDER BY t.id LIMIT 1")).await;
+    let department = scalar(&app, &format!("SELECT t.id FROM departments t {sy} AND t.kind = 'transport'")).await;
+    let school = scalar(&app, &format!("SELECT t.id FROM technical_schools t {sy} ORDER BY t.id LIMIT 1")).await;
+    let event = scalar(&app, &format!("SELECT t.id FROM publicity_events t {sy} ORDER BY t.id LIMIT 1")).await;
+    let base = scalar(&app, &format!("SELECT t.id FROM warning_bases t {sy} ORDER BY t.id LIMIT 1")).await;
     let notice = crate::support::publicity::notice(&app.db, "210300", &["210300"], "草稿通知", false).await;
     let report = crate::support::annual_reports::report(&app.db, "210300", 2026, "draft").await;
-    let organisation = first_id(&app, "SELECT id FROM service_organisations ORDER BY id LIMIT 1").await;
-    let account = first_id(&app, "SELECT id FROM accounts WHERE username = 'demo_dl_hrss_2'").await;
-    let evaluation = first_id(
+    let organisation = scalar(&app, "SELECT id FROM service_organisations ORDER BY id LIMIT 1").await;
+    let account = scalar(&app, "SELECT id FROM accounts WHERE username = 'demo_dl_hrss_2'").await;
+    let evaluation = scalar(
         &app,
         &format!(
             "SELECT t.id FROM rate_evaluations t {sy} AND t.status IN ('entered', 'proposed') ORDER BY t.id LIMIT 1"
@@ -356,9 +348,9 @@ async fn two_editors_saving_one_record_leave_the_first_change_and_show_the_secon
     )
     .await;
     let rule =
-        first_id(&app, "SELECT id FROM rate_rules WHERE region_id IS NULL AND factor = 'hazard' ORDER BY id LIMIT 1")
+        scalar(&app, "SELECT id FROM rate_rules WHERE region_id IS NULL AND factor = 'hazard' ORDER BY id LIMIT 1")
             .await;
-    let agreed = first_id(&app, &format!("SELECT t.project_id FROM project_agreements t JOIN projects p ON p.id = t.project_id {sy} AND p.status = 'filed' ORDER BY t.project_id LIMIT 1")).await;
+    let agreed = scalar(&app, &format!("SELECT t.project_id FROM project_agreements t JOIN projects p ON p.id = t.project_id {sy} AND p.status = 'filed' ORDER BY t.project_id LIMIT 1")).await;
     let cases = vec![
         edit(
             Role::ProvinceOfficer,
