@@ -24,6 +24,11 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// The same for an upload (a 20 MB file over a slow intranet link).
     pub upload_timeout_secs: u64,
+    /// The same for an Excel export, whose wait for a free export slot counts too.
+    pub export_timeout_secs: u64,
+    /// After SIGTERM or SIGINT, how long requests in flight (and a background job) may take to
+    /// finish before the server stops anyway.
+    pub shutdown_timeout_secs: u64,
     /// The longest one SQL statement may run (named reports may ask for longer).
     pub statement_timeout_secs: u64,
     pub body_limit_bytes: usize,
@@ -69,6 +74,8 @@ impl Default for Settings {
             pool_acquire_timeout_secs: 5,
             request_timeout_secs: 30,
             upload_timeout_secs: 600,
+            export_timeout_secs: 300,
+            shutdown_timeout_secs: 30,
             statement_timeout_secs: 10,
             body_limit_bytes: 2 * 1024 * 1024,
             attachment_max_bytes: 20 * 1024 * 1024,
@@ -105,6 +112,8 @@ impl fmt::Debug for Settings {
             .field("pool_acquire_timeout_secs", &self.pool_acquire_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("upload_timeout_secs", &self.upload_timeout_secs)
+            .field("export_timeout_secs", &self.export_timeout_secs)
+            .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
             .field("statement_timeout_secs", &self.statement_timeout_secs)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("attachment_max_bytes", &self.attachment_max_bytes)
@@ -157,6 +166,14 @@ impl Settings {
 
     pub fn upload_timeout(&self) -> Duration {
         Duration::from_secs(self.upload_timeout_secs)
+    }
+
+    pub fn export_timeout(&self) -> Duration {
+        Duration::from_secs(self.export_timeout_secs)
+    }
+
+    pub fn shutdown_timeout(&self) -> Duration {
+        Duration::from_secs(self.shutdown_timeout_secs)
     }
 
     pub fn acquire_timeout(&self) -> Duration {

@@ -32,3 +32,42 @@ pub fn give_back() {
         libc::malloc_trim(0);
     }
 }
+
+/// Runs CPU-heavy work that nobody is waiting on interactively (writing an export's rows,
+/// zipping its workbook) on a thread of its own at a lower priority (nice 10), and waits for
+/// it without holding an async worker. On the runtime's threads, or on a blocking thread of
+/// normal priority, such work takes its share of the cores from the pages; at nice 10 the
+/// kernel lets any page's request run first, and the work takes what is left over.
+pub async fn in_background<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> std::io::Result<T> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new().name("background".into()).spawn(move || {
+        lower_this_threads_priority();
+        // The receiver is only gone when the request was given up; the work is then dropped.
+        let _ = answer.send(work());
+    })?;
+    answered.await.map_err(|_| std::io::Error::other("background work ended without an answer (it panicked)"))
+}
+
+/// Nice 10 for the calling thread (Linux keeps the nice value per thread). Failure only
+/// leaves the thread at normal priority.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only changes the scheduling weight of the calling thread (who = 0).
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn background_work_runs_at_a_lower_priority_and_answers() {
+        // SAFETY: getpriority only reads the calling thread's nice value.
+        let nice = in_background(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }).await.unwrap();
+        assert_eq!(nice, 10);
+        let panicked = in_background(|| -> u8 { panic!("boom") }).await;
+        assert!(panicked.is_err());
+    }
+}

@@ -3,11 +3,12 @@
 //! cleanly.
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
 use crate::db::local::{self, Durability, LocalCluster};
@@ -131,8 +132,9 @@ async fn run(
         pool.close().await;
     }
     let pool = connect_checked(settings, targets.app.clone()).await?;
-    spawn_session_purge(pool.clone(), crate::auth::policy::SecurityPolicy::from_settings(settings));
-    crate::jobs::spawn_worker(pool.clone(), JOB_RUNNERS);
+    let stopping = CancellationToken::new();
+    let purge = spawn_session_purge(pool.clone(), crate::auth::policy::SecurityPolicy::from_settings(settings));
+    let worker = crate::jobs::spawn_worker(pool.clone(), JOB_RUNNERS, stopping.clone());
     let state = AppState::load(pool.clone(), settings.clone(), province, demo).await?;
     let listener =
         tokio::net::TcpListener::bind(settings.bind).await.with_context(|| format!("无法监听 {}", settings.bind))?;
@@ -142,12 +144,52 @@ async fn run(
     if demo {
         crate::demo::print_logins();
     }
-    axum::serve(listener, crate::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    tracing::info!("shutting down: in-flight requests finished, closing the pool");
-    pool.close().await;
+    let signalled = stopping.clone();
+    let server = axum::serve(listener, crate::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutdown signal: no new connections, finishing the requests in flight");
+            signalled.cancel();
+        });
+    let grace = settings.shutdown_timeout();
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => {
+            served?;
+            tracing::info!("shutting down: in-flight requests finished");
+        }
+        () = after_signal(&stopping, grace) => {
+            // A connection that never completes its request (a client holding half a request
+            // head) or a request past its time would keep the server up for ever.
+            tracing::warn!(seconds = grace.as_secs(), "shutting down: connections still open after the shutdown timeout are closed");
+        }
+    }
+    purge.abort();
+    stop_worker(worker, grace).await;
+    tracing::info!("closing the pool");
+    if tokio::time::timeout(POOL_CLOSE, pool.close()).await.is_err() {
+        tracing::warn!("the pool did not close in time: its connections end with the process");
+    }
     Ok(())
+}
+
+/// How long closing the pool may take once the requests and the job worker are done with it.
+const POOL_CLOSE: Duration = Duration::from_secs(5);
+
+/// Resolves `grace` after `stopping` is cancelled.
+async fn after_signal(stopping: &CancellationToken, grace: Duration) {
+    stopping.cancelled().await;
+    tokio::time::sleep(grace).await;
+}
+
+/// Lets the job worker finish the job it is running (it takes no new one once `stopping` is
+/// cancelled), for at most `grace`; then stops it. A job cut off commits nothing: its lease runs
+/// out and it is run again, whole, by another instance or after the restart.
+async fn stop_worker(mut worker: tokio::task::JoinHandle<()>, grace: Duration) {
+    if tokio::time::timeout(grace, &mut worker).await.is_err() {
+        tracing::warn!("job worker: the job under way is cut off by the shutdown; it will be run again");
+        worker.abort();
+        let _ = worker.await;
+    }
 }
 
 /// What runs each kind of background job (`jobs`): the features register theirs here, the one
@@ -163,9 +205,9 @@ pub static JOB_RUNNERS: &[(&str, crate::jobs::Runner)] = &[
 
 /// Removes dead sessions (and day-old form tokens) every ten minutes. Every instance may run
 /// it: the DELETE is idempotent.
-fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) {
+fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPolicy) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        let mut every = tokio::time::interval(Duration::from_secs(600));
         loop {
             every.tick().await;
             match crate::auth::store::purge_expired_sessions(&pool, &configured).await {
@@ -177,7 +219,7 @@ fn spawn_session_purge(pool: PgPool, configured: crate::auth::policy::SecurityPo
                 tracing::warn!(error = %e, "removing old form tokens failed");
             }
         }
-    });
+    })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -25,7 +25,7 @@ pub struct ExportJob<'a> {
 
 /// The one way lists are exported: reads the store's keyset pages (`page(after)` gives at most
 /// [`BATCH`] rows following the key `after`, from the start without it; `key` names a row's
-/// key), writes each row, records the export with its row count, and streams the workbook.
+/// key), writes each row (in the background, `Export::push_all`), records the export with its row count, and streams the workbook.
 /// No more than one page is ever held in memory.
 pub async fn export_pages<R, K, P, Fut>(
     pool: &sqlx::PgPool,
@@ -47,9 +47,7 @@ where
         let rows = page(after.take()).await?;
         let more = rows.len() as i64 >= BATCH;
         let last = rows.last().map(&key);
-        for row in rows {
-            export.push(cells(row))?;
-        }
+        export = export.push_all(rows.into_iter().map(&cells).collect()).await?;
         match last {
             Some(last) if more => after = Some(last),
             _ => break,

@@ -282,19 +282,29 @@ pub async fn run_once(pool: &PgPool, worker: &str, runners: &[(&str, Runner)]) -
     Ok(true)
 }
 
-/// The worker every instance runs: a job when there is one, else a look every second.
-pub fn spawn_worker(pool: PgPool, runners: &'static [(&'static str, Runner)]) -> tokio::task::JoinHandle<()> {
+/// The worker every instance runs: a job when there is one, else a look every second. Once
+/// `stopping` is cancelled it finishes the job under way and takes no other.
+pub fn spawn_worker(
+    pool: PgPool,
+    runners: &'static [(&'static str, Runner)],
+    stopping: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     tokio::spawn(async move {
-        loop {
-            match run_once(&pool, &worker, runners).await {
+        while !stopping.is_cancelled() {
+            let pause = match run_once(&pool, &worker, runners).await {
                 Ok(true) => continue,
-                Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
+                Ok(false) => Duration::from_secs(1),
                 Err(e) => {
                     tracing::warn!(error = %e, "job worker: the database is unreachable");
-                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Duration::from_secs(5)
                 }
+            };
+            tokio::select! {
+                () = stopping.cancelled() => {}
+                () = tokio::time::sleep(pause) => {}
             }
         }
+        tracing::info!("job worker stopped");
     })
 }

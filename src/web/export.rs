@@ -240,12 +240,26 @@ impl Export {
         self.rows
     }
 
+    /// Appends rows to the current sheet on a background thread (`resources::in_background`):
+    /// a province's list is hundreds of thousands of rows, and writing them takes a core for
+    /// seconds that the pages must not lose.
+    pub async fn push_all(mut self, rows: Vec<Vec<Cell>>) -> Result<Export, ExportError> {
+        crate::resources::in_background(move || {
+            for cells in rows {
+                self.push(cells)?;
+            }
+            Ok(self)
+        })
+        .await?
+    }
+
     /// Writes the workbook to an anonymous temporary file and answers with a response that
     /// streams it. The file never has a name, so nothing is left behind whatever happens next.
-    /// The workbook's memory goes back to the system before the response starts.
+    /// The workbook's memory goes back to the system before the response starts. Zipping a
+    /// large workbook takes seconds of a core: it runs in the background like `push_all`.
     pub async fn into_response(mut self) -> Result<Response, ExportError> {
         let dir = self.work_dir.clone();
-        let written = tokio::task::spawn_blocking(move || -> Result<(std::fs::File, String), ExportError> {
+        let written = crate::resources::in_background(move || -> Result<(std::fs::File, String), ExportError> {
             let mut file = tempfile::tempfile_in(&dir)?;
             self.workbook.save_to_writer(&mut file)?;
             file.seek(SeekFrom::Start(0))?;
@@ -254,8 +268,7 @@ impl Export {
             crate::resources::give_back();
             Ok((file, filename))
         })
-        .await
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        .await?;
         let (file, filename) = written?;
         let file = tokio::fs::File::from_std(file);
         let length = file.metadata().await?.len();

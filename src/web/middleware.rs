@@ -61,11 +61,21 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST && (path.ends_with("/attachments") || path.ends_with("/import"))
 }
 
-/// Answers 503 when a request takes longer than the settings allow (uploads get longer). Only
-/// the time until the response starts counts: a download streams on from its spooled file.
+/// Export routes, by the convention every list follows: `GET /…/export` answers an Excel file.
+/// Exports take turns on the spare cores (`web::export::slot`), so they get a longer time.
+pub fn is_export(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::GET && path.ends_with("/export")
+}
+
+/// Answers 503 when a request takes longer than the settings allow (uploads and exports get
+/// longer). Only the time until the response starts counts: a download streams on from its
+/// spooled file.
 pub async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
-    let limit = if is_upload(req.method(), req.uri().path()) {
+    let (method, path) = (req.method(), req.uri().path());
+    let limit = if is_upload(method, path) {
         state.settings.upload_timeout()
+    } else if is_export(method, path) {
+        state.settings.export_timeout()
     } else {
         state.settings.request_timeout()
     };

@@ -78,3 +78,34 @@ async fn a_work_folder_open_to_others_or_a_link_is_refused() {
     std::fs::remove_file(&link).unwrap();
     std::fs::remove_dir(&open).unwrap();
 }
+
+/// Exports take turns on the spare cores; one waiting for its turn is answered when its turn
+/// comes, even past the ordinary request timeout (exports have their own, longer one).
+#[tokio::test]
+async fn an_export_waiting_for_its_turn_is_answered_not_timed_out() {
+    use crate::support::TestApp;
+    use prevention::org::Role;
+    let app = TestApp::spawn_with(axum::Router::new(), |s| {
+        s.request_timeout_secs = 1;
+        s.export_timeout_secs = 30;
+    })
+    .await;
+    let officer = app.login_as(Role::CityOfficer, "210100").await;
+    let mut busy = Vec::new();
+    for _ in 0..prevention::resources::heavy_work_slots() {
+        busy.push(prevention::web::export::slot().await.unwrap());
+    }
+    let waiting = tokio::spawn(async move { officer.get("/employers/export").await });
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert!(!waiting.is_finished(), "the export waits while every slot is taken");
+    drop(busy);
+    let res = waiting.await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "answered, not 503, after 2.5 s in the queue");
+    let bytes = res.bytes().await.unwrap();
+    assert!(Xlsx::new(Cursor::new(bytes.to_vec())).is_ok(), "a workbook");
+
+    // An ordinary page still has the short limit; the export route alone has the long one.
+    assert!(prevention::web::middleware::is_export(&axum::http::Method::GET, "/employers/export"));
+    assert!(!prevention::web::middleware::is_export(&axum::http::Method::POST, "/employers/export"));
+    assert!(!prevention::web::middleware::is_export(&axum::http::Method::GET, "/employers/exports-help"));
+}
