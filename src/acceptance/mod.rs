@@ -398,8 +398,8 @@ async fn upload(
         return page_of(&state, &chrome, &actor, loaded, feedback(problem));
     };
     let max = state.settings.attachment_max_bytes as u64;
-    let file = match attachments::upload::receive(form, session.csrf_token(), &[kind], max).await {
-        Ok(file) => file,
+    let (token, file) = match attachments::upload::receive(form, session.csrf_token(), &[kind], max).await {
+        Ok(received) => received,
         Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
         Err(e) => {
             tracing::info!(reason = %e, "upload refused");
@@ -414,9 +414,13 @@ async fn upload(
             .await;
     }
     let uploader = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &project.owner(), project.status.as_str(), file, &uploader).await?;
+    let led_to = format!("/projects/{id}/acceptance#attachments");
+    let owner = project.owner();
+    let done =
+        attachments::store::attach_once(&mut tx, &token, &owner, project.status.as_str(), file, &uploader, led_to)
+            .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/projects/{id}/acceptance#attachments"), Flash::AttachmentAdded))
+    Ok(flash::after(done, Flash::AttachmentAdded))
 }
 
 /// A report of `project` by id (any other file of the project: 404; the project's page serves those).

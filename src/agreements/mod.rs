@@ -167,9 +167,9 @@ async fn upload(
     if let Some(problem) = refusal(&actor, &project)? {
         return page(&state, &chrome, &actor, id, feedback(problem)).await;
     }
-    let file =
+    let (token, file) =
         match attachments::upload::receive(form, session.csrf_token(), &[SIGNED_AGREEMENT], max_upload as u64).await {
-            Ok(file) => file,
+            Ok(received) => received,
             Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
             Err(e) => {
                 tracing::info!(reason = %e, "upload refused");
@@ -183,9 +183,12 @@ async fn upload(
         return page(&state, &chrome, &actor, id, feedback(problem)).await;
     }
     let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &project.owner(), project.status.as_str(), file, &by).await?;
+    let led_to = format!("/projects/{id}/agreement#attachments");
+    let owner = project.owner();
+    let done =
+        attachments::store::attach_once(&mut tx, &token, &owner, project.status.as_str(), file, &by, led_to).await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/projects/{id}/agreement#attachments"), Flash::AttachmentAdded))
+    Ok(flash::after(done, Flash::AttachmentAdded))
 }
 
 /// 办理签订: the agreement recorded and its signed copy uploaded; the project is under way.

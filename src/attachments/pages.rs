@@ -112,8 +112,8 @@ async fn upload<H: Holder>(
 ) -> Result<Response, AppError> {
     changeable::<H>(&state, &actor, &reference, id).await?;
     let max = state.settings.attachment_max_bytes as u64;
-    let file = match super::upload::receive(form, session.csrf_token(), H::KINDS, max).await {
-        Ok(file) => file,
+    let (token, file) = match super::upload::receive(form, session.csrf_token(), H::KINDS, max).await {
+        Ok(received) => received,
         Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
         Err(e) => {
             tracing::info!(reason = %e, "upload refused");
@@ -125,9 +125,10 @@ async fn upload<H: Holder>(
     let locked = H::find(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
     locked.changeable(&actor, &reference)?;
     let by = super::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    super::store::attach(&mut tx, &locked.owner(), locked.stage(), file, &by).await?;
+    let led_to = format!("{}#attachments", H::page(id));
+    let done = super::store::attach_once(&mut tx, &token, &locked.owner(), locked.stage(), file, &by, led_to).await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("{}#attachments", H::page(id)), Flash::AttachmentAdded))
+    Ok(flash::after(done, Flash::AttachmentAdded))
 }
 
 /// A file of the record, to whoever may see the record.

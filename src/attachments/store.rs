@@ -15,6 +15,7 @@ use super::upload::Received;
 use super::{Attachment, AttachmentId, CHUNK_BYTES, FileType, Owner};
 use crate::audit::{self, Action, AuditContext, Event};
 use crate::org::AccountId;
+use crate::web::once::{self, Done, FormToken};
 use crate::web::workdir;
 use crate::workflow::history::{self, Step};
 
@@ -184,6 +185,24 @@ pub async fn attach(
     let event = Event::new(Action::AttachmentAdd).object(owner.kind, owner.id).detail(format!("{note} SHA-256 {sha}"));
     audit::record(tx, by.ctx, event).await?;
     Ok(id)
+}
+
+/// [`attach`] once per upload form (`web::once`): a second post of the same form (a double
+/// click, or two at once) stores nothing and is sent to `led_to`, where the first led.
+pub async fn attach_once(
+    tx: &mut PgConnection,
+    token: &FormToken,
+    owner: &Owner,
+    status: &'static str,
+    file: Received,
+    by: &Actor<'_>,
+    led_to: String,
+) -> Result<Done, sqlx::Error> {
+    once::run(tx, by.account, token, async |tx| {
+        attach(tx, owner, status, file, by).await?;
+        Ok::<_, sqlx::Error>(led_to)
+    })
+    .await
 }
 
 /// Removes a record's file, kept in its history and the audit log.

@@ -1,5 +1,5 @@
-//! Receiving an upload: a multipart form (csrf, kind, file, in that order, as our forms send
-//! them) read field by field; the file streamed into an anonymous private temporary file while
+//! Receiving an upload: a multipart form (csrf, form_token, kind, file, in that order, as our
+//! forms send them) read field by field; the file streamed into an anonymous private temporary file while
 //! its size is counted and its SHA-256 computed, refused as soon as it passes the limit, then
 //! typed by its content. Nothing is written to the database here, so a slow upload holds no
 //! connection.
@@ -14,6 +14,7 @@ use super::AttachmentKind;
 use super::detect::{self, FileType};
 use crate::auth::session::tokens_equal;
 use crate::state::AppState;
+use crate::web::once::FormToken;
 use crate::web::workdir;
 
 /// The route of a record's uploads (`/…/{id}/attachments`, POST). The route's own body limit
@@ -69,6 +70,9 @@ pub enum UploadError {
     /// The form's CSRF token is missing or wrong: 403.
     #[error("csrf")]
     Csrf,
+    /// No one-time token before the file: an old page (or not our form).
+    #[error("页面已过期，请刷新页面后重新上传")]
+    Expired,
     #[error("请选择附件类别")]
     UnknownKind,
     #[error("请选择要上传的文件")]
@@ -93,15 +97,17 @@ impl From<workdir::WorkDirError> for UploadError {
 }
 
 /// Reads the form: its CSRF token first (checked against the session's, as the middleware does
-/// for ordinary forms), then the kind (one of `kinds`), then the file (at most `max` bytes, of
-/// one of the kind's types).
+/// for ordinary forms), then its one-time token (`web::once`: a double-clicked upload stores
+/// the file once), then the kind (one of `kinds`), then the file (at most `max` bytes, of one
+/// of the kind's types).
 pub async fn receive(
     mut form: Multipart,
     session_token: &str,
     kinds: &[AttachmentKind],
     max: u64,
-) -> Result<Received, UploadError> {
+) -> Result<(FormToken, Received), UploadError> {
     let mut token_ok = false;
+    let mut once: Option<FormToken> = None;
     let mut kind: Option<AttachmentKind> = None;
     while let Some(mut field) = form.next_field().await.map_err(|_| UploadError::Broken)? {
         match field.name() {
@@ -111,11 +117,16 @@ pub async fn receive(
             }
             // Nothing past this point is read for a form that did not prove where it came from.
             _ if !token_ok => return Err(UploadError::Csrf),
+            Some("form_token") => {
+                let value = field.text().await.map_err(|_| UploadError::Broken)?;
+                once = FormToken::parse(&value).ok();
+            }
             Some("kind") => {
                 let value = field.text().await.map_err(|_| UploadError::Broken)?;
                 kind = kinds.iter().find(|k| k.key == value.trim()).copied();
             }
             Some("file") => {
+                let once = once.ok_or(UploadError::Expired)?;
                 let kind = kind.ok_or(UploadError::UnknownKind)?;
                 // A form sent with no file chosen still has the field, with an empty name.
                 if field.file_name().is_none_or(|n| n.is_empty()) {
@@ -149,7 +160,8 @@ pub async fn receive(
                     .filter(|t| kind.types.contains(t))
                     .ok_or_else(|| UploadError::WrongType(detect::names(kind.types)))?;
                 let file_name = with_extension(file_name, file_type);
-                return Ok(Received { kind, file_name, file_type, size, sha256: hasher.finalize().into(), file });
+                let received = Received { kind, file_name, file_type, size, sha256: hasher.finalize().into(), file };
+                return Ok((once, received));
             }
             _ => {}
         }

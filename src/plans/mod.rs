@@ -330,8 +330,8 @@ async fn upload(
         ));
     }
     let max = state.settings.attachment_max_bytes as u64;
-    let file = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max).await {
-        Ok(file) => file,
+    let (token, file) = match attachments::upload::receive(form, session.csrf_token(), ATTACHMENT_KINDS, max).await {
+        Ok(received) => received,
         Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
         Err(e) => {
             tracing::info!(reason = %e, "upload refused");
@@ -358,9 +358,11 @@ async fn upload(
         ));
     }
     let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &plan.owner(), plan.status.as_str(), file, &by).await?;
+    let led_to = format!("/plans/{id}#attachments");
+    let done = attachments::store::attach_once(&mut tx, &token, &plan.owner(), plan.status.as_str(), file, &by, led_to)
+        .await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/plans/{id}#attachments"), Flash::AttachmentAdded))
+    Ok(flash::after(done, Flash::AttachmentAdded))
 }
 
 /// A plan's file, to whoever may see the plan (another region's plan, and so its files, is 404).

@@ -707,8 +707,9 @@ async fn upload(
         return detail_page(&chrome, &actor, l, Feedback::upload(refusal), max_upload);
     }
     let kinds = l.round.kinds();
-    let file = match attachments::upload::receive(form, session.csrf_token(), &kinds, max_upload as u64).await {
-        Ok(file) => file,
+    let (token, file) = match attachments::upload::receive(form, session.csrf_token(), &kinds, max_upload as u64).await
+    {
+        Ok(received) => received,
         Err(UploadError::Csrf) => return Err(AppError::CsrfRejected),
         Err(e) => {
             tracing::info!(reason = %e, "upload refused");
@@ -723,9 +724,12 @@ async fn upload(
         return detail_page(&chrome, &actor, l, Feedback::upload(refusal), max_upload);
     }
     let by = attachments::store::Actor { ctx: &audit, account: actor.account_id, name: &actor.display_name };
-    attachments::store::attach(&mut tx, &project.owner(), project.status.as_str(), file, &by).await?;
+    let led_to = format!("/projects/{id}#attachments");
+    let owner = project.owner();
+    let done =
+        attachments::store::attach_once(&mut tx, &token, &owner, project.status.as_str(), file, &by, led_to).await?;
     tx.commit().await?;
-    Ok(flash::redirect_with(&format!("/projects/{id}#attachments"), Flash::AttachmentAdded))
+    Ok(flash::after(done, Flash::AttachmentAdded))
 }
 
 /// A file of an application, to whoever may see the application.

@@ -55,6 +55,14 @@ impl Crumb {
     }
 }
 
+impl Layout {
+    /// A fresh one-time token (`web::once`) for a form the page draws from a shared partial
+    /// (the upload form), whose page struct holds none of its own.
+    pub fn fresh_form_token(&self) -> String {
+        crate::web::once::new_token()
+    }
+}
+
 /// The flash message brought by the request's cookie (set by the session middleware).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IncomingFlash(pub Option<Flash>);

@@ -116,6 +116,47 @@ async fn a_file_over_the_limit_is_refused_with_a_message() {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// A double-clicked upload (the same form posted twice at once) stores the file once, with
+/// one audit row, and both answers lead to the plan's files; a form without its one-time token
+/// (an old page) is sent back with a message.
+#[tokio::test]
+async fn the_same_upload_posted_twice_at_once_stores_one_file() {
+    let app = TestApp::spawn().await;
+    let city = app.login_as(Role::CityOfficer, "210100").await;
+    let pool = app.db.app_pool().await;
+    let plan = start_plan(&city).await;
+    let page = city.get(&format!("/plans/{plan}")).await.text().await.unwrap();
+    let form = &page[page.find(&format!("action=\"/plans/{plan}/attachments\"")).expect("the upload form")..];
+    let token = form.split("name=\"form_token\" value=\"").nth(1).and_then(|v| v.split('"').next()).unwrap();
+    let superuser = app.db.superuser_pool().await;
+    let uploads_audited = async || -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'attachment.add'")
+            .fetch_one(&superuser)
+            .await
+            .unwrap()
+    };
+    let audit_before = uploads_audited().await;
+
+    let path = format!("/plans/{plan}/attachments");
+    let (first, second) = tokio::join!(
+        city.upload_once(&path, token, "signed_document", "方案.pdf", samples::pdf(50_000)),
+        city.upload_once(&path, token, "signed_document", "方案.pdf", samples::pdf(50_000)),
+    );
+    for res in [&first, &second] {
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], format!("/plans/{plan}#attachments").as_str());
+    }
+    assert_eq!(files_of(&pool, plan).await.len(), 1, "one file stored");
+    assert_eq!(uploads_audited().await - audit_before, 1, "one audit row");
+
+    let part = reqwest::multipart::Part::bytes(samples::pdf(1_000)).file_name("旧.pdf");
+    let old_page =
+        reqwest::multipart::Form::new().text("csrf", city.csrf.clone()).text("kind", "other").part("file", part);
+    let res = city.client.post(city.url(&path)).multipart(old_page).send().await.unwrap();
+    assert_eq!(refusal(res).await, "页面已过期，请刷新页面后重新上传");
+    assert_eq!(files_of(&pool, plan).await.len(), 1, "nothing stored from an old page");
+}
+
 #[tokio::test]
 async fn a_20_mb_file_comes_back_byte_for_byte() {
     let app = TestApp::spawn().await;

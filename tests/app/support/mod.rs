@@ -437,11 +437,25 @@ impl TestUser {
         self.client.post(self.url(path)).form(&all).send().await.expect("request")
     }
 
-    /// Uploads a file as our upload forms do: the CSRF token, the kind, then the file.
+    /// Uploads a file as our upload forms do: the CSRF token, a fresh one-time token, the kind,
+    /// then the file.
     pub async fn upload(&self, path: &str, kind: &str, file_name: &str, content: Vec<u8>) -> reqwest::Response {
+        self.upload_once(path, &prevention::web::once::new_token(), kind, file_name, content).await
+    }
+
+    /// [`TestUser::upload`] with the one-time token the form's page gave.
+    pub async fn upload_once(
+        &self,
+        path: &str,
+        token: &str,
+        kind: &str,
+        file_name: &str,
+        content: Vec<u8>,
+    ) -> reqwest::Response {
         let part = reqwest::multipart::Part::bytes(content).file_name(file_name.to_string());
         let form = reqwest::multipart::Form::new()
             .text("csrf", self.csrf.clone())
+            .text("form_token", token.to_string())
             .text("kind", kind.to_string())
             .part("file", part);
         self.client.post(self.url(path)).multipart(form).send().await.expect("request")
