@@ -152,24 +152,33 @@ async fn run(
             signalled.cancel();
         });
     let grace = settings.shutdown_timeout();
-    tokio::select! {
-        served = std::future::IntoFuture::into_future(server) => {
-            served?;
-            tracing::info!("shutting down: in-flight requests finished");
-        }
-        () = after_signal(&stopping, grace) => {
-            // A connection that never completes its request (a client holding half a request
-            // head) or a request past its time would keep the server up for ever.
-            tracing::warn!(seconds = grace.as_secs(), "shutting down: connections still open after the shutdown timeout are closed");
-        }
-    }
+    // Requests drain while the job worker finishes its job: both within `grace` of the signal.
+    let drain = async {
+        let outcome = tokio::select! {
+            served = std::future::IntoFuture::into_future(server) => {
+                if served.is_ok() {
+                    tracing::info!("shutting down: in-flight requests finished");
+                }
+                served
+            }
+            () = after_signal(&stopping, grace) => {
+                // A connection that never completes its request (a client holding half a
+                // request head) or a request past its time would keep the server up for ever.
+                tracing::warn!(seconds = grace.as_secs(), "shutting down: connections still open after the shutdown timeout are closed");
+                Ok(())
+            }
+        };
+        // A server that failed stops the worker too.
+        stopping.cancel();
+        outcome
+    };
+    let (outcome, ()) = tokio::join!(drain, stop_worker(worker, &stopping, grace));
     purge.abort();
-    stop_worker(worker, grace).await;
     tracing::info!("closing the pool");
     if tokio::time::timeout(POOL_CLOSE, pool.close()).await.is_err() {
         tracing::warn!("the pool did not close in time: its connections end with the process");
     }
-    Ok(())
+    Ok(outcome?)
 }
 
 /// How long closing the pool may take once the requests and the job worker are done with it.
@@ -181,10 +190,11 @@ async fn after_signal(stopping: &CancellationToken, grace: Duration) {
     tokio::time::sleep(grace).await;
 }
 
-/// Lets the job worker finish the job it is running (it takes no new one once `stopping` is
-/// cancelled), for at most `grace`; then stops it. A job cut off commits nothing: its lease runs
-/// out and it is run again, whole, by another instance or after the restart.
-async fn stop_worker(mut worker: tokio::task::JoinHandle<()>, grace: Duration) {
+/// Once `stopping` is cancelled the job worker takes no new job; it is given `grace` to finish
+/// the one it runs, then stopped. A job cut off commits nothing: its lease runs out and it is
+/// run again, whole, by another instance or after the restart.
+async fn stop_worker(mut worker: tokio::task::JoinHandle<()>, stopping: &CancellationToken, grace: Duration) {
+    stopping.cancelled().await;
     if tokio::time::timeout(grace, &mut worker).await.is_err() {
         tracing::warn!("job worker: the job under way is cut off by the shutdown; it will be run again");
         worker.abort();
