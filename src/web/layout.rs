@@ -4,7 +4,7 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 
-use crate::access::{self, Requester};
+use crate::access::{self, Decision, Requester};
 use crate::request::Viewer;
 use crate::state::AppState;
 use crate::web::flash::Flash;
@@ -23,6 +23,8 @@ pub struct Layout {
     pub version: &'static str,
     /// Days until the user's password expires, when within the warning period.
     pub password_expires_in_days: Option<i64>,
+    /// Who is looking, for the links the page offers ([`Layout::offers`]).
+    pub requester: Requester,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +58,14 @@ impl Crumb {
 }
 
 impl Layout {
+    /// Whether the page offers a link to the route `pattern`, as `access::ROUTES` names it
+    /// (`/projects/{id}/print`): only when the viewer's role passes the route's rule, so that
+    /// no role is shown a link that answers 403. (A pattern not in the table is offered; the
+    /// test `offered_links_name_declared_routes` keeps the templates' patterns real.)
+    pub fn offers(&self, pattern: &str) -> bool {
+        access::rule_for("GET", pattern).is_none_or(|rule| access::decide(rule, self.requester) == Decision::Allow)
+    }
+
     /// A fresh one-time token (`web::once`) for a form the page draws from a shared partial
     /// (the upload form), whose page struct holds none of its own.
     pub fn fresh_form_token(&self) -> String {
@@ -125,6 +135,7 @@ impl Chrome {
             demo: self.demo,
             version: VERSION,
             password_expires_in_days: self.viewer.password_expires_in_days,
+            requester,
         }
     }
 }
@@ -137,6 +148,30 @@ fn is_active(href: &str, path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `layout.offers("…")` in a template names a route of `access::ROUTES`: a typo would
+    /// otherwise offer the link to everyone.
+    #[test]
+    fn offered_links_name_declared_routes() {
+        let mut found = 0;
+        let mut folders = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split("layout.offers(\"").skip(1) {
+                    let pattern = part.split('"').next().unwrap();
+                    assert!(access::rule_for("GET", pattern).is_some(), "{}: {pattern}", path.display());
+                    found += 1;
+                }
+            }
+        }
+        assert!(found >= 8, "the templates offer links by route: {found}");
+    }
 
     #[test]
     fn menu_entries_light_up_below_their_page() {

@@ -32,6 +32,7 @@ mod industries;
 mod inspections;
 mod key_industries;
 mod layout;
+mod links;
 mod meetings;
 mod notices;
 mod operations;

@@ -13,7 +13,7 @@
 // Refused: a field whose payload the form refused with a message beside it, or (a message for
 // a row or the whole form) refused when that field alone held its payload; the form is then
 // filled again with a valid value there and must store. Stored: accepted, and where the record
-// has an edit form, seen kept there. Links a role is offered and refused (403) are noted.
+// has an edit form, seen kept there. A link a role is offered and refused (403) fails it.
 // While developing: XSS_ROLES=city,province runs those roles only, XSS_DEBUG=<regex of a form
 // kind> prints each attempt at those forms, XSS_TRACE=1 prints every page crawled.
 
@@ -1135,6 +1135,14 @@ export async function xss(browser, report, base, secrets) {
       `${summary.stored} stored, ${summary.refused} refused, ${summary.uncovered} not covered; ${summary.pages_checked} pages, ` +
       `${summary.prints} prints, ${summary.exports} exports checked; ${crawl.failures.length} failures, ${summary.seconds} s`,
   );
+  // A page must not offer a role a link that role is refused (layout.offers hides them).
+  const forbidden = crawl.refusedLinks.filter((l) => l.status === 403);
+  if (forbidden.length === 0) {
+    report.pass('links: no role is offered a page it is refused (403)');
+  } else {
+    const seen = [...new Set(forbidden.map((l) => `${l.role} ${l.url}${l.from ? ` (on ${l.from})` : ''}`))];
+    report.fail('links: a role is offered pages it is refused (403)', seen.slice(0, 10).join('; '));
+  }
   const noted = new Set();
   for (const l of crawl.refusedLinks) {
     const key = `${l.role} ${kindOf(l.url)} ${l.status}`;
