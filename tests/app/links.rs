@@ -1,7 +1,8 @@
 //! No page offers a role a link that role is then refused (403): links to routes a role may
 //! not use are left out (`Layout::offers`). Found by the hostile-input crawl (issue 28): partner
 //! and agency officers were offered a project's print views, panel, review and approval and
-//! the list's export; the agency 登记联合检查; the administrators the plan cycles.
+//! the list's export (and the acceptance page its panel); the agency 登记联合检查; the
+//! administrators the plan cycles.
 
 use prevention::org::{DepartmentKind, Role};
 use reqwest::StatusCode;
@@ -37,13 +38,15 @@ async fn refused_from(user: &TestUser, page: &str) -> Vec<String> {
     refused
 }
 
-/// The first link of `page` that starts with `prefix` and continues with a number.
-async fn first_record(user: &TestUser, page: &str, prefix: &str) -> String {
+/// The links of `page` that start with `prefix` and continue with a number: its records.
+async fn records(user: &TestUser, page: &str, prefix: &str) -> Vec<String> {
     let html = user.get(page).await.text().await.unwrap();
-    links(&html)
+    let found: Vec<String> = links(&html)
         .into_iter()
-        .find(|l| l.strip_prefix(prefix).is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())))
-        .unwrap_or_else(|| panic!("{page} links a record under {prefix}"))
+        .filter(|l| l.strip_prefix(prefix).is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())))
+        .collect();
+    assert!(!found.is_empty(), "{page} links a record under {prefix}");
+    found
 }
 
 #[tokio::test]
@@ -51,14 +54,25 @@ async fn no_page_offers_a_link_its_role_is_refused() {
     let app = TestApp::spawn_demo().await;
     let mut refused = Vec::new();
 
+    // Partner and agency officers read the approved projects: every one, and its pages.
     let partner = app.login_as_department(Role::PartnerOfficer, "210100", Some(DepartmentKind::Emergency)).await;
-    let project = first_record(&partner, "/projects", "/projects/").await;
-    refused.extend(refused_from(&partner, "/projects").await);
-    refused.extend(refused_from(&partner, &project).await);
-
     let agency = app.login_as(Role::AgencyOfficer, "210100").await;
-    let employer = first_record(&agency, "/employers", "/employers/").await;
-    refused.extend(refused_from(&agency, &project).await);
+    let projects = records(&partner, "/projects", "/projects/").await;
+    assert!(projects.len() >= 3, "approved projects of the demo in Shenyang: {projects:?}");
+    for reader in [&partner, &agency] {
+        refused.extend(refused_from(reader, "/projects").await);
+        for project in &projects {
+            refused.extend(refused_from(reader, project).await);
+            for stage in ["agreement", "progress", "acceptance"] {
+                let page = format!("{project}/{stage}");
+                if reader.get(&page).await.status() == StatusCode::OK {
+                    refused.extend(refused_from(reader, &page).await);
+                }
+            }
+        }
+    }
+
+    let employer = records(&agency, "/employers", "/employers/").await.remove(0);
     refused.extend(refused_from(&agency, &format!("{employer}/inspections")).await);
 
     let province = app.login_as(Role::ProvinceOfficer, "210000").await;
